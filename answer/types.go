@@ -96,6 +96,8 @@ type Info struct {
 var (
 	ErrEmptyQuestion   = errors.New("the question is empty")
 	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
+	// ErrReloadRunning is returned by Reload while another reload runs.
+	ErrReloadRunning = errors.New("a reload is already running")
 )
 
 // Message is one chat message sent to a model.

@@ -1,0 +1,739 @@
+package answer
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// maxQuote is the longest quote a citation carries, in bytes.
+const maxQuote = 300
+
+// Calibration of the relevance gate, set on the development question set
+// (see answer/README or the eval command) and checked by the end-to-end
+// tests. coverage is the IDF-weighted share of the question's content terms
+// found in the best sentence of the retrieved snippets.
+const (
+	minCoverage       = 0.34
+	secondSentenceMin = 0.8 // a second sentence joins when it scores this share of the best
+	// rerankRetrievalWeight is how much the retrieval score counts, next
+	// to the best passage's score, when hits are reordered.
+	rerankRetrievalWeight = 0.3
+	// minTypedCoverage is the least coverage of a passage added because it
+	// holds the kind of answer asked for.
+	minTypedCoverage = 0.15
+	// synonymCredit is the share of a term's weight that a synonym of it
+	// earns.
+	synonymCredit = 0.7
+	// rerankDepth is how many hits are retrieved for reranking.
+	rerankDepth = 12
+)
+
+// analyzer holds what the gate and the extractive answerer need to know of
+// one index: its vocabulary and term statistics, and its documents.
+type analyzer struct {
+	lex    *retrieval.BM25
+	words  map[string]bool // every lower-case word of the corpus
+	stems  map[string]bool
+	docs   map[string]retrieval.Document
+	leads  map[string]retrieval.Chunk // each document's first chunk
+	maxIDF float64
+}
+
+func newAnalyzer(ix *retrieval.Index) *analyzer {
+	a := &analyzer{lex: ix.Lexical(), words: map[string]bool{}, stems: map[string]bool{}, docs: map[string]retrieval.Document{}, leads: map[string]retrieval.Chunk{}}
+	for _, d := range ix.Docs() {
+		a.docs[d.Slug] = d
+	}
+	for _, c := range ix.Chunks() {
+		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
+			a.leads[c.Doc] = c
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(retrieval.Normalize(c.Text+" "+c.Context)), notWordRune) {
+			a.words[w] = true
+		}
+		for _, t := range retrieval.Terms(c.Text + " " + c.Context) {
+			a.stems[t] = true
+		}
+	}
+	n := float64(a.lex.Len())
+	a.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	return a
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// qterm is a content term of the question with its weight.
+type qterm struct {
+	stem   string
+	weight float64
+}
+
+// candidate is a passage of a retrieved snippet that may answer.
+type candidate struct {
+	hit      int // index into hits
+	span     retrieval.Span
+	text     string
+	coverage float64
+	score    float64
+	// typed: the passage holds the kind of thing the question asks for
+	// (a time for "when", a place next to the subject for "where", ...).
+	typed bool
+}
+
+// verdict is the gate's decision with what the answerer needs.
+type verdict struct {
+	answerable bool
+	why        string
+	terms      []qterm
+	cands      []candidate // best first
+	kind       questionKind
+	aux        string // the auxiliary a yes/no question opens with
+}
+
+type questionKind int
+
+const (
+	kindOther questionKind = iota
+	kindWhen
+	kindCount
+	kindSummary
+	kindMeta
+	kindWhere
+	kindYesNo
+	kindWho
+)
+
+var (
+	whenQ    = regexp.MustCompile(`(?i)^\s*(when|what (day|date|time|year|month))\b|\bhow long ago\b`)
+	countQ   = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
+	focusQ   = regexp.MustCompile(`(?i)^\s*(what|which)\s*(is|are|was|were|'s)\s+(the|its|their|his|her)\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+(of|in|for|at|on|to)\b`)
+	summaryQ = regexp.MustCompile(`(?i)\b(summari[sz]e|summary|main points|gist|tl;?dr)\b|\bwhat('s| is| was)\s+(this|the)\s+(article|story|report|news)\s+about\b|^\s*what happened\s*\??\s*$`)
+	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
+	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
+	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin which (city|country|place)\b`)
+	yesNoQ   = regexp.MustCompile(`(?i)^\s*(will|would|is|are|was|were|does|do|did|can|could|has|have|had|should)\b`)
+	whoQ     = regexp.MustCompile(`(?i)^\s*who\b`)
+	personRe = regexp.MustCompile(`\p{Lu}\p{Ll}+\s+(\p{Lu}\.\s+)?\p{Lu}\p{Ll}+`)
+	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
+	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
+)
+
+// judge decides whether the retrieved snippets answer the question, and
+// ranks the passages that may answer it.
+func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict {
+	v := verdict{kind: kindOther}
+	switch {
+	case summaryQ.MatchString(q):
+		v.kind = kindSummary
+	case whenQ.MatchString(q):
+		v.kind = kindWhen
+	case countQ.MatchString(q):
+		v.kind = kindCount
+	case whereQ.MatchString(q):
+		v.kind = kindWhere
+	case whoQ.MatchString(q):
+		v.kind = kindWho
+	case yesNoQ.MatchString(q):
+		v.kind = kindYesNo
+		v.aux = strings.ToLower(yesNoQ.FindStringSubmatch(q)[1])
+	}
+	if len(hits) == 0 {
+		v.why = "nothing retrieved"
+		return v
+	}
+	if v.kind == kindSummary {
+		v.answerable = true
+		return v
+	}
+	if m := a.missingName(q); m != "" {
+		v.why = "the article never names " + m
+		return v
+	}
+	if f := a.missingFocus(q); f != "" {
+		v.why = "the article never mentions " + f
+		return v
+	}
+	v.terms = a.questionTerms(q, history)
+	if len(v.terms) == 0 {
+		v.why = "no content words in the question"
+		return v
+	}
+	metaIntent := metaQ.MatchString(q)
+	for hi, h := range hits {
+		if h.Chunk.Meta {
+			if !metaIntent {
+				continue
+			}
+			// The meta chunk answers as a whole: its lines are short and
+			// its front matter (in Context) is what such questions match.
+			cov := a.coverage(v.terms, retrieval.Terms(h.Chunk.Context+" "+h.Chunk.Text))
+			v.cands = append(v.cands, candidate{hit: hi, span: retrieval.Span{Start: 0, End: len(h.Chunk.Text)}, text: h.Chunk.Text, coverage: cov, score: cov + 0.05})
+			continue
+		}
+		for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
+			text := h.Chunk.Text[s.Start:s.End]
+			terms := retrieval.Terms(text)
+			cov := a.coverage(v.terms, terms)
+			score := cov + bigramBonus(v.terms, terms)
+			typed := false
+			switch v.kind {
+			case kindWhen:
+				// A sentence with no time in it cannot say when.
+				if temporal.MatchString(text) {
+					score += 0.1
+					typed = true
+				} else {
+					score -= 0.6
+				}
+			case kindCount:
+				if numberRe.MatchString(text) {
+					score += 0.1
+					typed = true
+				} else {
+					score -= 0.6
+				}
+			case kindWhere:
+				switch {
+				case placeNear(text, v.terms):
+					score += 0.3
+					typed = true
+				case placeRe.MatchString(text):
+					score += 0.1
+				default:
+					score -= 0.1
+				}
+			case kindWho:
+				// Who is answered with a name: two capitalised words.
+				if personRe.MatchString(text[min(len(text), 1):]) {
+					score += 0.1
+					typed = true
+				} else {
+					score -= 0.1
+				}
+			case kindYesNo:
+				// "Will Ukraine take part?" is answered by a sentence that
+				// says what Ukraine will or won't do.
+				if auxPhrase(text, v.aux, v.terms) {
+					score += 0.3
+				}
+			}
+			v.cands = append(v.cands, candidate{hit: hi, span: s, text: text, coverage: cov, score: score, typed: typed})
+		}
+	}
+	sort.SliceStable(v.cands, func(i, j int) bool { return v.cands[i].score > v.cands[j].score })
+	if len(v.cands) == 0 {
+		v.why = "no passage to answer from"
+		return v
+	}
+	best := v.cands[0]
+	if hits[best.hit].Chunk.Meta {
+		v.kind = kindMeta
+	}
+	switch {
+	case best.coverage < minCoverage:
+		v.why = fmt.Sprintf("best passage covers %.2f of the question", best.coverage)
+	case v.kind == kindCount && !numberRe.MatchString(best.text):
+		v.why = "no number where one is asked for"
+	default:
+		v.answerable = true
+	}
+	return v
+}
+
+// questionTerms returns the question's content terms weighted by IDF; a
+// term the corpus lacks weighs as much as the rarest one. A follow-up adds
+// the previous question's terms at half weight.
+func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
+	var out []qterm
+	seen := map[string]bool{}
+	add := func(text string, scale float64) {
+		for _, t := range retrieval.Terms(text) {
+			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" {
+				continue
+			}
+			seen[t] = true
+			w := a.maxIDF
+			if a.lex.DocFreq(t) > 0 {
+				w = a.lex.IDF(t)
+			}
+			out = append(out, qterm{stem: t, weight: w * scale})
+		}
+	}
+	add(q, 1)
+	if len(history) > 0 {
+		add(history[len(history)-1].Question, 0.5)
+	}
+	return out
+}
+
+// coverage is the weighted share of terms found in the passage's terms: a
+// stem found exactly counts whole, one that shares a long prefix with a
+// passage term ("invad"/"invas", "russia"/"russian") counts half.
+func (a *analyzer) coverage(terms []qterm, passage []string) float64 {
+	set := make(map[string]bool, len(passage))
+	for _, t := range passage {
+		set[t] = true
+	}
+	var got, total float64
+	for _, t := range terms {
+		total += t.weight
+		if set[t.stem] {
+			got += t.weight
+			continue
+		}
+		if slices.ContainsFunc(retrieval.Synonyms(t.stem), func(s string) bool { return set[s] }) {
+			got += t.weight * synonymCredit
+			continue
+		}
+		for p := range set {
+			if similarStem(t.stem, p) {
+				got += t.weight / 2
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// similarStem reports whether two different stems are likely forms of one
+// word: a common prefix of at least four letters covering most of the
+// shorter one.
+func similarStem(x, y string) bool {
+	n := 0
+	for n < len(x) && n < len(y) && x[n] == y[n] {
+		n++
+	}
+	short := min(len(x), len(y))
+	return n >= 4 && float64(n) >= 0.75*float64(short)
+}
+
+// bigramBonus rewards passages where two adjacent terms of the question
+// stand adjacent too ("security guarantees", "mineral resources").
+func bigramBonus(terms []qterm, passage []string) float64 {
+	if len(terms) < 2 {
+		return 0
+	}
+	pairs := map[string]bool{}
+	for i := 1; i < len(passage); i++ {
+		pairs[passage[i-1]+" "+passage[i]] = true
+	}
+	bonus := 0.0
+	for i := 1; i < len(terms); i++ {
+		if pairs[terms[i-1].stem+" "+terms[i].stem] {
+			bonus += 0.1
+		}
+	}
+	return math.Min(bonus, 0.2)
+}
+
+// missingName returns a name the question uses that the corpus never does
+// ("Xi Jinping", "FIFA"), or "". Names are capitalised words after the
+// first; an article that never names someone cannot say what they did.
+func (a *analyzer) missingName(q string) string {
+	fields := strings.FieldsFunc(retrieval.Normalize(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.'
+	})
+	for i, f := range fields {
+		f = strings.Trim(f, "'-.")
+		f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "'")
+		if i == 0 || f == "" || !isName(f) {
+			continue
+		}
+		lw := strings.ToLower(f)
+		if a.words[lw] || a.words[strings.ReplaceAll(lw, ".", "")] || a.known(lw) {
+			continue
+		}
+		return f
+	}
+	return ""
+}
+
+// isName: Titlecase ("Jinping") or all capitals of four letters or more
+// ("FIFA"; short ones like "TV" or "US" are too often common nouns).
+func isName(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	rest := w[size:]
+	if rest == "" {
+		return false
+	}
+	if strings.ToUpper(rest) == rest {
+		return utf8.RuneCountInString(w) >= 4 && !strings.ContainsAny(w, ".")
+	}
+	return true
+}
+
+// known reports whether a lower-case word, or a form of it, is in the
+// corpus.
+func (a *analyzer) known(w string) bool {
+	for _, t := range retrieval.Terms(w) {
+		if a.stems[t] {
+			return true
+		}
+		for s := range a.stems {
+			if similarStem(t, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// missingFocus returns the thing a question asks the value of ("what is
+// the population of ...", "how many soldiers ...") when the corpus never
+// mentions it, or "".
+func (a *analyzer) missingFocus(q string) string {
+	var focus string
+	if m := focusQ.FindStringSubmatch(q); m != nil {
+		focus = m[4]
+	} else if m := countQ.FindStringSubmatch(q); m != nil {
+		focus = m[2]
+	}
+	if focus == "" {
+		return ""
+	}
+	ts := retrieval.Terms(focus)
+	if len(ts) == 0 || a.known(strings.ToLower(focus)) {
+		return ""
+	}
+	return focus
+}
+
+// extract fills a with an answer built from the best passages.
+func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
+	if v.kind == kindSummary {
+		a.summary(ans, hits)
+		return
+	}
+	best := v.cands[0]
+	if v.kind == kindMeta {
+		a.metaAnswer(ans, hits, best.hit)
+		return
+	}
+	picked := []candidate{best}
+	if typedKinds[v.kind] && !best.typed {
+		// The best match does not hold what was asked ("where", "when"):
+		// add the best passage that does, if it is about the question.
+		for _, c := range v.cands[1:] {
+			if c.typed && c.coverage >= minTypedCoverage && c.hit != best.hit && !hits[c.hit].Chunk.Meta {
+				picked = append(picked, c)
+				break
+			}
+		}
+	}
+	for _, c := range v.cands[1:] {
+		if len(picked) == 2 || c.score < secondSentenceMin*best.score || c.coverage < minCoverage {
+			break
+		}
+		if c.hit == best.hit || hits[c.hit].Chunk.Meta || sameText(c.text, best.text) {
+			continue
+		}
+		picked = append(picked, c)
+	}
+	var b strings.Builder
+	for _, c := range picked {
+		ref := c.hit + 1
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s [%d]", c.text, ref)
+		ans.Citations = append(ans.Citations, citationFor(hits[c.hit], ref, quoteOf(c.text, v.terms)))
+	}
+	ans.Text = b.String()
+	ans.Answered = true
+}
+
+func sameText(x, y string) bool {
+	return retrieval.Normalize(x) == retrieval.Normalize(y)
+}
+
+func citationFor(h retrieval.Hit, ref int, quote string) Citation {
+	return Citation{Ref: ref, Chunk: h.Chunk.ID, Doc: h.Chunk.Doc, Title: h.Chunk.Title, Quote: quote}
+}
+
+// summary answers "what is this about" with the opening sentence of the
+// most relevant article, its lead, citing the chunk that holds it (added
+// to the retrieved snippets when retrieval did not bring it).
+func (a *analyzer) summary(ans *Answer, hits []retrieval.Hit) {
+	for _, h := range hits {
+		if h.Chunk.Meta {
+			continue
+		}
+		lead, ok := a.leads[h.Chunk.Doc]
+		if !ok {
+			continue
+		}
+		spans := retrieval.SplitSentences(lead.Text)
+		if len(spans) == 0 {
+			continue
+		}
+		ref := 0
+		for i, x := range ans.Retrieved {
+			if x.Chunk.ID == lead.ID {
+				ref = i + 1
+			}
+		}
+		if ref == 0 {
+			ans.Retrieved = append([]retrieval.Hit{{Chunk: lead, Score: h.Score}}, ans.Retrieved...)
+			if len(ans.Retrieved) > len(hits) {
+				ans.Retrieved = ans.Retrieved[:len(hits)]
+			}
+			ref = 1
+		}
+		s := lead.Text[spans[0].Start:spans[0].End]
+		ans.Text = fmt.Sprintf("%s [%d]", s, ref)
+		ans.Citations = []Citation{citationFor(ans.Retrieved[ref-1], ref, quoteOf(s, nil))}
+		ans.Answered = true
+		return
+	}
+	ans.Text = refusalNotInArticle
+}
+
+// metaAnswer answers a question about the article itself from its front
+// matter, citing the byline and copyright lines it was written from.
+func (a *analyzer) metaAnswer(ans *Answer, hits []retrieval.Hit, hi int) {
+	h := hits[hi]
+	d := a.docs[h.Chunk.Doc]
+	var parts []string
+	title := d.Title
+	if title == "" {
+		title = "The article"
+	} else {
+		title = fmt.Sprintf("%q", title)
+	}
+	switch {
+	case d.Source != "" && d.Published != "":
+		parts = append(parts, fmt.Sprintf("%s was published by %s on %s.", title, d.Source, d.Published))
+	case d.Source != "":
+		parts = append(parts, fmt.Sprintf("%s was published by %s.", title, d.Source))
+	case d.Published != "":
+		parts = append(parts, fmt.Sprintf("%s was published on %s.", title, d.Published))
+	}
+	if d.Byline != "" {
+		parts = append(parts, "Byline: "+strings.TrimSuffix(d.Byline, ".")+".")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "The article carries this credit line:")
+	}
+	ref := hi + 1
+	ans.Text = fmt.Sprintf("%s [%d]", strings.Join(parts, " "), ref)
+	ans.Citations = []Citation{citationFor(h, ref, quoteOf(h.Chunk.Text, nil))}
+	ans.Answered = true
+}
+
+// quoteOf returns text, or when it is longer than maxQuote, the window of
+// whole words of it that holds the most question terms: always a verbatim
+// piece of the article.
+func quoteOf(text string, terms []qterm) string {
+	text = strings.TrimSpace(text)
+	if len(text) <= maxQuote {
+		return text
+	}
+	// Word boundaries as byte offsets.
+	var starts []int
+	for i, r := range text {
+		if i == 0 || (unicode.IsSpace(rune(text[i-1])) && !unicode.IsSpace(r)) {
+			starts = append(starts, i)
+		}
+	}
+	want := map[string]float64{}
+	for _, t := range terms {
+		want[t.stem] = t.weight
+	}
+	bestStart, bestEnd, bestScore := 0, 0, -1.0
+	for si, s := range starts {
+		end := s
+		for _, e := range starts[si+1:] {
+			if e-s > maxQuote {
+				break
+			}
+			end = e
+		}
+		if end == s || (si+1 < len(starts) && len(text)-s <= maxQuote) {
+			end = len(text)
+		}
+		if end-s > maxQuote {
+			continue
+		}
+		piece := strings.TrimSpace(text[s:end])
+		score := 0.0
+		seen := map[string]bool{}
+		for _, t := range retrieval.Terms(piece) {
+			if !seen[t] {
+				score += want[t]
+				seen[t] = true
+			}
+		}
+		if score > bestScore {
+			bestStart, bestEnd, bestScore = s, end, score
+		}
+		if end == len(text) {
+			break
+		}
+	}
+	q := strings.TrimSpace(text[bestStart:bestEnd])
+	if q == "" {
+		q = strings.TrimSpace(text[:maxQuote])
+		for !utf8.ValidString(q) {
+			q = q[:len(q)-1]
+		}
+	}
+	return q
+}
+
+// injection matches questions that are instructions to the bot rather than
+// questions about the news: attempts to override its rules, extract its
+// prompt, change its role, or have it produce unrelated content.
+var injection = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)\b(ignore|disregard|forget|override|bypass|skip)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directions|constraints|everything|previous|above|prior|system)\b`),
+	regexp.MustCompile(`(?i)\b(system prompt|your (prompt|instructions|rules|guidelines)|jailbreak|developer mode|do anything now)\b`),
+	regexp.MustCompile(`(?i)\b(you are now|you're now|act as|pretend (to be|that|you)|role-?play|from now on|new persona)\b`),
+	regexp.MustCompile(`(?i)^\s*(please\s+)?(write|compose|generate|draft|translate|code|sing|rap)\b`),
+	regexp.MustCompile(`(?i)^\s*(please\s+)?(tell me a (joke|story|poem)|repeat after me|say exactly|print|output|reveal|echo)\b`),
+}
+
+// hostile returns why q is an instruction rather than a question, or "".
+func hostile(q string) string {
+	n := retrieval.Normalize(q)
+	for _, re := range injection {
+		if m := re.FindString(n); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// auxPhrase reports whether text uses the auxiliary verb aux (or its
+// contracted negative, "won't" for "will") followed within three words by
+// one of the question's terms: "Will Ukraine participate?" is answered by
+// "Ukraine will not participate."
+func auxPhrase(text, aux string, terms []qterm) bool {
+	forms := map[string][]string{
+		"will": {"will", "won't"}, "would": {"would", "wouldn't"}, "is": {"is", "isn't"}, "are": {"are", "aren't"},
+		"was": {"was", "wasn't"}, "were": {"were", "weren't"}, "does": {"does", "doesn't"}, "do": {"do", "don't"},
+		"did": {"did", "didn't"}, "can": {"can", "can't", "cannot"}, "could": {"could", "couldn't"},
+		"has": {"has", "hasn't"}, "have": {"have", "haven't"}, "had": {"had", "hadn't"}, "should": {"should", "shouldn't"},
+	}[aux]
+	want := map[string]bool{}
+	for _, t := range terms {
+		want[t.stem] = true
+	}
+	ws := strings.Fields(strings.ToLower(retrieval.Normalize(text)))
+	for i, w := range ws {
+		w = strings.Trim(w, ".,;:!?\"()")
+		if !slices.Contains(forms, w) {
+			continue
+		}
+		for _, next := range ws[i+1 : min(len(ws), i+4)] {
+			for _, t := range retrieval.Terms(next) {
+				if want[t] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// rerank orders hits by how well their best passage answers (v.cands),
+// blended with the retrieval score, and keeps k. Candidates are renumbered
+// to the new order; those of dropped hits are dropped.
+func rerank(v *verdict, hits []retrieval.Hit, k int) []retrieval.Hit {
+	if len(hits) == 0 {
+		return hits
+	}
+	maxFused := hits[0].Score
+	// Greedy: take the hit whose best passage not yet used by a hit taken
+	// before scores highest. Overlapping chunks share sentences; the second
+	// one must earn its place with something else.
+	byHit := make([][]candidate, len(hits))
+	for _, c := range v.cands {
+		byHit[c.hit] = append(byHit[c.hit], c)
+	}
+	used := map[string]bool{}
+	taken := make([]bool, len(hits))
+	var order []int
+	for len(order) < len(hits) {
+		bestI, bestS := -1, math.Inf(-1)
+		for i, h := range hits {
+			if taken[i] {
+				continue
+			}
+			s := 0.0
+			for _, c := range byHit[i] {
+				if !used[c.text] {
+					s = math.Max(s, c.score)
+				}
+			}
+			if maxFused > 0 {
+				s += rerankRetrievalWeight * h.Score / maxFused
+			}
+			if s > bestS {
+				bestI, bestS = i, s
+			}
+		}
+		taken[bestI] = true
+		order = append(order, bestI)
+		for _, c := range byHit[bestI] {
+			if c.score >= bestS-rerankRetrievalWeight {
+				used[c.text] = true
+			}
+		}
+	}
+	if len(order) > k {
+		order = order[:k]
+	}
+	pos := make(map[int]int, len(order))
+	out := make([]retrieval.Hit, len(order))
+	for newI, oldI := range order {
+		pos[oldI] = newI
+		out[newI] = hits[oldI]
+	}
+	cands := v.cands[:0]
+	for _, c := range v.cands {
+		if p, ok := pos[c.hit]; ok {
+			c.hit = p
+			cands = append(cands, c)
+		}
+	}
+	v.cands = cands
+	return out
+}
+
+// placeNear reports whether a place phrase ("in Saudi Arabia") follows one
+// of the question's terms within six words: "The talks, scheduled for
+// Tuesday in Saudi Arabia" says where the talks are.
+func placeNear(text string, terms []qterm) bool {
+	want := map[string]bool{}
+	for _, t := range terms {
+		want[t.stem] = true
+	}
+	for _, loc := range placeRe.FindAllStringIndex(text, -1) {
+		before := strings.Fields(text[:loc[0]])
+		for _, w := range before[max(0, len(before)-6):] {
+			for _, t := range retrieval.Terms(w) {
+				if want[t] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// typedKinds are the kinds of question whose answer has a recognisable
+// form.
+var typedKinds = map[questionKind]bool{kindWhen: true, kindWhere: true, kindCount: true, kindWho: true}

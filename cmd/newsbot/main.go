@@ -1,0 +1,111 @@
+// Command newsbot answers questions about news articles with grounded,
+// cited answers: from the terminal (ask, eval), and as a Discord bot (serve).
+//
+// main only calls run, which takes the program's OS dependencies as
+// parameters, so tests drive the real program.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a mistake in how the program was called: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// exitCode prints err, if any, as one line and returns the exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	var se silentError
+	switch {
+	case errors.As(err, &se):
+		return se.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "newsbot: %s\n", ue.msg)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "newsbot: %s\n", err)
+		return 1
+	}
+}
+
+// silentError exits with code after its subcommand has said what to say.
+type silentError struct{ code int }
+
+func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+const usage = `newsbot answers questions about news articles, citing the article.
+
+Usage:
+  newsbot ask [--json] [--k N] [QUESTION]   answer QUESTION, or one question per line of stdin
+  newsbot index                             build or refresh the embedding cache
+  newsbot eval --questions FILE [--json]    score a question set (see README)
+  newsbot serve                             run the Discord bot
+  newsbot healthcheck                       probe a running bot's /healthz
+
+Common flags (before or after the subcommand's own):
+  --data DIR        corpus directory (default: the embedded article; env NEWSBOT_DATA_DIR)
+  --index-dir DIR   embedding cache directory (env NEWSBOT_INDEX_DIR)
+  --offline         local embedder and extractive answers, whatever the environment says
+  --prompts DIR     prompt templates overriding the embedded ones (env NEWSBOT_PROMPTS_DIR)
+
+See README.md for every environment variable.
+`
+
+// run is the whole program.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		// No panic reaches a user as a stack trace.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"missing subcommand"}
+	}
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch args[0] {
+	case "ask":
+		return runAsk(ctx, e, args[1:])
+	case "index":
+		return runIndex(ctx, e, args[1:])
+	case "eval":
+		return runEval(ctx, e, args[1:])
+	case "serve":
+		return runServe(ctx, e, args[1:])
+	case "healthcheck":
+		return runHealthcheck(ctx, e, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Sprintf("unknown subcommand %q", args[0])}
+	}
+}
+
+// env is what run was given of the operating system.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}

@@ -1,0 +1,88 @@
+package prompts
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseCitations(t *testing.T) {
+	cases := []struct {
+		name, in string
+		n        int
+		want     string
+		refs     []int
+	}{
+		{"valid kept", "Talks are in Riyadh [1]. Lavrov goes [2].", 3, "Talks are in Riyadh [1]. Lavrov goes [2].", []int{1, 2}},
+		{"out of range removed", "Talks are in Riyadh [7]. Lavrov goes [2].", 3, "Talks are in Riyadh. Lavrov goes [2].", []int{2}},
+		{"zero removed", "Nothing [0].", 3, "Nothing.", nil},
+		{"list filtered", "Both [1, 9] and [3,2].", 3, "Both [1] and [3, 2].", []int{1, 3, 2}},
+		{"adjacent markers", "Claim [2][1].", 2, "Claim [2][1].", []int{2, 1}},
+		{"snippet word", "Claim [Snippet 2].", 2, "Claim [2].", []int{2}},
+		{"no markers", "The article does not say.", 3, "The article does not say.", nil},
+		{"huge number", "x [99999999999999999999].", 3, "x [99999999999999999999].", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, refs := ParseCitations(c.in, c.n)
+			if got != c.want || !reflect.DeepEqual(refs, c.refs) {
+				t.Errorf("ParseCitations(%q, %d) = %q, %v; want %q, %v", c.in, c.n, got, refs, c.want, c.refs)
+			}
+		})
+	}
+}
+
+func TestClaimsAttachTextToMarkers(t *testing.T) {
+	claims := Claims("Talks are in Riyadh [1]. Lavrov and Ushakov go [2][1].", 2)
+	if !strings.Contains(claims[1], "Riyadh") || !strings.Contains(claims[1], "Ushakov") {
+		t.Errorf("claims[1] = %q, want both claims", claims[1])
+	}
+	if !strings.Contains(claims[2], "Ushakov") || strings.Contains(claims[2], "Riyadh") {
+		t.Errorf("claims[2] = %q, want only the second claim", claims[2])
+	}
+}
+
+func TestLoadOverridesFromDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeFile(dir+"/"+SystemFile, "custom system"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, _ := s.System()
+	if sys != "custom system" {
+		t.Errorf("system = %q", sys)
+	}
+	u, err := s.User(Data{Question: "Q?", Snippets: []Snippet{{N: 1, Title: "T", Text: "body"}}})
+	if err != nil || !strings.Contains(u, "[1]") || !strings.Contains(u, "body") || !strings.Contains(u, "Question: Q?") {
+		t.Errorf("user = %q, %v", u, err)
+	}
+	if err := writeFile(dir+"/"+UserFile, "{{.Nope"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), UserFile) {
+		t.Errorf("broken template: err = %v, want one naming %s", err, UserFile)
+	}
+}
+
+func FuzzParseCitations(f *testing.F) {
+	for _, s := range []string{"a [1] b [2, 3]", "[", "[1,", "x [0][99]", "[snippet 2]", "\xff[1]"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n % 50
+		out, refs := ParseCitations(s, n)
+		for _, r := range refs {
+			if r < 1 || r > n {
+				t.Fatalf("ref %d out of 1..%d", r, n)
+			}
+		}
+		again, refs2 := ParseCitations(out, n)
+		if again != out || !reflect.DeepEqual(refs, refs2) {
+			t.Fatalf("not idempotent: %q -> %q", out, again)
+		}
+		Claims(s, n)
+	})
+}

@@ -1,0 +1,335 @@
+package retrieval
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// corpusExts are the file name endings read as articles.
+var corpusExts = map[string]bool{".md": true, ".markdown": true, ".txt": true}
+
+// FrontMatter is the optional YAML header of a corpus file, between two
+// lines of "---".
+type FrontMatter struct {
+	Title     string `yaml:"title"`
+	Source    string `yaml:"source"`
+	URL       string `yaml:"url"`
+	Published string `yaml:"published"`
+	Byline    string `yaml:"byline"`
+}
+
+// LoadDir reads every article (*.md, *.markdown, *.txt) below dir. It fails,
+// naming the path, when dir is missing or holds no article, and naming the
+// file when one is not text or has broken front matter: a corpus is loaded
+// whole or not at all.
+func LoadDir(dir string) ([]Document, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus directory %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("corpus directory %s: not a directory", dir)
+	}
+	docs, err := LoadFS(os.DirFS(dir))
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Path = path.Join(dir, pe.Path)
+		}
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.Path = path.Join(dir, fe.Path)
+		}
+		if errors.Is(err, ErrEmptyCorpus) {
+			return nil, fmt.Errorf("corpus directory %s: %w", dir, err)
+		}
+		return nil, err
+	}
+	for i := range docs {
+		docs[i].Path = path.Join(dir, docs[i].Path)
+	}
+	return docs, nil
+}
+
+// ErrEmptyCorpus is returned when a corpus holds no article.
+var ErrEmptyCorpus = errors.New("no articles (*.md, *.markdown, *.txt) found")
+
+// FileError is a corpus file that could not be used.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// LoadFS reads every article of fsys, in lexical order of path.
+func LoadFS(fsys fs.FS) ([]Document, error) {
+	var paths []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") || !corpusExts[strings.ToLower(path.Ext(p))] {
+			return nil
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read corpus: %w", err)
+	}
+	if len(paths) == 0 {
+		return nil, ErrEmptyCorpus
+	}
+	sort.Strings(paths)
+	docs := make([]Document, 0, len(paths))
+	seen := map[string]string{}
+	for _, p := range paths {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, &FileError{Path: p, Err: err}
+		}
+		doc, err := ParseDocument(p, b)
+		if err != nil {
+			return nil, &FileError{Path: p, Err: err}
+		}
+		if other, dup := seen[doc.Slug]; dup {
+			return nil, &FileError{Path: p, Err: fmt.Errorf("same document name %q as %s", doc.Slug, other)}
+		}
+		seen[doc.Slug] = p
+		docs = append(docs, doc)
+	}
+	return docs, nil
+}
+
+// ParseDocument parses one corpus file: front matter, then the body, which
+// is cleaned into paragraphs and metadata lines. name is the file's path,
+// used for the slug and, without front matter, the title.
+func ParseDocument(name string, b []byte) (Document, error) {
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		return Document{}, errors.New("not a text file (it is not UTF-8 or holds NUL bytes)")
+	}
+	text := strings.TrimPrefix(string(b), "\uFEFF")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	fm, body, err := splitFrontMatter(text)
+	if err != nil {
+		return Document{}, err
+	}
+	doc := Document{
+		Slug:      Slug(name),
+		Path:      name,
+		Title:     strings.TrimSpace(fm.Title),
+		Source:    strings.TrimSpace(fm.Source),
+		URL:       strings.TrimSpace(fm.URL),
+		Published: strings.TrimSpace(fm.Published),
+		Byline:    strings.TrimSpace(fm.Byline),
+		Raw:       body,
+	}
+	doc.Paragraphs, doc.Meta = Clean(body)
+	if doc.Title == "" {
+		doc.Title = titleFromBody(body, name)
+	}
+	if len(doc.Paragraphs) == 0 {
+		return Document{}, errors.New("no article text after cleaning")
+	}
+	return doc, nil
+}
+
+// splitFrontMatter separates an optional YAML front matter block from the
+// body. A file that opens a block and never closes it is an error, not a
+// body that starts with "---".
+func splitFrontMatter(text string) (FrontMatter, string, error) {
+	var fm FrontMatter
+	if !strings.HasPrefix(text, "---\n") && text != "---" {
+		return fm, text, nil
+	}
+	rest := strings.TrimPrefix(text, "---\n")
+	end := -1
+	for off := 0; off <= len(rest); {
+		line, next, found := strings.Cut(rest[off:], "\n")
+		if strings.TrimRight(line, " \t") == "---" || strings.TrimRight(line, " \t") == "..." {
+			end = off
+			if found {
+				rest = rest[:off] + "\n" + next
+				off += 1
+			} else {
+				rest = rest[:off]
+			}
+			break
+		}
+		if !found {
+			break
+		}
+		off += len(line) + 1
+	}
+	if end < 0 {
+		return fm, "", errors.New("front matter: opening --- has no closing ---")
+	}
+	header, body := rest[:end], strings.TrimPrefix(rest[end:], "\n")
+	var raw map[string]any
+	if err := yaml.Unmarshal([]byte(header), &raw); err != nil {
+		return fm, "", fmt.Errorf("front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	for k, v := range raw {
+		s, ok := scalarString(v)
+		switch k {
+		case "title", "source", "url", "published", "byline":
+			if !ok {
+				return fm, "", fmt.Errorf("front matter: %s must be a single value, not %T", k, v)
+			}
+		}
+		switch k {
+		case "title":
+			fm.Title = s
+		case "source":
+			fm.Source = s
+		case "url":
+			fm.URL = s
+		case "published":
+			fm.Published = s
+		case "byline":
+			fm.Byline = s
+		}
+	}
+	return fm, body, nil
+}
+
+// scalarString renders a YAML scalar as text; dates come back as
+// YYYY-MM-DD, as they were written.
+func scalarString(v any) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", true
+	case string:
+		return x, true
+	case int, int64, uint64, float64, bool:
+		return fmt.Sprint(x), true
+	case interface{ Format(string) string }:
+		s := x.Format("2006-01-02T15:04:05Z07:00")
+		return strings.TrimSuffix(s, "T00:00:00Z"), true
+	}
+	return "", false
+}
+
+// Slug derives a document's identifier from its path: base name without
+// extension, lower case, runs of other characters folded to '-'.
+func Slug(name string) string {
+	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
+	base = strings.TrimSuffix(base, path.Ext(base))
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(base) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return "article"
+	}
+	return b.String()
+}
+
+func titleFromBody(body, name string) string {
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#") {
+			if t := strings.TrimSpace(strings.TrimLeft(line, "#")); t != "" {
+				return t
+			}
+		}
+	}
+	return Slug(name)
+}
+
+// promotion matches lines that sell something rather than report: newsletter
+// and alert sign-ups, subscription and app prompts, share buttons,
+// advertisement markers. They must never be retrieved or quoted.
+var promotion = regexp.MustCompile(`(?i)^(get (the )?(breaking|latest|daily|top)\b.*\b(news|headlines|alerts|updates)\b|.*\bsign up (for|to)\b.*\b(news|newsletters?|alerts|updates|emails?)\b|.*\bsubscribe (to|for|now|today)\b|.*\bdownload (our|the) app\b|advertisement$|sponsored( content)?$|share (this|on) \w+|click here\b|read more:|related:|follow us on\b)`)
+
+// byline matches lines that credit reporters rather than report: the
+// wire-service sign-off ("–Spike reported from Kyiv"), a leading "By ...",
+// "... contributed to this report".
+var byline = regexp.MustCompile(`(?i)^([-\x{2013}\x{2014}]+\s*\p{Lu}.*\breported\b.*|by\s+\p{Lu}[\p{L}.'-]*(\s+\p{Lu}[\p{L}.'-]*){0,3}(\s*(,|and)\s*\p{Lu}[\p{L}.'-]*(\s+\p{Lu}[\p{L}.'-]*){0,3})*,?(\s+[\p{L} ]+)?|.*\bcontributed (to )?this (report|story)\.?)$`)
+
+// copyright matches the copyright line.
+var copyright = regexp.MustCompile(`(?i)^(\x{00A9}|\(c\)|copyright\b).{0,200}$`)
+
+// Clean splits a body into content paragraphs and metadata lines (byline,
+// copyright). Promotions are dropped. Markdown headings lose their '#'
+// markers; lines of one paragraph that were wrapped are joined with a
+// space. Every paragraph is text of the body, so every sentence of it can be
+// quoted (up to white space).
+func Clean(body string) (paragraphs, meta []string) {
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			paragraphs = append(paragraphs, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			flush()
+			continue
+		}
+		if strings.HasPrefix(line, "#") {
+			flush()
+			if h := strings.TrimSpace(strings.TrimLeft(line, "#")); h != "" {
+				paragraphs = append(paragraphs, h)
+			}
+			continue
+		}
+		if len(line) < 300 && promotion.MatchString(line) {
+			flush()
+			continue
+		}
+		if len(line) < 300 && (byline.MatchString(line) || copyright.MatchString(line)) {
+			flush()
+			meta = append(meta, line)
+			continue
+		}
+		cur = append(cur, line)
+		if endsParagraph(line) {
+			flush()
+		}
+	}
+	flush()
+	return paragraphs, meta
+}
+
+// endsParagraph reports whether a line ends as a sentence does: in a file
+// with one paragraph per line every line does, while a hard-wrapped Markdown
+// paragraph's inner lines mostly do not.
+func endsParagraph(line string) bool {
+	r, _ := utf8.DecodeLastRuneInString(line)
+	switch r {
+	case '.', '!', '?', '"', '\u201D', '\u2019', ')', ':':
+		return true
+	}
+	return false
+}

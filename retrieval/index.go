@@ -1,0 +1,276 @@
+// Package retrieval turns a corpus of news articles into a searchable index:
+// loading and cleaning articles, splitting them into chunks, embedding the
+// chunks (offline or through an OpenAI-compatible endpoint, with a
+// content-addressed cache), and hybrid search that fuses chromem-go's
+// vector search with BM25.
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+
+	chromem "github.com/philippgille/chromem-go"
+)
+
+// IndexOptions configures Build.
+type IndexOptions struct {
+	Chunk ChunkOptions
+	// Cache supplies and receives embeddings; nil embeds everything.
+	Cache *Cache
+	// BatchSize is the number of texts handed to the embedder at once
+	// (default 512). The embedder may split a batch into smaller requests.
+	BatchSize int
+	// Progress, if set, is called after each batch with the number of
+	// chunks whose vectors are ready and the total.
+	Progress func(done, total int)
+}
+
+// BuildStats counts what Build did.
+type BuildStats struct {
+	Documents int
+	Chunks    int
+	Embedded  int // chunks embedded by this build
+	Reused    int // chunks whose vectors came from the cache
+}
+
+// Index is an immutable, searchable corpus. It is safe for concurrent use.
+type Index struct {
+	docs     []Document
+	chunks   []Chunk
+	byID     map[string]int
+	keys     map[CacheKey]bool
+	coll     *chromem.Collection
+	lex      *BM25
+	embedder Embedder
+	dims     int
+}
+
+// embedText is what a chunk is embedded and lexically indexed as.
+func embedText(c Chunk) string {
+	if c.Context == "" {
+		return c.Text
+	}
+	return c.Context + "\n" + c.Text
+}
+
+// Build chunks docs, embeds every chunk whose vector is not in the cache,
+// and indexes the result. The cache receives the new vectors; saving it is
+// the caller's choice.
+func Build(ctx context.Context, docs []Document, emb Embedder, opt IndexOptions) (*Index, BuildStats, error) {
+	var chunks []Chunk
+	for _, d := range docs {
+		chunks = append(chunks, ChunkDocument(d, opt.Chunk)...)
+	}
+	stats := BuildStats{Documents: len(docs), Chunks: len(chunks)}
+	model := emb.Model()
+	vecs := make([][]float32, len(chunks))
+	keys := make(map[CacheKey]bool, len(chunks))
+	var missing []int
+	for i, c := range chunks {
+		k := KeyFor(model, embedText(c))
+		keys[k] = true
+		if opt.Cache != nil {
+			if v, ok := opt.Cache.Get(k); ok {
+				vecs[i] = v
+				stats.Reused++
+				continue
+			}
+		}
+		missing = append(missing, i)
+	}
+	batch := opt.BatchSize
+	if batch <= 0 {
+		batch = 512
+	}
+	if opt.Progress != nil {
+		opt.Progress(stats.Reused, len(chunks))
+	}
+	for start := 0; start < len(missing); start += batch {
+		end := min(start+batch, len(missing))
+		texts := make([]string, 0, end-start)
+		for _, i := range missing[start:end] {
+			texts = append(texts, embedText(chunks[i]))
+		}
+		out, err := emb.Embed(ctx, texts)
+		if err != nil {
+			return nil, stats, fmt.Errorf("embed chunks: %w", err)
+		}
+		if len(out) != len(texts) {
+			return nil, stats, fmt.Errorf("embed chunks: %d vectors for %d texts", len(out), len(texts))
+		}
+		for j, i := range missing[start:end] {
+			vecs[i] = out[j]
+			if opt.Cache != nil {
+				opt.Cache.Put(KeyFor(model, texts[j]), out[j])
+			}
+		}
+		stats.Embedded += len(texts)
+		if opt.Progress != nil {
+			opt.Progress(stats.Reused+stats.Embedded, len(chunks))
+		}
+	}
+	ix, err := newIndex(ctx, docs, chunks, vecs, emb)
+	if err != nil {
+		return nil, stats, err
+	}
+	ix.keys = keys
+	return ix, stats, nil
+}
+
+// NewIndexFromVectors indexes chunks whose vectors are already known (one
+// per chunk, normalized, all of one length). Benchmarks and tools use it;
+// Build is the usual way in.
+func NewIndexFromVectors(ctx context.Context, chunks []Chunk, vecs [][]float32, emb Embedder) (*Index, error) {
+	return newIndex(ctx, nil, chunks, vecs, emb)
+}
+
+func newIndex(ctx context.Context, docs []Document, chunks []Chunk, vecs [][]float32, emb Embedder) (*Index, error) {
+	if len(chunks) != len(vecs) {
+		return nil, fmt.Errorf("index: %d vectors for %d chunks", len(vecs), len(chunks))
+	}
+	ix := &Index{docs: docs, chunks: chunks, byID: make(map[string]int, len(chunks)), embedder: emb}
+	db := chromem.NewDB()
+	coll, err := db.CreateCollection("chunks", nil, func(context.Context, string) ([]float32, error) {
+		return nil, errors.New("the index embeds queries itself")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	ids := make([]string, len(chunks))
+	contents := make([]string, len(chunks))
+	terms := make([][]string, len(chunks))
+	for i, c := range chunks {
+		if _, dup := ix.byID[c.ID]; dup {
+			return nil, fmt.Errorf("index: duplicate chunk ID %q", c.ID)
+		}
+		if len(vecs[i]) == 0 {
+			return nil, fmt.Errorf("index: chunk %s has no vector", c.ID)
+		}
+		if ix.dims == 0 {
+			ix.dims = len(vecs[i])
+		} else if len(vecs[i]) != ix.dims {
+			return nil, fmt.Errorf("index: chunk %s has %d dimensions, others %d", c.ID, len(vecs[i]), ix.dims)
+		}
+		ix.byID[c.ID] = i
+		// chromem keys documents by ID; ours are positions, so lookups
+		// back into chunks need no map of strings at query time.
+		ids[i] = strconv.Itoa(i)
+		contents[i] = c.Text
+	}
+	parallel(len(chunks), func(i int) { terms[i] = lexicalTerms(embedText(chunks[i])) })
+	if len(chunks) > 0 {
+		if err := coll.AddConcurrently(ctx, ids, vecs, nil, contents, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+	}
+	ix.coll = coll
+	ix.lex = NewBM25(terms)
+	return ix, nil
+}
+
+// parallel runs f(0..n-1) on all processors.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 256 || workers == 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	done := make(chan struct{})
+	per := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		go func(lo, hi int) {
+			defer func() { done <- struct{}{} }()
+			for i := lo; i < hi; i++ {
+				f(i)
+			}
+		}(w*per, min(n, (w+1)*per))
+	}
+	for w := 0; w < workers; w++ {
+		<-done
+	}
+}
+
+// Docs returns the indexed documents. Do not modify them.
+func (ix *Index) Docs() []Document { return ix.docs }
+
+// Chunks returns the indexed chunks in document order. Do not modify them.
+func (ix *Index) Chunks() []Chunk { return ix.chunks }
+
+// Len is the number of chunks.
+func (ix *Index) Len() int { return len(ix.chunks) }
+
+// Keys returns the cache keys of the chunks' vectors, for Cache.Retain.
+func (ix *Index) Keys() map[CacheKey]bool { return ix.keys }
+
+// EmbedderModel is the model name of the index's embedder.
+func (ix *Index) EmbedderModel() string { return ix.embedder.Model() }
+
+// Lexical exposes the BM25 ranker, whose statistics (document frequency,
+// IDF) tell how informative a query term is in this corpus.
+func (ix *Index) Lexical() *BM25 { return ix.lex }
+
+// Search embeds query and returns the k best chunks (see SearchVector).
+func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
+	if len(ix.chunks) == 0 || k <= 0 {
+		return nil, nil
+	}
+	vs, err := ix.embedder.Embed(ctx, []string{query})
+	if err != nil {
+		return nil, fmt.Errorf("embed question: %w", err)
+	}
+	if len(vs) != 1 {
+		return nil, fmt.Errorf("embed question: %d vectors for 1 text", len(vs))
+	}
+	return ix.SearchVector(ctx, vs[0], query, k)
+}
+
+// SearchVector returns the k best chunks for a query given as its vector
+// and its text: the vector ranking (chromem, cosine) and the BM25 ranking
+// of the text, each over the best candidates, fused by reciprocal rank.
+func (ix *Index) SearchVector(ctx context.Context, qvec []float32, query string, k int) ([]Hit, error) {
+	n := len(ix.chunks)
+	if n == 0 || k <= 0 {
+		return nil, nil
+	}
+	if len(qvec) != ix.dims {
+		return nil, fmt.Errorf("search: query has %d dimensions, index %d", len(qvec), ix.dims)
+	}
+	depth := min(n, max(3*k, 20))
+	// chromem errors when nResults exceeds the collection's count: depth
+	// is clamped above.
+	res, err := ix.coll.QueryEmbedding(ctx, qvec, depth, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	vecRank := make([]int, 0, len(res))
+	vecScore := make(map[int]float64, len(res))
+	for _, r := range res {
+		i, err := strconv.Atoi(r.ID)
+		if err != nil || i < 0 || i >= n {
+			return nil, fmt.Errorf("search: unknown chunk %q", r.ID)
+		}
+		vecRank = append(vecRank, i)
+		vecScore[i] = float64(r.Similarity)
+	}
+	lexHits := ix.lex.Search(queryTerms(query), depth)
+	lexRank := make([]int, len(lexHits))
+	lexScore := make(map[int]float64, len(lexHits))
+	for j, h := range lexHits {
+		lexRank[j] = h.Doc
+		lexScore[h.Doc] = h.Score
+	}
+	fused := RRF(60, vecRank, lexRank)
+	if len(fused) > k {
+		fused = fused[:k]
+	}
+	hits := make([]Hit, len(fused))
+	for j, f := range fused {
+		hits[j] = Hit{Chunk: ix.chunks[f.Doc], Score: f.Score, Lexical: lexScore[f.Doc], Vector: vecScore[f.Doc]}
+	}
+	return hits, nil
+}

@@ -1,0 +1,80 @@
+package retrieval
+
+import "strings"
+
+// synonymGroups is a small hand-made thesaurus of words that news
+// questions and news articles use for the same thing. The local embedder
+// and BM25 are lexical: without it "Who will represent Russia?" cannot find
+// "the Russian delegation". Each line is one group; matching through a
+// group counts less than matching the word itself.
+const synonymGroups = `
+represent representative delegation delegate envoy emissary
+die death dead deaths killed kill casualty casualties fatality fatalities
+win won victory victor champion winner
+leader president premier chancellor
+invade invasion incursion offensive
+travel trip visit journey fly
+agreement deal accord pact treaty
+weapon weapons arms munitions
+spokesman spokeswoman spokesperson
+adviser advisor aide counselor
+ally allies partner partners
+sanction sanctions embargo
+ceasefire truce armistice
+election vote ballot poll
+reject refuse decline dismiss dismissive rebuff
+begin start launch commence
+end finish conclude halt
+buy purchase acquire
+money funding funds financing
+help aid assistance support
+talks negotiations negotiate
+meet meeting summit
+goal aim objective purpose focus
+territory land
+country nation
+military army troops forces soldiers
+television tv broadcast program programme show channel
+phone telephone call
+cost price
+fired dismissed ousted sacked
+attack strike assault
+guarantee guarantees assurance assurances
+member membership join
+`
+
+// synonyms maps a stem to the stems of its group.
+var synonyms = func() map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(synonymGroups, "\n") {
+		var stems []string
+		seen := map[string]bool{}
+		for _, w := range strings.Fields(line) {
+			s := stem(strings.ToLower(w))
+			if !seen[s] {
+				seen[s] = true
+				stems = append(stems, s)
+			}
+		}
+		for _, s := range stems {
+			for _, o := range stems {
+				if o != s && !containsStr(m[s], o) {
+					m[s] = append(m[s], o)
+				}
+			}
+		}
+	}
+	return m
+}()
+
+func containsStr(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Synonyms returns the stems that the thesaurus groups with stem.
+func Synonyms(stem string) []string { return synonyms[stem] }

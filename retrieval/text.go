@@ -1,0 +1,299 @@
+package retrieval
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// Normalize folds typographic variants to ASCII (curly quotes, dashes,
+// non-breaking spaces) and collapses runs of white space, so that text
+// copied from a web page compares equal to the same text typed by hand. It
+// does not change case.
+func Normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch r {
+		case '\u2018', '\u2019', '\u201B', '\u2032':
+			r = '\''
+		case '\u201C', '\u201D', '\u201F', '\u2033':
+			r = '"'
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+			r = '-'
+		case '\u2026':
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString("...")
+			continue
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stopwords are function words that carry no topic. Question words are
+// included: "who" or "when" say what kind of answer is wanted, not what it
+// is about.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all am an and any are as at be because
+been before being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not of off on once only or other our ours ourselves out over own same
+she should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with would
+you your yours yourself yourselves s t d ll m re ve also may might must shall us upon per via yet
+whose whether else ever let lets get got tell told please`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// negations are kept as terms although they are short function words:
+// "will not participate" must not match a question about participating
+// any worse than "will participate" would, but it matters for answers.
+var negations = map[string]bool{"no": true, "not": true, "nor": true, "never": true}
+
+var stemCache sync.Map // string -> string
+
+// stem returns the Snowball (Porter2) stem of a lower-case word.
+func stem(w string) string {
+	if v, ok := stemCache.Load(w); ok {
+		return v.(string)
+	}
+	s := english.Stem(w, true)
+	stemCache.Store(w, s)
+	return s
+}
+
+// stemWord stems w, and joins the nouns in -sion after a vowel to their
+// verbs in -de, which Snowball keeps apart: "invasion"/"invade",
+// "decision"/"decide", "conclusion"/"conclude" (not "mission", "tension").
+func stemWord(w string) string {
+	if base, ok := irregular[w]; ok {
+		w = base
+	}
+	s := stem(w)
+	if n := len(w); n > 6 && strings.HasSuffix(w, "sion") && strings.ContainsRune("aeiou", rune(w[n-5])) &&
+		strings.HasSuffix(s, "s") && len(s) >= 5 {
+		return s[:len(s)-1] + "d"
+	}
+	return s
+}
+
+// words splits text into lower-case word tokens: letters and digits, with
+// in-word apostrophes removed ("won't" -> "wont", "Putin's" -> "putin"),
+// hyphenated and dotted forms kept together ("u.s." -> "us", "g-20" ->
+// "g20").
+func words(text string) []string {
+	text = Normalize(text)
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		w := string(cur)
+		cur = cur[:0]
+		if initialism(w) {
+			// "U.S.", "U.K." and their undotted capitals: one token that no
+			// stopword ("us") can swallow.
+			out = append(out, strings.ToLower(strings.Trim(strings.ReplaceAll(w, ".", ""), "'"))+"_")
+			return
+		}
+		w = strings.ToLower(w)
+		if strings.HasSuffix(w, "'s") {
+			w = strings.TrimSuffix(w, "'s")
+		}
+		w = strings.ReplaceAll(w, "'", "")
+		w = strings.Trim(w, "-.")
+		w = strings.NewReplacer("-", "", ".", "").Replace(w)
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	rs := []rune(text)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur = append(cur, r)
+		case (r == '\'' || r == '-' || r == '.') && len(cur) > 0 && i+1 < len(rs) &&
+			(unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+			// Inside a word: keep it for now, decided in flush.
+			cur = append(cur, r)
+		case r == '.' && len(cur) == 1 && i > 0 && unicode.IsLetter(rs[i-1]):
+			// The last dot of an initialism such as "U.S.": keep it attached.
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// Terms returns the index terms of text: stems of its content words, in
+// order, stopwords dropped. Numbers are kept as they are.
+func Terms(text string) []string {
+	ws := words(text)
+	out := ws[:0]
+	for _, w := range ws {
+		if strings.HasSuffix(w, "_") {
+			out = append(out, w)
+			continue
+		}
+		if stopwords[w] && !negations[w] {
+			continue
+		}
+		out = append(out, stemWord(w))
+	}
+	return out
+}
+
+// contentTerms is Terms without negations: the words that say what a
+// question is about.
+func contentTerms(text string) []string {
+	var out []string
+	for _, t := range Terms(text) {
+		if !negations[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// initialism reports whether w is a dotted initialism ("U.S.", "U.N") or a
+// two- or three-letter all-capitals word that doubles as a pronoun or
+// stopword in lower case ("US", "IT" is left alone as too ambiguous).
+func initialism(w string) bool {
+	if w == "US" || w == "UK" || w == "UN" || w == "EU" {
+		return true
+	}
+	if !strings.Contains(w, ".") {
+		return false
+	}
+	letters := 0
+	for i, r := range w {
+		if r == '.' {
+			continue
+		}
+		if !unicode.IsUpper(r) || (i+1 < len(w) && w[i+1] != '.') {
+			return false
+		}
+		letters++
+	}
+	return letters >= 2
+}
+
+// queryTerms are the terms a query is searched with: its lexical terms and
+// the synonyms of its stems, marked with a '=' prefix so BM25 weighs them
+// down.
+func queryTerms(text string) []string {
+	ts := lexicalTerms(text)
+	n := len(ts)
+	for _, t := range ts[:n] {
+		for _, syn := range synonyms[t] {
+			ts = append(ts, "="+syn)
+		}
+	}
+	return ts
+}
+
+// lexicalTerms are the terms BM25 indexes: the stems, and for each stem of
+// five letters or more a prefix key ("~russ" for "russia" and "russian",
+// "~inva" for "invad" and "invas") that lets related forms meet at a
+// discount where the stemmer keeps them apart.
+func lexicalTerms(text string) []string {
+	ts := Terms(text)
+	out := make([]string, 0, 2*len(ts))
+	for _, t := range ts {
+		out = append(out, t)
+		if k := prefixKey(t); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func prefixKey(stem string) string {
+	if len(stem) < 5 || strings.HasSuffix(stem, "_") || stem[0] >= '0' && stem[0] <= '9' {
+		return ""
+	}
+	r := []rune(stem)
+	if len(r) < 5 {
+		return ""
+	}
+	return "~" + string(r[:4])
+}
+
+// irregular maps irregular past forms of common verbs to their base, which
+// no suffix-stripping stemmer can do: "What did Peskov say?" must find
+// "Peskov said".
+var irregular = func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(`say said says
+tell told
+meet met
+speak spoke spoken
+go went gone
+win won
+hold held
+lead led
+fly flew flown
+take took taken
+give gave given
+make made
+come came
+see saw seen
+know knew known
+think thought
+bring brought
+buy bought
+begin began begun
+break broke broken
+choose chose chosen
+fight fought
+keep kept
+pay paid
+send sent
+seek sought
+sell sold
+stand stood
+write wrote written
+rise rose risen
+drive drove driven
+forget forgot forgotten
+grow grew grown
+teach taught
+catch caught
+build built
+spend spent
+lose lost
+hear heard
+feel felt
+shake shook shaken
+strike struck
+steal stole stolen
+swear swore sworn
+undertake undertook undertaken`, "\n") {
+		f := strings.Fields(line)
+		for _, w := range f[1:] {
+			m[w] = f[0]
+		}
+	}
+	return m
+}()

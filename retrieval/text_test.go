@@ -1,0 +1,28 @@
+package retrieval
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestNormalizeFoldsTypographyAndSpace(t *testing.T) {
+	cases := map[string]string{
+		"won\u2019t  accept":         "won't accept",
+		"\u201cjust peace.\u201d":    "\"just peace.\"",
+		"Russia \u2014 two\n\nitems": "Russia - two items",
+		"  leading and trailing \t ": "leading and trailing",
+	}
+	for in, want := range cases {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTermsStemsAndDropsStopwords(t *testing.T) {
+	got := Terms("Who will represent the U.S. at the G-20? Zelenskyy won\u2019t accept Putin's terms. US and EU and us.")
+	want := []string{"repres", "us_", "g20", "zelenskyy", "wont", "accept", "putin", "term", "us_", "eu_"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Terms = %q, want %q", got, want)
+	}
+}
