@@ -95,6 +95,9 @@ func stemWord(w string) string {
 	return s
 }
 
+// joinParts removes in-word hyphens and dots ("g-20" -> "g20").
+var joinParts = strings.NewReplacer("-", "", ".", "")
+
 // words splits text into lower-case word tokens: letters and digits, with
 // in-word apostrophes removed ("won't" -> "wont", "Putin's" -> "putin"),
 // hyphenated and dotted forms kept together ("u.s." -> "us", "g-20" ->
@@ -121,7 +124,9 @@ func words(text string) []string {
 		}
 		w = strings.ReplaceAll(w, "'", "")
 		w = strings.Trim(w, "-.")
-		w = strings.NewReplacer("-", "", ".", "").Replace(w)
+		if strings.ContainsAny(w, "-.") {
+			w = joinParts.Replace(w)
+		}
 		if w != "" {
 			out = append(out, w)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +78,7 @@ func TestAskAnswersOfflineWithVerbatimQuote(t *testing.T) {
 		if !strings.Contains(article, norm(c.Quote)) || len(c.Quote) > 300 {
 			t.Errorf("quote %q is not verbatim article text of at most 300 bytes", c.Quote)
 		}
-		if !strings.Contains(a.Answer, "["+itoa(c.Ref)+"]") {
+		if !strings.Contains(a.Answer, "["+strconv.Itoa(c.Ref)+"]") {
 			t.Errorf("answer %q lacks marker [%d]", a.Answer, c.Ref)
 		}
 	}
@@ -85,10 +86,6 @@ func TestAskAnswersOfflineWithVerbatimQuote(t *testing.T) {
 		t.Errorf("retrieved = %d hits, want 5 with text", len(a.Retrieved))
 	}
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + jsonNumber(n)) }
-
-func jsonNumber(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestAskPlainTextShowsCitations(t *testing.T) {
 	out, _, err := runCLI(t, nil, "", "ask", "Who", "is", "the", "Kremlin", "spokesman?")
@@ -218,8 +215,6 @@ func TestDamagedCacheIsRebuiltWithAWarning(t *testing.T) {
 
 func TestIndexReusesCacheAndReembedsOnlyEditedChunks(t *testing.T) {
 	dir := t.TempDir()
-	docs, _ := retrieval.LoadFS(data.Articles())
-	_ = docs
 	src, err := fsReadFile("us-russia-talks-saudi-arabia.md")
 	if err != nil {
 		t.Fatal(err)
