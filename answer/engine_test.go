@@ -1,0 +1,123 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/data"
+	"github.com/newsbot/newsbot/internal/fakeopenai"
+	"github.com/newsbot/newsbot/internal/openaiclient"
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+func dirLoader(dir string) func() ([]retrieval.Document, error) {
+	return func() ([]retrieval.Document, error) { return retrieval.LoadDir(dir) }
+}
+
+func writeArticle(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReloadSwapsIndexAndKeepsOldOneOnBrokenCorpus(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeArticle(t, dir, "a.md", "---\ntitle: Harbour\n---\nThe harbour bridge will reopen on Friday after repairs.\n")
+	cache, _, _ := retrieval.OpenCache(t.TempDir())
+	e, st, err := New(ctx, Config{Load: dirLoader(dir), Embedder: retrieval.LocalEmbedder{}, Cache: cache})
+	if err != nil || st.Embedded != st.Chunks {
+		t.Fatalf("%+v %v", st, err)
+	}
+	a, _ := e.Ask(ctx, Request{Question: "When will the bridge reopen?"})
+	if !a.Answered || !strings.Contains(a.Text, "Friday") {
+		t.Fatalf("before reload: %q", a.Text)
+	}
+	writeArticle(t, dir, "b.md", "---\ntitle: Zoo\n---\nThe city zoo welcomed a baby giraffe named Amara on Tuesday.\n")
+	st, err = e.Reload(ctx)
+	if err != nil || st.Documents != 2 || st.Reused != 1 || st.Embedded != 1 {
+		t.Fatalf("reload: %+v %v, want one chunk reused and one embedded", st, err)
+	}
+	if a, _ := e.Ask(ctx, Request{Question: "What is the baby giraffe called?"}); !strings.Contains(a.Text, "Amara") {
+		t.Errorf("new text not answerable: %q", a.Text)
+	}
+	writeArticle(t, dir, "c.md", "---\ntitle: [broken\n---\nText.\n")
+	if _, err := e.Reload(ctx); err == nil || !strings.Contains(err.Error(), "c.md") {
+		t.Fatalf("broken corpus: err = %v, want one naming c.md", err)
+	}
+	if a, _ := e.Ask(ctx, Request{Question: "What is the baby giraffe called?"}); !strings.Contains(a.Text, "Amara") {
+		t.Errorf("old index not serving after a failed reload: %q", a.Text)
+	}
+	if got := len(e.Info().Docs); got != 2 {
+		t.Errorf("Info after failed reload: %d docs", got)
+	}
+}
+
+func TestReloadRefusesToRunTwiceAtOnce(t *testing.T) {
+	ctx := context.Background()
+	e, _, err := New(ctx, Config{Load: func() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) }, Embedder: retrieval.LocalEmbedder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.reloadMu.Lock()
+	_, err = e.Reload(ctx)
+	e.reloadMu.Unlock()
+	if !errors.Is(err, ErrReloadRunning) {
+		t.Errorf("err = %v, want ErrReloadRunning", err)
+	}
+}
+
+func TestQuestionLimits(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := New(ctx, Config{Load: func() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) }, Embedder: retrieval.LocalEmbedder{}})
+	if _, err := e.Ask(ctx, Request{Question: " \n"}); !errors.Is(err, ErrEmptyQuestion) {
+		t.Errorf("empty: %v", err)
+	}
+	if _, err := e.Ask(ctx, Request{Question: strings.Repeat("é", MaxQuestionLen+1)}); !errors.Is(err, ErrQuestionTooLong) {
+		t.Errorf("long: %v", err)
+	}
+}
+
+func TestAskStreamDeliversDeltasAndValidatedAnswer(t *testing.T) {
+	ctx := context.Background()
+	srv := fakeopenai.New(fakeopenai.Options{Reply: func(fakeopenai.ChatRequest) string {
+		return "NATO membership for Ukraine was called unrealistic by Hegseth [1] [9]."
+	}})
+	defer srv.Close()
+	cc := openaiclient.Config{BaseURL: srv.URL, MaxRetries: -1}
+	chat, err := NewOpenAIChat(OpenAIChatConfig{Client: cc, Model: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb, err := retrieval.NewOpenAIEmbedder(retrieval.OpenAIEmbedderConfig{Client: cc, Model: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := New(ctx, Config{Load: func() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) }, Embedder: emb, Chat: chat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	a, err := e.AskStream(ctx, Request{Question: "What did Hegseth say about NATO membership for Ukraine?"}, func(d string) { streamed.WriteString(d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(streamed.String(), "unrealistic") {
+		t.Errorf("streamed %q", streamed.String())
+	}
+	if !a.Answered || strings.Contains(a.Text, "[9]") || len(a.Citations) != 1 || a.Mode != "model" || a.Model != "m" {
+		t.Fatalf("answer %+v", a)
+	}
+	if q := a.Citations[0].Quote; !strings.Contains(q, "unrealistic") {
+		t.Errorf("quote %q does not support the claim", q)
+	}
+	srv.FailNext(fakeopenai.Chat, 1, fakeopenai.CutStream())
+	if _, err := e.AskStream(ctx, Request{Question: "What did Hegseth say about NATO membership for Ukraine?"}, func(string) {}); err == nil {
+		t.Error("a stream cut before [DONE] gave an answer")
+	}
+}
