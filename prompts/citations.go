@@ -17,7 +17,23 @@ var marker = regexp.MustCompile(`\[\s*(?:(?i:snippet|source)\s*)?(\d{1,3}(?:\s*,
 func ParseCitations(text string, n int) (string, []int) {
 	var refs []int
 	seen := map[int]bool{}
-	out := marker.ReplaceAllStringFunc(text, func(m string) string {
+	out := text
+	// Removing a marker can join its neighbours into a new one ("[0[0]]"
+	// becomes "[0]"): repeat until nothing changes. Each pass that changes
+	// anything makes the text shorter or rewrites markers into a form the
+	// next pass keeps, so this ends.
+	for pass := 0; pass < 8; pass++ {
+		next := stripInvalid(out, n, seen, &refs)
+		if next == out {
+			break
+		}
+		out = next
+	}
+	return tidy(out), refs
+}
+
+func stripInvalid(text string, n int, seen map[int]bool, refs *[]int) string {
+	return marker.ReplaceAllStringFunc(text, func(m string) string {
 		inner := marker.FindStringSubmatch(m)[1]
 		var keep []string
 		for _, f := range strings.Split(inner, ",") {
@@ -28,7 +44,7 @@ func ParseCitations(text string, n int) (string, []int) {
 			keep = append(keep, strconv.Itoa(v))
 			if !seen[v] {
 				seen[v] = true
-				refs = append(refs, v)
+				*refs = append(*refs, v)
 			}
 		}
 		if len(keep) == 0 {
@@ -36,7 +52,6 @@ func ParseCitations(text string, n int) (string, []int) {
 		}
 		return "[" + strings.Join(keep, ", ") + "]"
 	})
-	return tidy(out), refs
 }
 
 // Claims splits text into the pieces that precede each marker: for every
