@@ -39,16 +39,17 @@ const (
 // analyzer holds what the gate and the extractive answerer need to know of
 // one index: its vocabulary and term statistics, and its documents.
 type analyzer struct {
-	lex    *retrieval.BM25
-	words  map[string]bool // every lower-case word of the corpus
-	stems  map[string]bool
-	docs   map[string]retrieval.Document
-	leads  map[string]retrieval.Chunk // each document's first chunk
-	maxIDF float64
+	lex      *retrieval.BM25
+	stems    map[string]bool
+	byPrefix map[string][]string // stems by their first four bytes
+	docs     map[string]retrieval.Document
+	leads    map[string]retrieval.Chunk // each document's first chunk
+	maxIDF   float64
 }
 
 func newAnalyzer(ix *retrieval.Index) *analyzer {
-	a := &analyzer{lex: ix.Lexical(), words: map[string]bool{}, stems: map[string]bool{}, docs: map[string]retrieval.Document{}, leads: map[string]retrieval.Chunk{}}
+	a := &analyzer{lex: ix.Lexical(), stems: map[string]bool{}, byPrefix: map[string][]string{},
+		docs: map[string]retrieval.Document{}, leads: map[string]retrieval.Chunk{}}
 	for _, d := range ix.Docs() {
 		a.docs[d.Slug] = d
 	}
@@ -56,19 +57,22 @@ func newAnalyzer(ix *retrieval.Index) *analyzer {
 		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
 			a.leads[c.Doc] = c
 		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(retrieval.Normalize(c.Text+" "+c.Context)), notWordRune) {
-			a.words[w] = true
-		}
-		for _, t := range retrieval.Terms(c.Text + " " + c.Context) {
-			a.stems[t] = true
-		}
 	}
+	// The vocabulary comes from the lexical index, which has tokenized
+	// every chunk already.
+	a.lex.EachTerm(func(t string) {
+		if strings.HasPrefix(t, "~") {
+			return
+		}
+		a.stems[t] = true
+		if len(t) >= 4 {
+			a.byPrefix[t[:4]] = append(a.byPrefix[t[:4]], t)
+		}
+	})
 	n := float64(a.lex.Len())
 	a.maxIDF = math.Log(1 + (n+0.5)/0.5)
 	return a
 }
-
-func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 // qterm is a content term of the question with its weight.
 type qterm struct {
@@ -351,7 +355,7 @@ func (a *analyzer) missingName(q string) string {
 			continue
 		}
 		lw := strings.ToLower(f)
-		if a.words[lw] || a.words[strings.ReplaceAll(lw, ".", "")] || a.known(lw) {
+		if a.known(lw) {
 			continue
 		}
 		return f
@@ -383,7 +387,11 @@ func (a *analyzer) known(w string) bool {
 		if a.stems[t] {
 			return true
 		}
-		for s := range a.stems {
+		if len(t) < 4 {
+			continue
+		}
+		// similarStem needs a common prefix of four: look in that bucket.
+		for _, s := range a.byPrefix[t[:4]] {
 			if similarStem(t, s) {
 				return true
 			}

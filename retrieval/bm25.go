@@ -1,9 +1,12 @@
 package retrieval
 
 import (
+	"container/heap"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // PrefixWeight scales the score of prefix keys (terms that start with '~').
@@ -21,6 +24,7 @@ type BM25 struct {
 	postings map[string][]posting
 	lengths  []float64
 	avgLen   float64
+	scratch  sync.Pool // []float64 of len(lengths): per-query scores
 }
 
 type posting struct {
@@ -31,18 +35,46 @@ type posting struct {
 // NewBM25 indexes docs, each given as its terms (see Terms). The zero
 // values of K1 and B are replaced by the usual 1.2 and 0.75.
 func NewBM25(docs [][]string) *BM25 {
-	ix := &BM25{K1: 1.2, B: 0.75, postings: map[string][]posting{}, lengths: make([]float64, len(docs))}
+	ix := &BM25{K1: 1.2, B: 0.75, lengths: make([]float64, len(docs))}
+	// Each worker indexes a contiguous range of documents; the ranges'
+	// posting lists are then joined in order, so lists stay sorted by doc.
+	workers := runtime.GOMAXPROCS(0)
+	if len(docs) < 1024 {
+		workers = 1
+	}
+	parts := make([]map[string][]posting, workers)
+	per := (len(docs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			lo, hi := min(len(docs), w*per), min(len(docs), (w+1)*per)
+			m := map[string][]posting{}
+			tf := map[string]int{}
+			for i := lo; i < hi; i++ {
+				clear(tf)
+				for _, t := range docs[i] {
+					tf[t]++
+				}
+				for t, n := range tf {
+					m[t] = append(m[t], posting{doc: int32(i), tf: float32(n)})
+				}
+				ix.lengths[i] = float64(len(docs[i]))
+			}
+			parts[w] = m
+		}(w)
+	}
+	wg.Wait()
+	ix.postings = parts[0]
+	for _, m := range parts[1:] {
+		for t, ps := range m {
+			ix.postings[t] = append(ix.postings[t], ps...)
+		}
+	}
 	total := 0.0
-	for i, terms := range docs {
-		tf := map[string]int{}
-		for _, t := range terms {
-			tf[t]++
-		}
-		for t, n := range tf {
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(i), tf: float32(n)})
-		}
-		ix.lengths[i] = float64(len(terms))
-		total += float64(len(terms))
+	for _, l := range ix.lengths {
+		total += l
 	}
 	if len(docs) > 0 {
 		ix.avgLen = total / float64(len(docs))
@@ -50,7 +82,15 @@ func NewBM25(docs [][]string) *BM25 {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
+	ix.scratch.New = func() any { return make([]float64, len(ix.lengths)) }
 	return ix
+}
+
+// EachTerm calls f with every term indexed, in no particular order.
+func (ix *BM25) EachTerm(f func(term string)) {
+	for t := range ix.postings {
+		f(t)
+	}
 }
 
 // Len is the number of documents indexed.
@@ -78,7 +118,11 @@ func (ix *BM25) Search(query []string, n int) []Scored {
 	if n <= 0 || len(ix.lengths) == 0 {
 		return nil
 	}
-	scores := map[int32]float64{}
+	// Scores accumulate in a dense array reused across queries; only the
+	// documents touched are visited again and reset.
+	scores := ix.scratch.Get().([]float64)
+	defer ix.scratch.Put(scores)
+	var touched []int32
 	seen := map[string]bool{}
 	for _, t := range query {
 		if seen[t] {
@@ -105,23 +149,51 @@ func (ix *BM25) Search(query []string, n int) []Scored {
 		for _, p := range ps {
 			tf := float64(p.tf)
 			norm := ix.K1 * (1 - ix.B + ix.B*ix.lengths[p.doc]/ix.avgLen)
+			if scores[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
 			scores[p.doc] += idf * tf * (ix.K1 + 1) / (tf + norm)
 		}
 	}
-	out := make([]Scored, 0, len(scores))
-	for d, s := range scores {
-		out = append(out, Scored{Doc: int(d), Score: s})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	// Keep the best n in a min-heap: no sort of every matching document.
+	h := make(scoredHeap, 0, n+1)
+	for _, d := range touched {
+		sc := Scored{Doc: int(d), Score: scores[d]}
+		scores[d] = 0
+		if len(h) < n {
+			heap.Push(&h, sc)
+		} else if better(sc, h[0]) {
+			h[0] = sc
+			heap.Fix(&h, 0)
 		}
-		return out[i].Doc < out[j].Doc
-	})
-	if len(out) > n {
-		out = out[:n]
+	}
+	out := make([]Scored, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(&h).(Scored)
 	}
 	return out
+}
+
+// better orders results: higher score first, then lower document index.
+func better(a, b Scored) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Doc < b.Doc
+}
+
+// scoredHeap is a min-heap by better: its root is the worst kept result.
+type scoredHeap []Scored
+
+func (h scoredHeap) Len() int           { return len(h) }
+func (h scoredHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h scoredHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *scoredHeap) Push(x any)        { *h = append(*h, x.(Scored)) }
+func (h *scoredHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // RRF fuses rankings by reciprocal rank fusion: each document scores the

@@ -11,7 +11,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
+	"unsafe"
 )
 
 // CacheFile is the name of the embedding cache inside the index directory.
@@ -57,6 +60,7 @@ func OpenCache(dir string) (c *Cache, warn error, err error) {
 		return nil, nil, fmt.Errorf("index directory %s: %w", dir, err)
 	}
 	c = &Cache{path: filepath.Join(dir, CacheFile), entries: map[CacheKey][]float32{}}
+	removeStaleTemps(dir)
 	f, err := os.Open(c.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil, nil
@@ -153,6 +157,12 @@ func (c *Cache) Save() error {
 // that. Little-endian throughout.
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// littleEndian: the machine stores float32s as the file does.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
 func writeCache(w io.Writer, entries map[CacheKey][]float32) error {
 	crc := crc32.New(castagnoli)
 	mw := io.MultiWriter(w, crc)
@@ -213,20 +223,28 @@ func readCache(r io.Reader) (map[CacheKey][]float32, error) {
 		if dims == 0 || dims > maxCacheDims {
 			return nil, fmt.Errorf("entry %d: implausible dimensions %d", i, dims)
 		}
-		if cap(raw) < int(dims)*4 {
-			raw = make([]byte, dims*4)
-		}
-		raw = raw[:dims*4]
-		if _, err := io.ReadFull(tr, raw); err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i, err)
-		}
 		if len(arena) < int(dims) {
 			arena = make([]float32, int(dims)*max(1, min(4096, int(n-i))))
 		}
 		v := arena[:dims:dims]
 		arena = arena[dims:]
-		for j := range v {
-			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+		if littleEndian {
+			// The file's layout is the machine's: read straight into the
+			// vector's memory.
+			if _, err := io.ReadFull(tr, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))); err != nil {
+				return nil, fmt.Errorf("entry %d: %w", i, err)
+			}
+		} else {
+			if cap(raw) < int(dims)*4 {
+				raw = make([]byte, dims*4)
+			}
+			raw = raw[:dims*4]
+			if _, err := io.ReadFull(tr, raw); err != nil {
+				return nil, fmt.Errorf("entry %d: %w", i, err)
+			}
+			for j := range v {
+				v[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+			}
 		}
 		var k CacheKey
 		copy(k[:], head[:sha256.Size])
@@ -245,4 +263,25 @@ func readCache(r io.Reader) (map[CacheKey][]float32, error) {
 		return nil, errors.New("trailing bytes after checksum")
 	}
 	return entries, nil
+}
+
+// staleTempAge is how old a temporary cache file must be before OpenCache
+// takes it for the leftover of a killed Save rather than one being written.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps deletes temporary files that a process killed during
+// Save left behind; each can be as large as the cache.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), CacheFile+".tmp-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

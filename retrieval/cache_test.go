@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 )
 
 type countingEmbedder struct {
@@ -63,5 +64,24 @@ func TestDamagedCacheIsEmptyWithWarning(t *testing.T) {
 				t.Errorf("err %v warn %v len %d", err, warn, c.Len())
 			}
 		})
+	}
+}
+
+func TestOpenCacheRemovesStaleTempFilesOnly(t *testing.T) {
+	dir := t.TempDir()
+	stale := dir + "/" + CacheFile + ".tmp-111"
+	fresh := dir + "/" + CacheFile + ".tmp-222"
+	os.WriteFile(stale, []byte("partial"), 0o644)
+	os.WriteFile(fresh, []byte("being written"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, _, err := OpenCache(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh temp file removed: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,11 +22,32 @@ import (
 
 var scaleSizes = []int{1000, 10000, 100000}
 
+// skipLarge skips the 100,000-chunk cases in -short mode and under the
+// race detector, where they would take minutes.
 func skipLarge(tb testing.TB, n int) {
 	tb.Helper()
-	if n >= 100000 && testing.Short() {
+	if n < 100000 {
+		return
+	}
+	if testing.Short() {
 		tb.Skip("100,000 chunks: skipped in -short mode")
 	}
+	if raceEnabled() {
+		tb.Skip("100,000 chunks: skipped under the race detector")
+	}
+}
+
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 // BenchmarkSearch is the project's full search (chromem's vector ranking,
@@ -197,17 +219,31 @@ func TestRebuildEmbedsOnlyChangedDocument(t *testing.T) {
 	skipLarge(t, n)
 	sc := synthetic(t, n)
 	ctx := context.Background()
+	c, _, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillSynthCache(c, sc)
+	emb := &synthCountingEmbedder{}
+	_, st, err := Build(ctx, sc.Docs, emb, IndexOptions{Cache: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Embedded != 0 || len(emb.texts) != 0 || st.Reused != n {
+		t.Fatalf("first build: %+v, %d texts embedded; want all %d reused", st, len(emb.texts), n)
+	}
 	cases := []struct {
 		name   string
+		doc    int
 		change func(d Document) Document
 		min    int // chunks that must be embedded again
 	}{
-		{"one paragraph edited", func(d Document) Document {
+		{"one paragraph edited", 4242, func(d Document) Document {
 			d.Paragraphs = append([]string(nil), d.Paragraphs...)
 			d.Paragraphs[4] = strings.Replace(d.Paragraphs[4], ".", ". Officials later corrected this figure.", 1)
 			return d
 		}, 1},
-		{"every paragraph edited", func(d Document) Document {
+		{"every paragraph edited", 777, func(d Document) Document {
 			d.Paragraphs = append([]string(nil), d.Paragraphs...)
 			for i := range d.Paragraphs {
 				d.Paragraphs[i] = "Updated. " + d.Paragraphs[i]
@@ -217,27 +253,14 @@ func TestRebuildEmbedsOnlyChangedDocument(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, err := OpenCache(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			fillSynthCache(c, sc)
-			emb := &synthCountingEmbedder{}
-			_, st, err := Build(ctx, sc.Docs, emb, IndexOptions{Cache: c})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st.Embedded != 0 || len(emb.texts) != 0 || st.Reused != n {
-				t.Fatalf("first build: %+v, %d texts embedded; want all %d reused", st, len(emb.texts), n)
-			}
-			const changed = 4242
+			emb.texts = nil
 			docs := append([]Document(nil), sc.Docs...)
-			docs[changed] = tc.change(docs[changed])
+			docs[tc.doc] = tc.change(docs[tc.doc])
 			want := map[string]bool{}
-			for _, ch := range ChunkDocument(docs[changed], ChunkOptions{}) {
+			for _, ch := range ChunkDocument(docs[tc.doc], ChunkOptions{}) {
 				want[embedText(ch)] = true
 			}
-			_, st, err = Build(ctx, docs, emb, IndexOptions{Cache: c})
+			_, st, err := Build(ctx, docs, emb, IndexOptions{Cache: c})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -68,15 +69,31 @@ whose whether else ever let lets get got tell told please`) {
 // any worse than "will participate" would, but it matters for answers.
 var negations = map[string]bool{"no": true, "not": true, "nor": true, "never": true}
 
-var stemCache sync.Map // string -> string
+// stemCache memoizes stems: a corpus says the same words again and again.
+// It is bounded; when full it starts over, so a long-running bot that
+// reloads changing corpora does not keep every word it has ever seen.
+var stemCache = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const maxStemCache = 1 << 18
 
 // stem returns the Snowball (Porter2) stem of a lower-case word.
 func stem(w string) string {
-	if v, ok := stemCache.Load(w); ok {
-		return v.(string)
+	stemCache.RLock()
+	s, ok := stemCache.m[w]
+	stemCache.RUnlock()
+	if ok {
+		return s
 	}
-	s := english.Stem(w, true)
-	stemCache.Store(w, s)
+	s = english.Stem(w, true)
+	stemCache.Lock()
+	if len(stemCache.m) >= maxStemCache {
+		stemCache.m = make(map[string]string, 1024)
+	}
+	stemCache.m[w] = s
+	stemCache.Unlock()
 	return s
 }
 
@@ -104,14 +121,23 @@ var joinParts = strings.NewReplacer("-", "", ".", "")
 // "g20").
 func words(text string) []string {
 	text = Normalize(text)
-	var out []string
-	var cur []rune
+	out := make([]string, 0, len(text)/6+1)
+	var cur []byte
+	runes := 0
+	// special: cur holds capitals, non-ASCII letters, or in-word marks, and
+	// needs the slow path; most words are plain lower-case ASCII.
+	special := false
 	flush := func() {
 		if len(cur) == 0 {
 			return
 		}
+		if !special {
+			out = append(out, string(cur))
+			cur, runes = cur[:0], 0
+			return
+		}
 		w := string(cur)
-		cur = cur[:0]
+		cur, runes, special = cur[:0], 0, false
 		if initialism(w) {
 			// "U.S.", "U.K." and their undotted capitals: one token that no
 			// stopword ("us") can swallow.
@@ -119,9 +145,7 @@ func words(text string) []string {
 			return
 		}
 		w = strings.ToLower(w)
-		if strings.HasSuffix(w, "'s") {
-			w = strings.TrimSuffix(w, "'s")
-		}
+		w = strings.TrimSuffix(w, "'s")
 		w = strings.ReplaceAll(w, "'", "")
 		w = strings.Trim(w, "-.")
 		if strings.ContainsAny(w, "-.") {
@@ -131,24 +155,42 @@ func words(text string) []string {
 			out = append(out, w)
 		}
 	}
-	rs := []rune(text)
-	for i, r := range rs {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			cur = append(cur, byte(r))
+			runes++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			cur = append(cur, r)
-		case (r == '\'' || r == '-' || r == '.') && len(cur) > 0 && i+1 < len(rs) &&
-			(unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+			special = true
+			cur = utf8.AppendRune(cur, r)
+			runes++
+		case (r == '\'' || r == '-' || r == '.') && len(cur) > 0 && alnumAt(text, i+size):
 			// Inside a word: keep it for now, decided in flush.
-			cur = append(cur, r)
-		case r == '.' && len(cur) == 1 && i > 0 && unicode.IsLetter(rs[i-1]):
+			special = true
+			cur = append(cur, byte(r))
+			runes++
+		case r == '.' && runes == 1 && unicode.IsLetter(rune(cur[0])):
 			// The last dot of an initialism such as "U.S.": keep it attached.
-			cur = append(cur, r)
+			special = true
+			cur = append(cur, '.')
+			runes++
 		default:
 			flush()
 		}
+		i += size
 	}
 	flush()
 	return out
+}
+
+// alnumAt reports whether the rune at s[i] is a letter or digit.
+func alnumAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // Terms returns the index terms of text: stems of its content words, in

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// The crash test: `newsbot index` killed with SIGKILL at random points,
+// many times, while it embeds and writes the cache; after each kill the
+// next start must answer from a valid cache or a rebuilt one, never panic,
+// never serve a half-written state.
+
+const (
+	crashArticles   = 1500
+	crashIterations = 15
+	crashSeed       = 4
+	crashQuestion   = "How much will the Brightwater dam cost?"
+	crashFact       = "The Brightwater dam will cost 4.2 billion dollars, the energy minister Elena Petrov said on Tuesday."
+)
+
+func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and indexes a large corpus")
+	}
+	bin := buildNewsbot(t)
+	corpus, indexDir := t.TempDir(), t.TempDir()
+	r := rand.New(rand.NewPCG(crashSeed, 0))
+	for i := 0; i < crashArticles; i++ {
+		writeCrashArticle(t, corpus, i, r)
+	}
+	env := append(os.Environ(), "NEWSBOT_DATA_DIR="+corpus, "NEWSBOT_INDEX_DIR="+indexDir, "NEWSBOT_OFFLINE=1")
+
+	// A clean run, to know how long one takes.
+	start := time.Now()
+	if out, errOut, err := runNewsbot(t, bin, env, 5*time.Minute, "index"); err != nil {
+		t.Fatalf("clean index run: %v\nstdout %s\nstderr %s", err, out, errOut)
+	}
+	full := time.Since(start)
+	t.Logf("clean index run of %d articles: %v", crashArticles, full)
+	checkAsk(t, bin, env, corpus, indexDir)
+
+	killedWriting := 0
+	for it := 0; it < crashIterations; it++ {
+		// Change some articles so that this run embeds and writes the
+		// cache again; every fifth run starts from no cache at all.
+		for k := 0; k < crashArticles/10; k++ {
+			writeCrashArticle(t, corpus, 1+r.IntN(crashArticles-1), r)
+		}
+		if it%5 == 4 {
+			os.Remove(filepath.Join(indexDir, retrieval.CacheFile))
+		}
+		stale := map[string]bool{}
+		for _, p := range tempCaches(indexDir) {
+			stale[p] = true
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, bin, "index")
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		var when string
+		if it%2 == 0 {
+			// Anywhere in the run.
+			d := time.Duration(r.Int64N(int64(full)))
+			time.Sleep(d)
+			when = fmt.Sprintf("after %v", d)
+		} else {
+			// While the new cache file is being written.
+			waitForTempCache(indexDir, stale, 2*full)
+			d := time.Duration(r.Int64N(int64(50 * time.Millisecond)))
+			time.Sleep(d)
+			when = fmt.Sprintf("%v into writing the cache", d)
+		}
+		writing := false
+		for _, p := range tempCaches(indexDir) {
+			writing = writing || !stale[p]
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		cancel()
+		if writing {
+			killedWriting++
+		}
+		t.Logf("iteration %d: killed %s (while writing the cache: %v): %v", it, when, writing, err)
+		if strings.Contains(stderr.String(), "panic") {
+			t.Errorf("iteration %d: index panicked:\n%s", it, stderr.String())
+		}
+		checkAsk(t, bin, env, corpus, indexDir)
+	}
+	if killedWriting == 0 {
+		t.Errorf("no kill landed while the cache was being written; make the corpus larger")
+	}
+	if left := tempCaches(indexDir); len(left) > 0 {
+		// Not an error for the answers, but each is a partial copy of
+		// the cache that nothing removes.
+		t.Logf("%d temporary cache files left behind by killed runs", len(left))
+	}
+}
+
+// checkAsk asks the question as a fresh start would, and checks that the
+// cache on disk is either accepted or reported as damaged, that ask
+// answers, and that every quote is text of the corpus.
+func checkAsk(t *testing.T, bin string, env []string, corpus, indexDir string) {
+	t.Helper()
+	_, warn, err := retrieval.OpenCache(indexDir)
+	if err != nil {
+		t.Fatalf("open cache: %v", err)
+	}
+	out, errOut, err := runNewsbot(t, bin, env, 2*time.Minute, "ask", "--json", crashQuestion)
+	if err != nil {
+		t.Fatalf("ask after kill: %v\nstdout %s\nstderr %s", err, out, errOut)
+	}
+	if strings.Contains(errOut, "panic") || strings.Contains(errOut, "internal error") {
+		t.Errorf("ask after kill:\n%s", errOut)
+	}
+	if warn != nil && !strings.Contains(errOut, "damaged") && !strings.Contains(errOut, "unreadable") {
+		t.Errorf("cache rejected (%v) but ask printed no warning:\n%s", warn, errOut)
+	}
+	var a jsonAnswer
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("ask output is not one JSON answer: %v\n%s", err, out)
+	}
+	if !a.Answered || len(a.Citations) == 0 {
+		t.Fatalf("not answered: %+v", a)
+	}
+	text := corpusText(t, corpus)
+	found := false
+	for _, c := range a.Citations {
+		q := squeeze(strings.TrimSuffix(strings.TrimPrefix(c.Quote, "…"), "…"))
+		if q == "" || !strings.Contains(text, q) {
+			t.Errorf("quote is not text of the corpus: %q", c.Quote)
+		}
+		found = found || strings.Contains(c.Quote, "4.2 billion")
+	}
+	if !found {
+		t.Errorf("no quote holds the fact: %+v", a.Citations)
+	}
+	// The start that just answered wrote a good cache.
+	if _, warn, _ := retrieval.OpenCache(indexDir); warn != nil {
+		t.Errorf("cache after ask: %v", warn)
+	}
+}
+
+func buildNewsbot(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "newsbot")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func runNewsbot(t *testing.T, bin string, env []string, timeout time.Duration, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	return out.String(), errb.String(), err
+}
+
+func tempCaches(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, retrieval.CacheFile+".tmp-*"))
+	return m
+}
+
+// waitForTempCache polls until a temporary cache file not in before
+// appears, or until limit.
+func waitForTempCache(dir string, before map[string]bool, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		for _, p := range tempCaches(dir) {
+			if !before[p] {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+var crashWords = strings.Fields(`government officials said the talks would continue next week after
+a meeting in the capital where ministers discussed energy prices trade border security and aid
+for the region while opposition leaders called for an inquiry into the budget and the court
+delayed a ruling on the new law as protesters gathered outside parliament`)
+
+// writeCrashArticle writes article i with fresh random text; article 0
+// holds the fact the test asks about.
+func writeCrashArticle(t *testing.T, dir string, i int, r *rand.Rand) {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: Report number %d\nsource: Test Wire\npublished: 2025-03-01\n---\n\n", i)
+	for p := 0; p < 10; p++ {
+		if i == 0 && p == 3 {
+			b.WriteString(crashFact + "\n\n")
+			continue
+		}
+		for s := 0; s < 4; s++ {
+			n := 8 + r.IntN(12)
+			for w := 0; w < n; w++ {
+				word := crashWords[r.IntN(len(crashWords))]
+				if w == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				} else {
+					b.WriteByte(' ')
+				}
+				b.WriteString(word)
+			}
+			fmt.Fprintf(&b, " in %d. ", r.IntN(3000))
+		}
+		b.WriteString("\n\n")
+	}
+	name := filepath.Join(dir, fmt.Sprintf("report-%05d.md", i))
+	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func corpusText(t *testing.T, dir string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(squeeze(string(data)))
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// squeeze drops white space, so quotes compare up to line wrapping.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
