@@ -3,9 +3,257 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/newsbot/newsbot/bot"
 )
 
-// runServe runs the Discord bot. (Placeholder until the bot lands.)
+// tokenHelp is what serve says when it has no token.
+const tokenHelp = `no Discord bot token: set DISCORD_TOKEN to your bot's token, or DISCORD_TOKEN_FILE to a file holding it.
+Get one in the Discord developer portal (https://discord.com/developers/applications): create an application,
+open its Bot page and reset the token. README.md, section "Creating the Discord application", walks through it.`
+
+// serveConfig is serve's configuration beyond the engine's, read once from
+// the environment.
+type serveConfig struct {
+	Bot      bot.Config
+	HTTPAddr string // "" serves no HTTP
+	LogLevel slog.Level
+}
+
+// loadServeConfig reads the Discord bot's environment variables (see
+// README.md for each).
+func loadServeConfig(getenv func(string) string) (serveConfig, error) {
+	var c serveConfig
+	token, err := readToken(getenv)
+	if err != nil {
+		return c, err
+	}
+	b := bot.Config{
+		Token:        token,
+		GuildID:      strings.TrimSpace(getenv("NEWSBOT_GUILD_ID")),
+		AdminRoleIDs: idList(getenv("NEWSBOT_ADMIN_ROLE_IDS")),
+		AdminUserIDs: idList(getenv("NEWSBOT_ADMIN_USER_IDS")),
+		APIURL:       strings.TrimSpace(getenv("NEWSBOT_DISCORD_API_URL")),
+		GatewayURL:   strings.TrimSpace(getenv("NEWSBOT_DISCORD_GATEWAY_URL")),
+	}
+	if b.Threads, err = envBool(getenv, "NEWSBOT_THREADS"); err != nil {
+		return c, err
+	}
+	if b.ShardID, err = envInt(getenv, "NEWSBOT_SHARD_ID", 0); err != nil {
+		return c, err
+	}
+	if b.ShardCount, err = envInt(getenv, "NEWSBOT_SHARD_COUNT", 1); err != nil {
+		return c, err
+	}
+	if b.ShardCount < 1 || b.ShardID >= b.ShardCount {
+		return c, usageError{fmt.Sprintf("NEWSBOT_SHARD_ID=%d must be below NEWSBOT_SHARD_COUNT=%d", b.ShardID, b.ShardCount)}
+	}
+	if b.MaxConcurrent, err = envInt(getenv, "NEWSBOT_MAX_CONCURRENT", 4); err != nil {
+		return c, err
+	}
+	if b.MaxQueue, err = envInt(getenv, "NEWSBOT_QUEUE_SIZE", 100); err != nil {
+		return c, err
+	}
+	if b.MaxConcurrent < 1 {
+		return c, usageError{"NEWSBOT_MAX_CONCURRENT must be at least 1"}
+	}
+	if b.Cooldown, err = envDuration(getenv, "NEWSBOT_COOLDOWN", 10*time.Second); err != nil {
+		return c, err
+	}
+	if b.Cooldown == 0 {
+		b.Cooldown = -1 // bot.Config: negative is "none", zero the default
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"NEWSBOT_SHUTDOWN_TIMEOUT", &b.ShutdownTimeout},
+		{"NEWSBOT_READY_TIMEOUT", &b.ReadyTimeout},
+		{"NEWSBOT_HEARTBEAT_TIMEOUT", &b.HeartbeatTimeout},
+		{"NEWSBOT_ANSWER_TIMEOUT", &b.AnswerTimeout},
+	} {
+		if *d.dst, err = envDuration(getenv, d.name, 0); err != nil {
+			return c, err
+		}
+	}
+	c.Bot = b
+	c.HTTPAddr = strings.TrimSpace(getenv("NEWSBOT_HTTP_ADDR"))
+	switch lv := strings.ToLower(strings.TrimSpace(getenv("NEWSBOT_LOG_LEVEL"))); lv {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return c, usageError{fmt.Sprintf("NEWSBOT_LOG_LEVEL=%q: want debug, info, warn or error", lv)}
+	}
+	return c, nil
+}
+
+// readToken returns the bot token from DISCORD_TOKEN or the file named by
+// DISCORD_TOKEN_FILE (a Docker or Kubernetes secret).
+func readToken(getenv func(string) string) (string, error) {
+	token := strings.TrimSpace(getenv("DISCORD_TOKEN"))
+	file := strings.TrimSpace(getenv("DISCORD_TOKEN_FILE"))
+	switch {
+	case token != "" && file != "":
+		return "", usageError{"set DISCORD_TOKEN or DISCORD_TOKEN_FILE, not both"}
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("DISCORD_TOKEN_FILE: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+		if token == "" {
+			return "", usageError{fmt.Sprintf("DISCORD_TOKEN_FILE=%s is empty\n%s", file, tokenHelp)}
+		}
+	case token == "":
+		return "", usageError{tokenHelp}
+	}
+	return token, nil
+}
+
+// idList splits a list of Discord IDs separated by commas or spaces.
+func idList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+}
+
+// envDuration reads a duration: a Go duration ("1.5s", "2m") or a number
+// of seconds ("10").
+func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, usageError{fmt.Sprintf("%s=%q: want a duration such as 10s or a number of seconds", name, v)}
+	}
+	return d, nil
+}
+
+// serveLogger logs JSON when stderr is not a terminal (a container, a
+// supervisor), text otherwise; either way the token is redacted.
+func serveLogger(w io.Writer, level slog.Level, token string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	if isTerminal(w) {
+		h = slog.NewTextHandler(w, opts)
+	} else {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(bot.RedactHandler(h, token, "Bot "+token))
+}
+
+// runServe runs the Discord bot until ctx is cancelled (SIGINT, SIGTERM),
+// reloading the corpus on SIGHUP.
 func runServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("serve: not available yet")
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	sc, err := loadServeConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	logger := serveLogger(e.stderr, sc.LogLevel, sc.Bot.Token)
+	sc.Bot.Logger = logger
+
+	start := time.Now()
+	eng, st, err := newEngine(ctx, cfg, logger, nil)
+	if err != nil {
+		return err
+	}
+	info := eng.Info()
+	mode := "extractive"
+	if info.ChatModel != "" {
+		mode = "model " + info.ChatModel
+	}
+	logger.Info("index ready", "documents", st.Documents, "chunks", st.Chunks, "embedded", st.Embedded,
+		"reused", st.Reused, "embedder", info.EmbedModel, "answers", mode, "ms", time.Since(start).Milliseconds())
+
+	b, err := bot.New(sc.Bot, eng)
+	if err != nil {
+		return err
+	}
+
+	var srv *http.Server
+	httpDone := make(chan struct{})
+	if sc.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", sc.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("NEWSBOT_HTTP_ADDR: %w", err)
+		}
+		srv = &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		logger.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+		go func() {
+			defer close(httpDone)
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("http server", "err", err)
+			}
+		}()
+	} else {
+		close(httpDone)
+	}
+
+	// SIGHUP reloads the corpus, as /reload does.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reloadCtx, stopReloads := context.WithCancel(ctx)
+	reloadsDone := make(chan struct{})
+	go func() {
+		defer close(reloadsDone)
+		for {
+			select {
+			case <-hup:
+				logger.Info("SIGHUP: reloading the corpus")
+				b.Reload(reloadCtx) // logs and counts the outcome
+			case <-reloadCtx.Done():
+				return
+			}
+		}
+	}()
+
+	runErr := b.Run(ctx)
+
+	stopReloads()
+	<-reloadsDone
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		srv.Shutdown(sctx)
+		cancel()
+	}
+	<-httpDone
+	if runErr != nil {
+		return fmt.Errorf("serve: %w", runErr)
+	}
+	return nil
 }

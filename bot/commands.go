@@ -1,0 +1,328 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/newsbot/newsbot/answer"
+)
+
+// maxAskLen is the longest question /ask accepts (Discord enforces it in
+// the client).
+const maxAskLen = 500
+
+var (
+	manageServer int64 = discordgo.PermissionManageGuild
+	noDM               = false
+)
+
+// commands are the slash commands, registered with one bulk overwrite at
+// start.
+var commands = []*discordgo.ApplicationCommand{
+	{
+		Name:        "ask",
+		Description: "Ask a question about the news story; the answer cites the articles",
+		Options: []*discordgo.ApplicationCommandOption{
+			{
+				Type:        discordgo.ApplicationCommandOptionString,
+				Name:        "question",
+				Description: "Your question",
+				Required:    true,
+				MaxLength:   maxAskLen,
+			},
+			{
+				Type:        discordgo.ApplicationCommandOptionBoolean,
+				Name:        "private",
+				Description: "Show the answer to you only",
+			},
+		},
+	},
+	{
+		Name:        "about",
+		Description: "The articles newsbot knows, its models and when it last reloaded",
+	},
+	{
+		Name:        "help",
+		Description: "How to ask newsbot questions",
+	},
+	{
+		Name:        "reload",
+		Description: "Reload the articles from disk (server admins only)",
+		// Discord hides it from members without Manage Server; server
+		// admins can change that, so handleReload checks again.
+		DefaultMemberPermissions: &manageServer,
+		DMPermission:             &noDM,
+	},
+}
+
+// commandHandlers maps each command's name to its handler.
+func (b *Bot) commandHandlers() map[string]func(ctx context.Context, x *interaction) {
+	return map[string]func(ctx context.Context, x *interaction){
+		"ask":    b.handleAsk,
+		"about":  b.handleAbout,
+		"help":   b.handleHelp,
+		"reload": b.handleReload,
+	}
+}
+
+// registerCommands overwrites the application's commands with commands:
+// in the guild NEWSBOT_GUILD_ID when set (instant), globally otherwise. Only
+// shard 0 does it. A failure is logged and retried at the next READY.
+func (b *Bot) registerCommands(ctx context.Context) {
+	if b.registered.Load() || b.cfg.ShardID != 0 {
+		return
+	}
+	appID := b.appID.Load()
+	if appID == nil || *appID == "" {
+		b.log.Error("cannot register commands: no application ID in READY")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, commands, discordgo.WithContext(ctx))
+		if err == nil || !retryable(err) {
+			break
+		}
+		if sleep(ctx, time.Duration(attempt+1)*time.Second) != nil {
+			break
+		}
+	}
+	if err != nil {
+		b.log.Error("register slash commands", "err", err, "guild", b.cfg.GuildID)
+		return
+	}
+	b.registered.Store(true)
+	scope := "global"
+	if b.cfg.GuildID != "" {
+		scope = "guild " + b.cfg.GuildID
+	}
+	b.log.Info("slash commands registered", "scope", scope, "count", len(commands))
+}
+
+// handleAsk answers /ask: a deferred acknowledgement first, before any
+// other work, then the answer in place of it.
+func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
+	var text string
+	var private bool
+	for _, o := range x.i.ApplicationCommandData().Options {
+		switch o.Name {
+		case "question":
+			if o.Type == discordgo.ApplicationCommandOptionString {
+				text = o.StringValue()
+			}
+		case "private":
+			if o.Type == discordgo.ApplicationCommandOptionBoolean {
+				private = o.BoolValue()
+			}
+		}
+	}
+	user := x.user()
+	log := b.log.With("source", sourceSlash, "user", user.ID, "interaction", x.i.ID)
+
+	// Cheap refusals answer at once, ephemerally, instead of deferring.
+	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
+		b.count(sourceSlash, outcomeCooldown)
+		if err := x.respond(ctx, cooldownText(wait), true); err != nil {
+			log.Warn("cooldown reply", "err", err)
+		}
+		return
+	}
+	if b.gate.full() {
+		b.count(sourceSlash, outcomeBusy)
+		if err := x.respond(ctx, busyText, true); err != nil {
+			log.Warn("busy reply", "err", err)
+		}
+		return
+	}
+
+	if err := x.deferReply(ctx, private); err != nil {
+		b.count(sourceSlash, outcomeFailed)
+		log.Error("acknowledge /ask", "err", err, "after", time.Since(x.at).Round(time.Millisecond))
+		return
+	}
+	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
+
+	queued := func(place int) {
+		// Sent as an ephemeral follow-up: only the asker sees it, and the
+		// answer still replaces the "thinking…" response.
+		if err := x.notice(ctx, queuedText(place)); err != nil {
+			log.Debug("queue notice", "err", err)
+		}
+	}
+	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at}
+	b.answer(ctx, q, x, queued, func(a answer.Answer) {
+		b.convs.remember(interactionKey(x.i.ID), "", answer.Turn{Question: text, Answer: a.Text})
+	})
+}
+
+// handleAbout lists the corpus and the models, ephemerally.
+func (b *Bot) handleAbout(ctx context.Context, x *interaction) {
+	info := b.ans.Info()
+	var sb strings.Builder
+	for i, d := range info.Docs {
+		line := "• **" + d.Title + "**"
+		var meta []string
+		if d.Source != "" {
+			meta = append(meta, d.Source)
+		}
+		if d.Published != "" {
+			meta = append(meta, d.Published)
+		}
+		if len(meta) > 0 {
+			line += " — " + strings.Join(meta, ", ")
+		}
+		line += "\n"
+		if discordLen(sb.String())+discordLen(line) > maxEmbedDesc-64 {
+			fmt.Fprintf(&sb, "…and %d more", len(info.Docs)-i)
+			break
+		}
+		sb.WriteString(line)
+	}
+	if len(info.Docs) == 0 {
+		sb.WriteString("No articles are loaded.")
+	}
+	chat := info.ChatModel
+	if chat == "" {
+		chat = "none (extractive: answers are sentences quoted from the articles)"
+	}
+	loaded := "never"
+	if !info.LoadedAt.IsZero() {
+		loaded = fmt.Sprintf("<t:%d:f> (<t:%d:R>)", info.LoadedAt.Unix(), info.LoadedAt.Unix())
+	}
+	embed := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       truncate(fmt.Sprintf("Articles (%d)", len(info.Docs)), maxEmbedTitle),
+		Description: sb.String(),
+		Color:       embedColor,
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Chunks", Value: fmt.Sprint(info.Chunks), Inline: true},
+			{Name: "Embedding model", Value: truncate(orNone(info.EmbedModel), maxFieldValue), Inline: true},
+			{Name: "Chat model", Value: truncate(chat, maxFieldValue), Inline: true},
+			{Name: "Last reload", Value: loaded},
+		},
+	}
+	if err := x.respondEmbed(ctx, embed, true); err != nil {
+		b.log.Warn("/about reply", "err", err)
+	}
+}
+
+// handleHelp explains how to ask, ephemerally.
+func (b *Bot) handleHelp(ctx context.Context, x *interaction) {
+	if err := x.respond(ctx, helpText(b.cfg.Threads), true); err != nil {
+		b.log.Warn("/help reply", "err", err)
+	}
+}
+
+// handleReload reloads the corpus, for admins only (checked here as well
+// as by Discord), and tells the admin the outcome, ephemerally.
+func (b *Bot) handleReload(ctx context.Context, x *interaction) {
+	user := x.user()
+	log := b.log.With("user", user.ID, "guild", x.i.GuildID)
+	if !b.isAdmin(x.i) {
+		log.Warn("/reload refused: not an admin")
+		b.metrics.reloads.WithLabelValues("refused").Inc()
+		if err := x.respond(ctx, "Sorry, only server admins (Manage Server) can reload the articles.", true); err != nil {
+			log.Warn("/reload refusal", "err", err)
+		}
+		return
+	}
+	if err := x.deferReply(ctx, true); err != nil {
+		log.Error("acknowledge /reload", "err", err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	st, err := b.Reload(rctx)
+	var text string
+	switch {
+	case errors.Is(err, answer.ErrReloadRunning):
+		text = "A reload is already running; try again when it has finished."
+	case err != nil:
+		text = "Reload failed; still answering from the previous articles.\n" + truncate(err.Error(), 1500)
+	default:
+		text = fmt.Sprintf("Reloaded: %d documents, %d chunks, %d new embeddings, in %s.",
+			st.Documents, st.Chunks, st.Embedded, st.Duration.Round(time.Millisecond))
+	}
+	dctx, dcancel := deliveryContext(ctx)
+	defer dcancel()
+	if _, err := x.first(dctx, outMessage{Content: text}); err != nil {
+		log.Warn("/reload reply", "err", err)
+	}
+}
+
+// isAdmin reports whether the member who sent i may reload: Manage Server
+// or Administrator in the channel, or one of the configured admin roles or
+// users.
+func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
+	if i.Member != nil {
+		if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+			return true
+		}
+		for _, r := range i.Member.Roles {
+			if b.adminRoles[r] {
+				return true
+			}
+		}
+		if i.Member.User != nil && b.adminUsers[i.Member.User.ID] {
+			return true
+		}
+		return false
+	}
+	return i.User != nil && b.adminUsers[i.User.ID]
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// User-facing texts.
+
+const (
+	busyText       = "I'm getting more questions than I can handle right now. Please try again in a minute."
+	apologyText    = "Sorry, I couldn't reach the language model just now. Please try again in a moment."
+	shutdownText   = "newsbot is restarting. Please ask again in a minute."
+	emptyText      = "Please ask a question about the news story, for example: *What was agreed at the talks?*"
+	deliveryFailed = "Sorry, something went wrong sending the answer. Please try again."
+)
+
+func tooLongText() string {
+	return fmt.Sprintf("That question is too long; please keep it under %d characters.", answer.MaxQuestionLen)
+}
+
+func cooldownText(wait time.Duration) string {
+	s := int((wait + time.Second - 1) / time.Second)
+	return fmt.Sprintf("You're asking quickly! Please wait %d s before your next question.", max(s, 1))
+}
+
+func queuedText(place int) string {
+	if place <= 1 {
+		return "Lots of questions right now: yours is next in line. The answer will appear above shortly."
+	}
+	return fmt.Sprintf("Lots of questions right now: yours is number %d in line. The answer will appear above shortly.", place)
+}
+
+func helpText(threads bool) string {
+	var sb strings.Builder
+	sb.WriteString("**newsbot** answers questions about the news story, quoting the articles it has read.\n\n")
+	sb.WriteString("• `/ask question:` — ask a question (add `private: True` to see the answer alone).\n")
+	sb.WriteString("• Mention me with your question, e.g. `@newsbot who attended the talks?`\n")
+	if threads {
+		sb.WriteString("• I answer mentions in a new thread; mention me again in the thread to follow up.\n")
+	} else {
+		sb.WriteString("• Reply to one of my answers (and mention me) to ask a follow-up.\n")
+	}
+	sb.WriteString("• `/about` — the articles and models I use.\n")
+	sb.WriteString("• `/reload` — reload the articles (server admins).\n\n")
+	sb.WriteString("Every answer cites its sources: [n] marks a claim, and the sources quote the article word for word.")
+	return sb.String()
+}

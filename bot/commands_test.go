@@ -1,0 +1,325 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot/internal/fakediscord"
+)
+
+// command dispatches /name and waits for its response: the immediate one,
+// or the deferred one once edited.
+func (h *harness) command(name string, opts ...fakediscord.Option) fakediscord.InteractionState {
+	h.t.Helper()
+	d, err := h.fd.DispatchInteraction(h.fd.CommandInteraction(name, opts...))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	st, err := h.fd.WaitInteraction(h.ctx(), d.ID, func(st fakediscord.InteractionState) bool {
+		return st.Original != nil && st.Original.Flags&discordgo.MessageFlagsLoading == 0
+	})
+	if err != nil {
+		h.t.Fatalf("/%s got no response: %v\nlogs:\n%s", name, err, h.logs.String())
+	}
+	return st
+}
+
+func TestCommandsAreRegisteredWithOneBulkOverwrite(t *testing.T) {
+	t.Run("global", func(t *testing.T) {
+		h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+		if n := len(h.fd.RequestsTo(fakediscord.RouteGlobalCommands)); n != 1 {
+			t.Errorf("%d global bulk overwrites, want 1", n)
+		}
+		cmds := h.fd.Commands("")
+		names := map[string]*discordgo.ApplicationCommand{}
+		for _, c := range cmds {
+			names[c.Name] = c
+		}
+		for _, n := range []string{"ask", "about", "help", "reload"} {
+			if names[n] == nil {
+				t.Errorf("command /%s not registered", n)
+			}
+		}
+		ask := names["ask"]
+		if ask == nil || len(ask.Options) != 2 || ask.Options[0].Name != "question" || !ask.Options[0].Required || ask.Options[0].MaxLength != 500 {
+			t.Errorf("/ask options = %+v", ask.Options)
+		}
+		if r := names["reload"]; r == nil || r.DefaultMemberPermissions == nil || *r.DefaultMemberPermissions != discordgo.PermissionManageGuild {
+			t.Errorf("/reload default permissions = %v, want Manage Server", r.DefaultMemberPermissions)
+		}
+	})
+	t.Run("guild", func(t *testing.T) {
+		h := start(t, newFakeAnswerer(), fakediscord.Options{}, func(c *Config) { c.GuildID = fakediscord.DefaultGuildID })
+		if n := len(h.fd.RequestsTo(fakediscord.RouteGuildCommands)); n != 1 {
+			t.Errorf("%d guild bulk overwrites, want 1", n)
+		}
+		if len(h.fd.Commands(fakediscord.DefaultGuildID)) != 4 || len(h.fd.RequestsTo(fakediscord.RouteGlobalCommands)) != 0 {
+			t.Error("commands not registered in the guild only")
+		}
+	})
+}
+
+func TestReloadByMemberWithoutPermissionIsRefusedAndChangesNothing(t *testing.T) {
+	ans := newFakeAnswerer()
+	ans.next = []string{"Negotiators agreed to reopen embassies in both capitals."}
+	h := start(t, ans, fakediscord.Options{}, nil)
+	st := h.command("reload")
+	if !st.Ephemeral || !strings.Contains(st.Original.Content, "only server admins") {
+		t.Errorf("refusal = %q (ephemeral %v)", st.Original.Content, st.Ephemeral)
+	}
+	if ans.reloads != 0 {
+		t.Fatalf("the engine reloaded %d times", ans.reloads)
+	}
+	if st := h.ask("did they agree to reopen embassies?"); st.Original.Content != "The articles do not say." {
+		t.Errorf("after a refused reload the new text is answerable: %q", st.Original.Content)
+	}
+	// An admin role or user from the configuration is enough.
+	h2 := start(t, newFakeAnswerer(), fakediscord.Options{}, func(c *Config) {
+		c.AdminRoleIDs = []string{"900000000000000999"}
+		c.AdminUserIDs = []string{"900000000000000777"}
+	})
+	if st := h2.command("reload", fakediscord.WithRoles("900000000000000999")); !strings.HasPrefix(st.Original.Content, "Reloaded") {
+		t.Errorf("admin role: %q", st.Original.Content)
+	}
+	u := fakediscord.DefaultUser()
+	u.ID = "900000000000000777"
+	if st := h2.command("reload", fakediscord.From(u)); !strings.HasPrefix(st.Original.Content, "Reloaded") {
+		t.Errorf("admin user: %q", st.Original.Content)
+	}
+}
+
+func TestReloadByAdminMakesNewTextAnswerable(t *testing.T) {
+	ans := newFakeAnswerer()
+	h := start(t, ans, fakediscord.Options{}, nil)
+	if st := h.ask("did they agree to reopen embassies?"); st.Original.Content != "The articles do not say." {
+		t.Fatalf("before the reload: %q", st.Original.Content)
+	}
+	ans.set(func(f *fakeAnswerer) {
+		f.next = append(f.sentences, "Negotiators agreed to reopen embassies in both capitals.")
+	})
+	st := h.command("reload", fakediscord.WithPermissions(discordgo.PermissionManageGuild|discordgo.PermissionSendMessages))
+	if !st.Ephemeral || st.AckType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("reload reply: ephemeral %v, ack type %d", st.Ephemeral, st.AckType)
+	}
+	want := "Reloaded: 1 documents, 4 chunks, 1 new embeddings"
+	if !strings.HasPrefix(st.Original.Content, want) {
+		t.Errorf("reload reply = %q, want %q…", st.Original.Content, want)
+	}
+	if st := h.ask("did they agree to reopen embassies?"); !strings.Contains(st.Original.Content, "embassies") {
+		t.Errorf("after the reload: %q", st.Original.Content)
+	}
+	h.waitMetrics(`newsbot_reloads_total{outcome="ok"} 1`)
+}
+
+func TestReloadWithBrokenCorpusKeepsOldIndexAndNamesTheFile(t *testing.T) {
+	ans := newFakeAnswerer()
+	h := start(t, ans, fakediscord.Options{}, nil)
+	ans.set(func(f *fakeAnswerer) {
+		f.reloadErr = errors.New("load articles/broken.md: front matter: yaml: line 3: did not find expected key")
+	})
+	st := h.command("reload", fakediscord.AsAdmin())
+	if c := st.Original.Content; !strings.Contains(c, "still answering from the previous articles") || !strings.Contains(c, "articles/broken.md") {
+		t.Errorf("reload reply = %q, want the failing file and that the old index serves", c)
+	}
+	if st := h.ask("where are the talks, Riyadh?"); !strings.Contains(st.Original.Content, "Riyadh") {
+		t.Errorf("old index not answering: %q", st.Original.Content)
+	}
+	ans.set(func(f *fakeAnswerer) { f.reloadErr = answer.ErrReloadRunning })
+	if st := h.command("reload", fakediscord.AsAdmin()); !strings.Contains(st.Original.Content, "already running") {
+		t.Errorf("concurrent reload reply = %q", st.Original.Content)
+	}
+}
+
+func TestAboutListsArticlesAndModels(t *testing.T) {
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	st := h.command("about")
+	if !st.Ephemeral || len(st.Original.Embeds) != 1 {
+		t.Fatalf("/about = %+v", st.Original.Message)
+	}
+	e := st.Original.Embeds[0]
+	if !strings.Contains(e.Description, "US and Russia to hold talks") || !strings.Contains(e.Description, "AP, 2025-02-17") {
+		t.Errorf("articles = %q", e.Description)
+	}
+	got := map[string]string{}
+	for _, f := range e.Fields {
+		got[f.Name] = f.Value
+	}
+	if got["Chunks"] != "3" || got["Embedding model"] != "local" || !strings.HasPrefix(got["Chat model"], "none") || !strings.HasPrefix(got["Last reload"], "<t:") {
+		t.Errorf("fields = %v", got)
+	}
+}
+
+func TestHelpExplainsCommands(t *testing.T) {
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	st := h.command("help")
+	if !st.Ephemeral || !strings.Contains(st.Original.Content, "/ask") || !strings.Contains(st.Original.Content, "Mention me") {
+		t.Errorf("/help = %q", st.Original.Content)
+	}
+}
+
+func TestNonCommandInteractionsAreIgnoredWithoutPanic(t *testing.T) {
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	for _, typ := range []discordgo.InteractionType{discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit, discordgo.InteractionPing} {
+		i := h.fd.CommandInteraction("ask")
+		i.Type = typ
+		i.Data = nil
+		if typ == discordgo.InteractionMessageComponent {
+			i.Data = discordgo.MessageComponentInteractionData{CustomID: "x", ComponentType: discordgo.ButtonComponent}
+		}
+		if _, err := h.fd.DispatchInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := h.ask("where are the talks, Riyadh?")
+	if !strings.Contains(st.Original.Content, "Riyadh") {
+		t.Errorf("answer after ignored interactions = %q", st.Original.Content)
+	}
+	if strings.Contains(h.logs.String(), "panic") {
+		t.Error("a handler panicked")
+	}
+}
+
+func TestUnknownCommandGetsEphemeralHint(t *testing.T) {
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	st := h.command("frobnicate")
+	if !st.Ephemeral || !strings.Contains(st.Original.Content, "/help") {
+		t.Errorf("reply = %q", st.Original.Content)
+	}
+}
+
+func TestAdminCheck(t *testing.T) {
+	b := &Bot{adminRoles: set([]string{"r1"}), adminUsers: set([]string{"u1"})}
+	member := func(perms int64, roles ...string) *discordgo.Interaction {
+		return &discordgo.Interaction{Member: &discordgo.Member{User: &discordgo.User{ID: "u9"}, Permissions: perms, Roles: roles}}
+	}
+	for i, c := range []struct {
+		i    *discordgo.Interaction
+		want bool
+	}{
+		{member(discordgo.PermissionSendMessages), false},
+		{member(discordgo.PermissionManageGuild), true},
+		{member(discordgo.PermissionAdministrator), true},
+		{member(0, "r2"), false},
+		{member(0, "r2", "r1"), true},
+		{&discordgo.Interaction{Member: &discordgo.Member{User: &discordgo.User{ID: "u1"}}}, true},
+		{&discordgo.Interaction{User: &discordgo.User{ID: "u1"}}, true},
+		{&discordgo.Interaction{User: &discordgo.User{ID: "u2"}}, false},
+		{&discordgo.Interaction{}, false},
+	} {
+		if got := b.isAdmin(c.i); got != c.want {
+			t.Errorf("case %d: isAdmin = %v, want %v", i, got, c.want)
+		}
+	}
+}
+
+func TestCooldownRefusesASecondQuestionPolitely(t *testing.T) {
+	ans := newFakeAnswerer()
+	h := start(t, ans, fakediscord.Options{}, func(c *Config) { c.Cooldown = time.Minute })
+	h.ask("where are the talks, Riyadh?")
+	d, err := h.fd.Ask("and Rubio?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := h.waitFinal(d.ID)
+	if !st.Ephemeral || st.AckType != discordgo.InteractionResponseChannelMessageWithSource || !strings.Contains(st.Original.Content, "Please wait") {
+		t.Errorf("second question: %q (ephemeral %v, type %d)", st.Original.Content, st.Ephemeral, st.AckType)
+	}
+	// Another user is not held back.
+	u := fakediscord.DefaultUser()
+	u.ID = "900000000000000301"
+	if st := h.ask("and Rubio?", fakediscord.From(u)); !strings.Contains(st.Original.Content, "Rubio") {
+		t.Errorf("other user: %q", st.Original.Content)
+	}
+	// Mentions: told once, then ignored until the period ends.
+	m1 := h.fd.MentionMessage("Peskov?")
+	h.fd.DispatchMessage(m1)
+	if r := h.waitReplyTo(m1.ID); !strings.Contains(r.Content, "Please wait") {
+		t.Errorf("mention in cooldown: %q", r.Content)
+	}
+	m2 := h.fd.MentionMessage("Peskov??")
+	h.fd.DispatchMessage(m2)
+	time.Sleep(300 * time.Millisecond)
+	for _, bm := range h.fd.BotMessages() {
+		if bm.MessageReference != nil && bm.MessageReference.MessageID == m2.ID {
+			t.Errorf("second mention in cooldown got %q", bm.Content)
+		}
+	}
+	if n := len(ans.requests); n != 2 {
+		t.Errorf("engine got %d questions, want 2", n)
+	}
+	h.waitMetrics(`newsbot_questions_total{outcome="cooldown",source="slash"} 1`)
+}
+
+func TestQueueTellsWaitingUsersAndRefusesWhenFull(t *testing.T) {
+	ans := newFakeAnswerer()
+	ans.gate = make(chan struct{})
+	h := start(t, ans, fakediscord.Options{}, func(c *Config) {
+		c.MaxConcurrent = 1
+		c.MaxQueue = 1
+	})
+	var ids []string
+	for i := 0; i < 3; i++ {
+		d, err := h.fd.Ask(fmt.Sprintf("where are the talks, Riyadh? (%d)", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.ID)
+		// One at a time, so the order (running, queued, refused) is known.
+		if i < 2 {
+			if _, err := h.fd.WaitAcknowledged(h.ctx(), d.ID); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	refused := h.waitFinal(ids[2])
+	if !refused.Ephemeral || !strings.Contains(refused.Original.Content, "more questions than I can handle") {
+		t.Errorf("third question: %q (ephemeral %v)", refused.Original.Content, refused.Ephemeral)
+	}
+	queued, err := h.fd.WaitInteraction(h.ctx(), ids[1], func(st fakediscord.InteractionState) bool { return len(st.Followups) > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := queued.Followups[0]; f.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(f.Content, "next in line") {
+		t.Errorf("queue notice = %q, flags %d", f.Content, f.Flags)
+	}
+	close(ans.gate)
+	for _, id := range ids[:2] {
+		if st := h.waitFinal(id); !strings.Contains(st.Original.Content, "Riyadh") {
+			t.Errorf("queued question answered %q", st.Original.Content)
+		}
+	}
+}
+
+func TestGatewayURLOverrideIsUsedInsteadOfAskingDiscord(t *testing.T) {
+	fd := fakediscord.Start(t, fakediscord.Options{Logf: func(string, ...any) {}})
+	h := startOn(t, fd, newFakeAnswerer(), func(c *Config) { c.GatewayURL = fd.GatewayURL() })
+	if n := len(fd.RequestsTo(fakediscord.RouteGateway)); n != 0 {
+		t.Errorf("the bot asked Discord for the gateway %d times", n)
+	}
+	if st := h.ask("where are the talks, Riyadh?"); !strings.Contains(st.Original.Content, "Riyadh") {
+		t.Errorf("%q", st.Original.Content)
+	}
+}
+
+func TestShardIdentifiesWithItsShardAndLeavesCommandsToShardZero(t *testing.T) {
+	fd := fakediscord.Start(t, fakediscord.Options{Logf: func(string, ...any) {}})
+	startOn(t, fd, newFakeAnswerer(), func(c *Config) { c.ShardID, c.ShardCount = 1, 2 })
+	ids := fd.Identifies()
+	if len(ids) != 1 || ids[0].Shard == nil || *ids[0].Shard != [2]int{1, 2} {
+		t.Fatalf("identify = %+v", ids)
+	}
+	if want := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages; ids[0].Intents != want {
+		t.Errorf("intents = %d, want %d (no privileged intent)", ids[0].Intents, want)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(fd.RequestsTo(fakediscord.RouteGlobalCommands)); n != 0 {
+		t.Errorf("shard 1 registered commands %d times", n)
+	}
+}

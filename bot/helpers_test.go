@@ -1,0 +1,432 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot/internal/fakediscord"
+)
+
+// The only goroutine allowed to outlive a test is the one discordgo
+// deadlocks in Open when the gateway answers the handshake with op 7
+// (upstream issue 513); TestOp7DuringHandshakeRebuildsTheSession provokes
+// it on purpose.
+var leakOpts = []goleak.Option{
+	goleak.IgnoreAnyFunction("github.com/bwmarrin/discordgo.(*Session).CloseWithCode"),
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, leakOpts...)
+}
+
+// fakeAnswerer is an Answerer over a tiny "corpus" of sentences: it answers
+// with the first sentence sharing a word of four letters or more with the
+// question, quoting it verbatim, and refuses otherwise.
+type fakeAnswerer struct {
+	mu        sync.Mutex
+	sentences []string
+	title     string
+	chat      string // ChatModel; "" is extractive mode
+	delay     time.Duration
+	fail      int // the next fail questions fail as a model error would
+	answerFn  func(answer.Request) (answer.Answer, error)
+	deltas    []string // AskStream sends these, deltaGap apart, before answering
+	deltaGap  time.Duration
+	next      []string         // the corpus the next Reload loads
+	reloadErr error            // the next Reload fails with it
+	requests  []answer.Request // every request, in order
+	reloads   int
+	loadedAt  time.Time
+	gate      chan struct{}       // if not nil, questions wait for it
+	started   chan answer.Request // if not nil, receives every request as it starts
+}
+
+func newFakeAnswerer(sentences ...string) *fakeAnswerer {
+	if len(sentences) == 0 {
+		sentences = []string{
+			"The talks between the United States and Russia will be held in Riyadh, Saudi Arabia.",
+			"Kremlin spokesman Dmitry Peskov said the meeting would focus on restoring relations.",
+			"Secretary of State Marco Rubio will lead the American delegation.",
+		}
+	}
+	return &fakeAnswerer{sentences: sentences, title: "US and Russia to hold talks", loadedAt: time.Now()}
+}
+
+func (f *fakeAnswerer) Ask(ctx context.Context, req answer.Request) (answer.Answer, error) {
+	return f.AskStream(ctx, req, nil)
+}
+
+func (f *fakeAnswerer) AskStream(ctx context.Context, req answer.Request, onDelta func(string)) (answer.Answer, error) {
+	f.mu.Lock()
+	f.requests = append(f.requests, req)
+	delay, deltas, gap, gate, started := f.delay, f.deltas, f.deltaGap, f.gate, f.started
+	fail := f.fail > 0
+	if fail {
+		f.fail--
+	}
+	fn := f.answerFn
+	sentences := append([]string(nil), f.sentences...)
+	title := f.title
+	f.mu.Unlock()
+	if started != nil {
+		started <- req
+	}
+	if strings.TrimSpace(req.Question) == "" {
+		return answer.Answer{}, answer.ErrEmptyQuestion
+	}
+	if len([]rune(req.Question)) > answer.MaxQuestionLen {
+		return answer.Answer{}, answer.ErrQuestionTooLong
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return answer.Answer{}, ctx.Err()
+		}
+	}
+	if err := sleep(ctx, delay); err != nil {
+		return answer.Answer{}, err
+	}
+	if onDelta != nil {
+		for _, d := range deltas {
+			onDelta(d)
+			if err := sleep(ctx, gap); err != nil {
+				return answer.Answer{}, err
+			}
+		}
+	}
+	if fail {
+		return answer.Answer{}, errors.New("chat model: HTTP 500 after 3 attempts")
+	}
+	if fn != nil {
+		return fn(req)
+	}
+	mode := "extractive"
+	if f.chat != "" {
+		mode = "model"
+	}
+	for _, s := range sentences {
+		if sharesWord(req.Question, s) {
+			return answer.Answer{
+				Question: req.Question, Answered: true, Mode: mode,
+				Text:      strings.TrimSuffix(s, ".") + " [1].",
+				Citations: []answer.Citation{{Ref: 1, Chunk: "doc#0", Doc: "doc", Title: title, Quote: s}},
+				Usage:     answer.Usage{PromptTokens: 100, CompletionTokens: 20},
+			}, nil
+		}
+	}
+	return answer.Answer{Question: req.Question, Mode: mode, Text: "The articles do not say."}, nil
+}
+
+func sharesWord(q, s string) bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !('a' <= r && r <= 'z') })
+	ql := strings.ToLower(q)
+	for _, w := range words {
+		if len(w) >= 4 && strings.Contains(ql, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fakeAnswerer) Reload(ctx context.Context) (answer.ReloadStats, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reloads++
+	if err := f.reloadErr; err != nil {
+		f.reloadErr = nil
+		return answer.ReloadStats{}, err
+	}
+	if f.next != nil {
+		f.sentences, f.next = f.next, nil
+	}
+	f.loadedAt = time.Now()
+	return answer.ReloadStats{Documents: 1, Chunks: len(f.sentences), Embedded: 1, Reused: len(f.sentences) - 1, Duration: 3 * time.Millisecond}, nil
+}
+
+func (f *fakeAnswerer) Info() answer.Info {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return answer.Info{
+		Docs:       []answer.DocInfo{{Slug: "doc", Title: f.title, Source: "AP", Published: "2025-02-17"}},
+		Chunks:     len(f.sentences),
+		EmbedModel: "local",
+		ChatModel:  f.chat,
+		LoadedAt:   f.loadedAt,
+	}
+}
+
+func (f *fakeAnswerer) set(fn func(f *fakeAnswerer)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+func (f *fakeAnswerer) lastRequest() answer.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.requests) == 0 {
+		return answer.Request{}
+	}
+	return f.requests[len(f.requests)-1]
+}
+
+// Short names for the engine's types in test tables.
+type (
+	answerRequest  = answer.Request
+	answerAnswer   = answer.Answer
+	answerCitation = answer.Citation
+)
+
+func newTestLogger(w *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes (logs).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// harness is a bot running against a fake Discord.
+type harness struct {
+	t    testing.TB
+	fd   *fakediscord.Server
+	bot  *Bot
+	ans  *fakeAnswerer
+	logs *syncBuffer
+	stop func() error // cancels Run and returns its error
+}
+
+// start runs a bot with ans against a new fake Discord. The bot logs at
+// debug level into h.logs; cfg adjusts its configuration (cooldowns are off
+// unless cfg sets one).
+func start(t testing.TB, ans *fakeAnswerer, opts fakediscord.Options, cfg func(*Config)) *harness {
+	t.Helper()
+	if opts.HeartbeatInterval == 0 {
+		opts.HeartbeatInterval = 200 * time.Millisecond
+	}
+	if opts.Logf == nil && testing.Verbose() {
+		opts.Logf = t.Logf
+	} else if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	return startOn(t, fakediscord.Start(t, opts), ans, cfg)
+}
+
+// startOn runs a bot with ans against fd.
+func startOn(t testing.TB, fd *fakediscord.Server, ans *fakeAnswerer, cfg func(*Config)) *harness {
+	t.Helper()
+	h := &harness{t: t, fd: fd, ans: ans, logs: &syncBuffer{}}
+	c := Config{
+		Token:            fd.Token(),
+		APIURL:           fd.URL(),
+		Cooldown:         -1,
+		EditInterval:     100 * time.Millisecond,
+		ReadyTimeout:     3 * time.Second,
+		HeartbeatTimeout: 5 * time.Second,
+		WatchdogInterval: 100 * time.Millisecond,
+		ReconnectBackoff: 50 * time.Millisecond,
+		ShutdownTimeout:  5 * time.Second,
+		Logger:           newTestLogger(h.logs),
+	}
+	if cfg != nil {
+		cfg(&c)
+	}
+	b, err := New(c, ans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bot = b
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	var once sync.Once
+	var runErr error
+	h.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(30 * time.Second):
+				runErr = errors.New("Run did not return within 30 s of cancel")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := h.stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", h.logs.String())
+		}
+	})
+	h.waitReady()
+	return h
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+// longCtx is a context for waits that may take a minute.
+func longCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// waitReady waits until the bot is connected and its commands registered.
+func (h *harness) waitReady() {
+	h.t.Helper()
+	err := h.fd.WaitFor(h.ctx(), func() bool {
+		return h.bot.connected.Load() && (h.bot.registered.Load() || h.bot.cfg.ShardID != 0) && h.fd.GatewayStats().Live > 0
+	})
+	if err != nil {
+		h.t.Fatalf("bot never became ready: %v\nlogs:\n%s", err, h.logs.String())
+	}
+}
+
+// ask dispatches /ask and waits for its original response to be final (no
+// longer loading, not a streaming preview: it has the answer's citations,
+// or the text of a refusal or an apology).
+func (h *harness) ask(question string, opts ...fakediscord.Option) fakediscord.InteractionState {
+	h.t.Helper()
+	d, err := h.fd.Ask(question, opts...)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.waitFinal(d.ID)
+}
+
+func (h *harness) waitFinal(id string) fakediscord.InteractionState {
+	h.t.Helper()
+	st, err := h.fd.WaitInteraction(h.ctx(), id, func(st fakediscord.InteractionState) bool {
+		return st.Original != nil && isFinal(st.Original.Message.Content, len(st.Original.Embeds))
+	})
+	if err != nil {
+		h.t.Fatalf("no final answer to interaction %s: %v\nlogs:\n%s", id, err, h.logs.String())
+	}
+	return st
+}
+
+// isFinal tells a final reply from the "thinking" placeholder and streaming
+// previews (which have no embeds and do not end a sentence).
+func isFinal(content string, embeds int) bool {
+	if content == "" {
+		return false
+	}
+	if embeds > 0 {
+		return true
+	}
+	c := strings.TrimSpace(content)
+	if strings.HasSuffix(c, "…") { // a streaming preview
+		return false
+	}
+	return strings.HasSuffix(c, ".") || strings.HasSuffix(c, "?") || strings.HasSuffix(c, "!") || strings.HasSuffix(c, "*")
+}
+
+// mention dispatches a mention and waits for the bot's reply to it.
+func (h *harness) mention(text string, opts ...fakediscord.Option) (*fakediscord.Message, *fakediscord.Message) {
+	h.t.Helper()
+	m := h.fd.MentionMessage(text, opts...)
+	if _, err := h.fd.DispatchMessage(m); err != nil {
+		h.t.Fatal(err)
+	}
+	reply := h.waitReplyTo(m.ID)
+	q, _ := h.fd.MessageByID(m.ID)
+	return q, reply
+}
+
+func (h *harness) waitReplyTo(id string) *fakediscord.Message {
+	h.t.Helper()
+	msg, err := h.fd.WaitMessage(h.ctx(), func(m *fakediscord.Message) bool {
+		return !m.FromGateway && m.MessageReference != nil && m.MessageReference.MessageID == id &&
+			isFinal(m.Content, len(m.Embeds))
+	})
+	if err != nil {
+		h.t.Fatalf("no reply to message %s: %v\nlogs:\n%s", id, err, h.logs.String())
+	}
+	return msg
+}
+
+// healthz returns the status of GET /healthz.
+func (h *harness) healthz() int {
+	rec := httptest.NewRecorder()
+	h.bot.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	return rec.Code
+}
+
+// eventually polls cond every 10 ms for up to 10 s.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// waitMetrics waits until GET /metrics shows every line in want (the bot
+// counts a question just after Discord has its reply), and reports the
+// ones it never showed.
+func (h *harness) waitMetrics(want ...string) {
+	h.t.Helper()
+	var m string
+	eventually(func() bool {
+		m = h.metrics()
+		for _, w := range want {
+			if !strings.Contains(m, w) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, w := range want {
+		if !strings.Contains(m, w) {
+			h.t.Errorf("metrics lack %q", w)
+		}
+	}
+}
+
+// metrics returns the text of GET /metrics.
+func (h *harness) metrics() string {
+	rec := httptest.NewRecorder()
+	h.bot.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
+}
+
+func fieldValues(m *fakediscord.Message) []string {
+	var out []string
+	for _, e := range m.Embeds {
+		for _, f := range e.Fields {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
