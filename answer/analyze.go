@@ -113,21 +113,38 @@ const (
 	kindWhere
 	kindYesNo
 	kindWho
+	kindDuration
+	kindAge
 )
 
 var (
-	whenQ    = regexp.MustCompile(`(?i)^\s*(when|what (day|date|time|year|month))\b|\bhow long ago\b`)
-	countQ   = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
-	focusQ   = regexp.MustCompile(`(?i)^\s*(what|which)\s*(is|are|was|were|'s)\s+(the|its|their|his|her)\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+(of|in|for|at|on|to)\b`)
-	summaryQ = regexp.MustCompile(`(?i)\b(summari[sz]e|summary|main points|gist|tl;?dr)\b|\bwhat('s| is| was)\s+(this|the)\s+(article|story|report|news)\s+about\b|^\s*what happened\s*\??\s*$`)
-	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
-	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
-	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin which (city|country|place)\b`)
-	yesNoQ   = regexp.MustCompile(`(?i)^\s*(will|would|is|are|was|were|does|do|did|can|could|has|have|had|should)\b`)
-	whoQ     = regexp.MustCompile(`(?i)^\s*who\b`)
-	personRe = regexp.MustCompile(`\p{Lu}\p{Ll}+\s+(\p{Lu}\.\s+)?\p{Lu}\p{Ll}+`)
-	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
-	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
+	whenQ  = regexp.MustCompile(`(?i)^\s*(when|what (day|date|time|year|month))\b|\bhow long ago\b`)
+	countQ = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
+	// measureQ asks for a quantity that is not counted: an age, a distance,
+	// a size, a frequency. A number must be in the answer.
+	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b`)
+	// ageQ asks someone's age, which is said in a recognisable way.
+	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
+	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
+	// durationQ asks how long something lasted or will last.
+	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
+	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b`)
+	// howWord is the word after "how" in "how long", "how old": part of
+	// the question's form, not of its topic.
+	howWord = regexp.MustCompile(`(?i)\bhow\s+(long|old|far|big|large|tall|high|often|fast|heavy|expensive|many|much|soon)\b`)
+	// possessiveQ: "What is Putin's favourite food?" asks for the last
+	// noun ("food") of someone.
+	possessiveQ = regexp.MustCompile(`(?i)^\s*(what|which)\s*(is|are|was|were|'s)\s+[\p{L}. -]+'s\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s*\??\s*$`)
+	focusQ      = regexp.MustCompile(`(?i)^\s*(what|which|who)\s*(is|are|was|were|'s)\s+(the|its|their|his|her)\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+(of|in|for|at|on|to)\b`)
+	summaryQ    = regexp.MustCompile(`(?i)\b(summari[sz]e|summary|main points|gist|tl;?dr)\b|\bwhat('s| is| was)\s+(this|the)\s+(article|story|report|news)\s+about\b|^\s*what happened\s*\??\s*$`)
+	metaQ       = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
+	temporal    = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
+	whereQ      = regexp.MustCompile(`(?i)^\s*where\b|\bin which (city|country|place)\b`)
+	yesNoQ      = regexp.MustCompile(`(?i)^\s*(will|would|is|are|was|were|does|do|did|can|could|has|have|had|should)\b`)
+	whoQ        = regexp.MustCompile(`(?i)^\s*who\b`)
+	personRe    = regexp.MustCompile(`\p{Lu}\p{Ll}+\s+(\p{Lu}\.\s+)?\p{Lu}\p{Ll}+`)
+	placeRe     = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
+	numberRe    = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
 
 // judge decides whether the retrieved snippets answer the question, and
@@ -139,7 +156,11 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict
 		v.kind = kindSummary
 	case whenQ.MatchString(q):
 		v.kind = kindWhen
-	case countQ.MatchString(q):
+	case ageQ.MatchString(q):
+		v.kind = kindAge
+	case durationQ.MatchString(q):
+		v.kind = kindDuration
+	case countQ.MatchString(q), measureQ.MatchString(q):
 		v.kind = kindCount
 	case whereQ.MatchString(q):
 		v.kind = kindWhere
@@ -204,6 +225,20 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict
 				} else {
 					score -= 0.6
 				}
+			case kindAge:
+				if ageRe.MatchString(text) {
+					score += 0.1
+					typed = true
+				} else {
+					score -= 0.6
+				}
+			case kindDuration:
+				if hasDuration(text) {
+					score += 0.1
+					typed = true
+				} else {
+					score -= 0.6
+				}
 			case kindWhere:
 				switch {
 				case placeNear(text, v.terms):
@@ -246,6 +281,8 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict
 		v.why = fmt.Sprintf("best passage covers %.2f of the question", best.coverage)
 	case v.kind == kindCount && !numberRe.MatchString(best.text):
 		v.why = "no number where one is asked for"
+	case v.kind == kindAge && !best.typed:
+		v.why = "no age where one is asked for"
 	default:
 		v.answerable = true
 	}
@@ -271,7 +308,7 @@ func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
 			out = append(out, qterm{stem: t, weight: w * scale})
 		}
 	}
-	add(q, 1)
+	add(howWord.ReplaceAllString(q, "how"), 1)
 	if len(history) > 0 {
 		add(history[len(history)-1].Question, 0.5)
 	}
@@ -407,10 +444,12 @@ func (a *analyzer) missingFocus(q string) string {
 	var focus string
 	if m := focusQ.FindStringSubmatch(q); m != nil {
 		focus = m[4]
+	} else if m := possessiveQ.FindStringSubmatch(q); m != nil {
+		focus = m[3]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
 	}
-	if focus == "" {
+	if focus == "" || answerNouns[strings.ToLower(focus)] {
 		return ""
 	}
 	ts := retrieval.Terms(focus)
@@ -418,6 +457,14 @@ func (a *analyzer) missingFocus(q string) string {
 		return ""
 	}
 	return focus
+}
+
+// answerNouns name the kind of answer rather than a topic: "what is the
+// name of the spokesman" asks who the spokesman is.
+var answerNouns = map[string]bool{
+	"name": true, "names": true, "title": true, "role": true, "job": true, "position": true, "identity": true,
+	"meaning": true, "point": true, "purpose": true, "reason": true, "result": true, "outcome": true,
+	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
 }
 
 // extract fills a with an answer built from the best passages.
@@ -532,6 +579,13 @@ func (a *analyzer) metaAnswer(ans *Answer, hits []retrieval.Hit, hi int) {
 	}
 	if d.Byline != "" {
 		parts = append(parts, "Byline: "+strings.TrimSuffix(d.Byline, ".")+".")
+	} else {
+		// No byline in the front matter: the credit lines say it.
+		for _, line := range d.Meta {
+			if !strings.HasPrefix(line, "\u00a9") && !strings.HasPrefix(strings.ToLower(line), "copyright") {
+				parts = append(parts, strings.TrimLeft(line, "-\u2013\u2014 "))
+			}
+		}
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "The article carries this credit line:")
@@ -744,4 +798,16 @@ func placeNear(text string, terms []qterm) bool {
 
 // typedKinds are the kinds of question whose answer has a recognisable
 // form.
-var typedKinds = map[questionKind]bool{kindWhen: true, kindWhere: true, kindCount: true, kindWho: true}
+var typedKinds = map[questionKind]bool{kindWhen: true, kindWhere: true, kindCount: true, kindWho: true, kindDuration: true, kindAge: true}
+
+// hasDuration reports whether text gives a length of time ("for about 10
+// minutes"), as opposed to a point in time ("two years ago").
+func hasDuration(text string) bool {
+	for _, loc := range duration.FindAllStringIndex(text, -1) {
+		rest := strings.TrimSpace(strings.ToLower(text[loc[1]:]))
+		if !strings.HasPrefix(rest, "ago") && !strings.HasPrefix(rest, "old") {
+			return true
+		}
+	}
+	return false
+}

@@ -336,3 +336,14 @@ func TestEvalFailsUnderThreshold(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// The team's own questions about the default story (testdata/README.md
+// says how they were written): a check that the offline default does not
+// only work on the shared set.
+func TestEvalOnTheExtraQuestionSet(t *testing.T) {
+	out, _, err := runCLI(t, nil, "", "eval", "--questions", "../../testdata/extra_questions.jsonl", "--json",
+		"--min-hit3", "0.9", "--min-answer", "0.85", "--min-refusal", "0.85")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
