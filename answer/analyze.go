@@ -26,6 +26,9 @@ const (
 	// rerankRetrievalWeight is how much the retrieval score counts, next
 	// to the best passage's score, when hits are reordered.
 	rerankRetrievalWeight = 0.3
+	// verbFocusBoost multiplies the weight of the verb a "what did X do"
+	// question ends on.
+	verbFocusBoost = 2.0
 	// minTypedCoverage is the least coverage of a passage added because it
 	// holds the kind of answer asked for.
 	minTypedCoverage = 0.15
@@ -132,6 +135,12 @@ var (
 	// howWord is the word after "how" in "how long", "how old": part of
 	// the question's form, not of its topic.
 	howWord = regexp.MustCompile(`(?i)\bhow\s+(long|old|far|big|large|tall|high|often|fast|heavy|expensive|many|much|soon)\b`)
+	// whichQ: "Which airline flew them?" asks for an airline; an article
+	// that never mentions one cannot say which.
+	whichQ = regexp.MustCompile(`(?i)^\s*which\s+([\p{L}-]+)\s`)
+	// verbQ: "What did the call upend?" ends on the verb that the answer
+	// must be about.
+	verbQ = regexp.MustCompile(`^\s*(?i:what|who|whom|which)\s+(?i:did|does|do|will|would|could|can|should|has|have|had)\s+.+\s+(\p{Ll}[\p{L}-]*)(\s+(?i:on|about|to|for|with|in|at|from|by|of|up|out))?\s*\??\s*$`)
 	// possessiveQ: "What is Putin's favourite food?" asks for the last
 	// noun ("food") of someone.
 	possessiveQ = regexp.MustCompile(`(?i)^\s*(what|which)\s*(is|are|was|were|'s)\s+[\p{L}. -]+'s\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s*\??\s*$`)
@@ -309,6 +318,15 @@ func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
 		}
 	}
 	add(howWord.ReplaceAllString(q, "how"), 1)
+	if m := verbQ.FindStringSubmatch(q); m != nil {
+		for _, t := range retrieval.Terms(m[1]) {
+			for i := range out {
+				if out[i].stem == t {
+					out[i].weight *= verbFocusBoost
+				}
+			}
+		}
+	}
 	if len(history) > 0 {
 		add(history[len(history)-1].Question, 0.5)
 	}
@@ -421,7 +439,7 @@ func isName(w string) bool {
 // corpus.
 func (a *analyzer) known(w string) bool {
 	for _, t := range retrieval.Terms(w) {
-		if a.stems[t] {
+		if a.stems[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return a.stems[s] }) {
 			return true
 		}
 		if len(t) < 4 {
@@ -448,6 +466,8 @@ func (a *analyzer) missingFocus(q string) string {
 		focus = m[3]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) {
+		focus = m[1]
 	}
 	if focus == "" || answerNouns[strings.ToLower(focus)] {
 		return ""

@@ -41,6 +41,8 @@ fired dismissed ousted sacked
 attack strike assault
 guarantee guarantees assurance assurances
 member membership join
+relations ties relationship
+meet meeting talk
 `
 
 // synonyms maps a stem to the stems of its group.
