@@ -22,6 +22,10 @@ const maxQuote = 300
 // found in the best sentence of the retrieved snippets.
 const (
 	minCoverage       = 0.34
+	// minCoverageModel is the gate in model mode: lower, because a model
+	// can follow a paraphrase that shares few words with the question, and
+	// says so itself when the snippets do not answer.
+	minCoverageModel = 0.2
 	secondSentenceMin = 0.8 // a second sentence joins when it scores this share of the best
 	// rerankRetrievalWeight is how much the retrieval score counts, next
 	// to the best passage's score, when hits are reordered.
@@ -158,7 +162,7 @@ var (
 
 // judge decides whether the retrieved snippets answer the question, and
 // ranks the passages that may answer it.
-func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict {
+func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov float64) verdict {
 	v := verdict{kind: kindOther}
 	switch {
 	case summaryQ.MatchString(q):
@@ -286,7 +290,7 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit) verdict
 		v.kind = kindMeta
 	}
 	switch {
-	case best.coverage < minCoverage:
+	case best.coverage < minCov:
 		v.why = fmt.Sprintf("best passage covers %.2f of the question", best.coverage)
 	case v.kind == kindCount && !numberRe.MatchString(best.text):
 		v.why = "no number where one is asked for"

@@ -197,7 +197,11 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	a.Timings["retrieve"] = ms(time.Since(t))
 
 	t = time.Now()
-	v := st.analyzer.judge(q, history, hits)
+	minCov := minCoverage
+	if e.cfg.Chat != nil {
+		minCov = minCoverageModel
+	}
+	v := st.analyzer.judge(q, history, hits, minCov)
 	hits = rerank(&v, hits, k)
 	a.Retrieved = hits
 	a.Timings["gate"] = ms(time.Since(t))
