@@ -21,11 +21,11 @@ const maxQuote = 300
 // tests. coverage is the IDF-weighted share of the question's content terms
 // found in the best sentence of the retrieved snippets.
 const (
-	minCoverage       = 0.34
+	minCoverage = 0.34
 	// minCoverageModel is the gate in model mode: lower, because a model
 	// can follow a paraphrase that shares few words with the question, and
 	// says so itself when the snippets do not answer.
-	minCoverageModel = 0.2
+	minCoverageModel  = 0.2
 	secondSentenceMin = 0.8 // a second sentence joins when it scores this share of the best
 	// rerankRetrievalWeight is how much the retrieval score counts, next
 	// to the best passage's score, when hits are reordered.
