@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -52,8 +54,18 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 	)
 	release, gerr := b.gate.acquire(ctx, queued)
 	if gerr == nil {
-		a, err = b.ask(ctx, q, r)
-		release()
+		a, err = func() (a answer.Answer, err error) {
+			defer release()
+			defer func() {
+				// A panic in the engine must not keep the slot or leave
+				// the user without a reply: it becomes the apology.
+				if v := recover(); v != nil {
+					log.Error("panic while answering", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					err = fmt.Errorf("internal error: %v", v)
+				}
+			}()
+			return b.ask(ctx, q, r)
+		}()
 	}
 	switch {
 	case errors.Is(gerr, errBusy):

@@ -111,7 +111,8 @@ func (b *Bot) registerCommands(ctx context.Context) {
 func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	var text string
 	var private bool
-	for _, o := range x.i.ApplicationCommandData().Options {
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData) // checked in onInteraction
+	for _, o := range data.Options {
 		switch o.Name {
 		case "question":
 			if o.Type == discordgo.ApplicationCommandOptionString {
@@ -150,9 +151,18 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
 
 	queued := func(place int) {
-		// Sent as an ephemeral follow-up: only the asker sees it, and the
-		// answer still replaces the "thinking…" response.
-		if err := x.notice(ctx, queuedText(place)); err != nil {
+		// Discord turns the first follow-up of a deferred response into
+		// that response, whatever its flags: a "private" notice would be
+		// public on a public /ask. So a public /ask shows its place in
+		// the line in place of "thinking…", until the answer replaces it;
+		// a private one gets an ephemeral follow-up, private either way.
+		var err error
+		if x.ephemeral {
+			err = x.notice(ctx, queuedText(place))
+		} else {
+			err = x.preview(ctx, queuedText(place)+" …")
+		}
+		if err != nil {
 			log.Debug("queue notice", "err", err)
 		}
 	}
@@ -261,6 +271,10 @@ func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 // or Administrator in the channel, or one of the configured admin roles or
 // users.
 func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
+	// Only in a server: a DM has no member permissions to check.
+	if i.GuildID == "" || i.Member == nil {
+		return false
+	}
 	if i.Member != nil {
 		if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
 			return true
@@ -306,9 +320,9 @@ func cooldownText(wait time.Duration) string {
 
 func queuedText(place int) string {
 	if place <= 1 {
-		return "Lots of questions right now: yours is next in line. The answer will appear above shortly."
+		return "Lots of questions right now: yours is next in line. The answer will appear here shortly."
 	}
-	return fmt.Sprintf("Lots of questions right now: yours is number %d in line. The answer will appear above shortly.", place)
+	return fmt.Sprintf("Lots of questions right now: yours is number %d in line. The answer will appear here shortly.", place)
 }
 
 func helpText(threads bool) string {

@@ -196,7 +196,7 @@ func TestUnknownCommandGetsEphemeralHint(t *testing.T) {
 func TestAdminCheck(t *testing.T) {
 	b := &Bot{adminRoles: set([]string{"r1"}), adminUsers: set([]string{"u1"})}
 	member := func(perms int64, roles ...string) *discordgo.Interaction {
-		return &discordgo.Interaction{Member: &discordgo.Member{User: &discordgo.User{ID: "u9"}, Permissions: perms, Roles: roles}}
+		return &discordgo.Interaction{GuildID: "g", Member: &discordgo.Member{User: &discordgo.User{ID: "u9"}, Permissions: perms, Roles: roles}}
 	}
 	for i, c := range []struct {
 		i    *discordgo.Interaction
@@ -207,8 +207,10 @@ func TestAdminCheck(t *testing.T) {
 		{member(discordgo.PermissionAdministrator), true},
 		{member(0, "r2"), false},
 		{member(0, "r2", "r1"), true},
-		{&discordgo.Interaction{Member: &discordgo.Member{User: &discordgo.User{ID: "u1"}}}, true},
-		{&discordgo.Interaction{User: &discordgo.User{ID: "u1"}}, true},
+		{&discordgo.Interaction{GuildID: "g", Member: &discordgo.Member{User: &discordgo.User{ID: "u1"}}}, true},
+		// A DM has no member permissions to check: refused, admin user or not.
+		{&discordgo.Interaction{User: &discordgo.User{ID: "u1"}}, false},
+		{&discordgo.Interaction{Member: &discordgo.Member{User: &discordgo.User{ID: "u1"}, Permissions: discordgo.PermissionAdministrator}}, false},
 		{&discordgo.Interaction{User: &discordgo.User{ID: "u2"}}, false},
 		{&discordgo.Interaction{}, false},
 	} {
@@ -282,12 +284,17 @@ func TestQueueTellsWaitingUsersAndRefusesWhenFull(t *testing.T) {
 	if !refused.Ephemeral || !strings.Contains(refused.Original.Content, "more questions than I can handle") {
 		t.Errorf("third question: %q (ephemeral %v)", refused.Original.Content, refused.Ephemeral)
 	}
-	queued, err := h.fd.WaitInteraction(h.ctx(), ids[1], func(st fakediscord.InteractionState) bool { return len(st.Followups) > 0 })
+	// Discord makes the first follow-up of a deferred response that
+	// response, whatever its flags: a public /ask shows its place in line
+	// in place of "thinking…", and gets no follow-up that could be public.
+	queued, err := h.fd.WaitInteraction(h.ctx(), ids[1], func(st fakediscord.InteractionState) bool {
+		return st.Original != nil && strings.Contains(st.Original.Content, "next in line")
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := queued.Followups[0]; f.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(f.Content, "next in line") {
-		t.Errorf("queue notice = %q, flags %d", f.Content, f.Flags)
+	if len(queued.Followups) != 0 || isFinal(queued.Original.Content, len(queued.Original.Embeds)) {
+		t.Errorf("queue notice = %q with %d follow-ups; want a non-final preview", queued.Original.Content, len(queued.Followups))
 	}
 	close(ans.gate)
 	for _, id := range ids[:2] {

@@ -42,7 +42,19 @@ func (b *Bot) onInteraction(i *discordgo.Interaction, at time.Time) {
 			}
 			return
 		}
-		name := i.ApplicationCommandData().Name
+		// Data that did not decode leaves Type set and Data nil, and
+		// ApplicationCommandData would panic.
+		data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			b.log.Warn("command interaction without command data", "interaction", i.ID)
+			ctx, cancel := deliveryContext(b.workCtx)
+			defer cancel()
+			if err := x.respond(ctx, "Sorry, I couldn't read that command. Please try again.", true); err != nil {
+				b.log.Debug("bad command reply", "err", err)
+			}
+			return
+		}
+		name := data.Name
 		h, ok := b.handlers[name]
 		if !ok {
 			b.log.Warn("unknown command", "name", name)
@@ -92,7 +104,16 @@ func (x *interaction) deferReply(ctx context.Context, ephemeral bool) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	return x.b.ic.do(ctx, &x.lim, "ack", http.MethodPost, callbackURL(x.i), resp, nil)
+	return acked(x.b.ic.do(ctx, &x.lim, "ack", http.MethodPost, callbackURL(x.i), resp, nil))
+}
+
+// acked treats "already acknowledged" (40060) as success: a retry after a
+// lost reply finds that the first attempt landed.
+func acked(err error) error {
+	if isCode(err, codeAlreadyAcked) {
+		return nil
+	}
+	return err
 }
 
 // respond answers the interaction at once with a message (no deferral).
@@ -107,7 +128,7 @@ func (x *interaction) respond(ctx context.Context, content string, ephemeral boo
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	return x.b.ic.do(ctx, &x.lim, "respond", http.MethodPost, callbackURL(x.i), resp, nil)
+	return acked(x.b.ic.do(ctx, &x.lim, "respond", http.MethodPost, callbackURL(x.i), resp, nil))
 }
 
 // respondEmbed answers the interaction at once with an embed.

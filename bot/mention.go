@@ -19,7 +19,7 @@ import (
 // when it is a direct message; messages from bots, the bot's own included,
 // and from webhooks are ignored.
 func (b *Bot) onMessage(m *discordgo.Message, at time.Time) {
-	if m.Author == nil || m.Author.Bot || m.WebhookID != "" {
+	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" {
 		return
 	}
 	me := b.botID.Load()
@@ -80,16 +80,16 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message, me string
 	text := stripMention(m.Content, me)
 	r := &channelReply{b: b, channelID: m.ChannelID, ref: m.SoftReference()}
 
-	if text == "" {
-		b.count(source, outcomeRejected)
-		b.replyText(ctx, r, helpText(b.cfg.Threads), log)
-		return
-	}
 	if ok, wait, first := b.cooldown.allow(m.Author.ID, true); !ok {
 		b.count(source, outcomeCooldown)
 		if first { // tell once per period; further messages are ignored, not answered
 			b.replyText(ctx, r, cooldownText(wait), log)
 		}
+		return
+	}
+	if text == "" {
+		b.count(source, outcomeRejected)
+		b.replyText(ctx, r, helpText(b.cfg.Threads), log)
 		return
 	}
 
@@ -118,6 +118,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message, me string
 	}
 
 	stopTyping := b.typing(ctx, r.channelID)
+	defer stopTyping()
 	r.onFirst = stopTyping
 	q := question{Source: source, User: m.Author.ID, Text: text, History: history, At: at}
 	b.answer(ctx, q, r, nil, func(a answer.Answer) {

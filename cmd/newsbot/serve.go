@@ -186,6 +186,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	logger := serveLogger(e.stderr, sc.LogLevel, sc.Bot.Token)
 	sc.Bot.Logger = logger
 
+	// SIGHUP reloads the corpus, as /reload does. Listen before building
+	// the engine: until then its default action would kill the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	start := time.Now()
 	eng, st, err := newEngine(ctx, cfg, logger, nil)
 	if err != nil {
@@ -223,10 +229,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		close(httpDone)
 	}
 
-	// SIGHUP reloads the corpus, as /reload does.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	reloadCtx, stopReloads := context.WithCancel(ctx)
 	reloadsDone := make(chan struct{})
 	go func() {
