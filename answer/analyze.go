@@ -145,6 +145,13 @@ var (
 	// verbQ: "What did the call upend?" ends on the verb that the answer
 	// must be about.
 	verbQ = regexp.MustCompile(`^\s*(?i:what|who|whom|which)\s+(?i:did|does|do|will|would|could|can|should|has|have|had)\s+.+\s+(\p{Ll}[\p{L}-]*)(\s+(?i:on|about|to|for|with|in|at|from|by|of|up|out))?\s*\??\s*$`)
+	// futureQ asks about what will happen; futureRe and pastRe mark
+	// sentences about the future and the past, so that "where will they
+	// meet" prefers "scheduled for Tuesday in Saudi Arabia" to "met in
+	// Turkey in 2022".
+	futureQ  = regexp.MustCompile(`(?i)\b(will|going to|(are|is) \w+ing|upcoming|next)\b|^\s*\w+\s+(are|is)\b.*\b\w+ing\s*\??\s*$`)
+	futureRe = regexp.MustCompile(`(?i)\b(will|scheduled|upcoming|planned|set to|to be held|next (week|month|year)|tomorrow)\b`)
+	pastRe   = regexp.MustCompile(`(?i)\b(ago|last (week|month|year)|in (the (fall|spring|summer|winter|autumn) of )?(19|20)\d\d|yesterday|previously)\b`)
 	// possessiveQ: "What is Putin's favourite food?" asks for the last
 	// noun ("food") of someone.
 	possessiveQ = regexp.MustCompile(`(?i)^\s*(what|which)\s*(is|are|was|were|'s)\s+[\p{L}. -]+'s\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s*\??\s*$`)
@@ -205,6 +212,7 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 		return v
 	}
 	metaIntent := metaQ.MatchString(q)
+	future := futureQ.MatchString(q)
 	for hi, h := range hits {
 		if h.Chunk.Meta {
 			if !metaIntent {
@@ -221,6 +229,13 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 			terms := retrieval.Terms(text)
 			cov := a.coverage(v.terms, terms)
 			score := cov + bigramBonus(v.terms, terms)
+			if future {
+				if futureRe.MatchString(text) {
+					score += 0.1
+				} else if pastRe.MatchString(text) {
+					score -= 0.2
+				}
+			}
 			typed := false
 			switch v.kind {
 			case kindWhen:
