@@ -114,6 +114,9 @@ func (c *OpenAIChat) request(msgs []Message) openai.ChatCompletionRequest {
 	if reasoningModel(c.model) {
 		req.MaxCompletionTokens = c.maxTokens
 	} else {
+		// max_tokens, deprecated by OpenAI, is what the other compatible
+		// servers (Ollama, vLLM, llama.cpp, LM Studio) understand.
+		//lint:ignore SA1019 deliberate, see above
 		req.MaxTokens = c.maxTokens
 		req.Temperature = c.temperature
 	}

@@ -351,7 +351,3 @@ func originalURL(i *discordgo.Interaction) string {
 func followupURL(i *discordgo.Interaction) string {
 	return discordgo.EndpointWebhookToken(i.AppID, i.Token) + "?wait=true"
 }
-
-func followupEditURL(i *discordgo.Interaction, id string) string {
-	return discordgo.EndpointWebhookMessage(i.AppID, i.Token, id)
-}

@@ -65,8 +65,6 @@ func Claims(text string, n int) map[int]string {
 		if strings.TrimSpace(claim) == "" && last > 0 {
 			// "[1][2]": the second marker backs the same claim.
 			claim = text[max(0, strings.LastIndexAny(text[:last], ".!?\n")+1):last]
-		} else {
-			last = loc[1]
 		}
 		for _, f := range strings.Split(text[loc[2]:loc[3]], ",") {
 			v, err := strconv.Atoi(strings.TrimSpace(f))

@@ -24,7 +24,7 @@ type BM25 struct {
 	postings map[string][]posting
 	lengths  []float64
 	avgLen   float64
-	scratch  sync.Pool // []float64 of len(lengths): per-query scores
+	scratch  sync.Pool // *[]float64 of len(lengths): per-query scores
 }
 
 type posting struct {
@@ -82,7 +82,10 @@ func NewBM25(docs [][]string) *BM25 {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
-	ix.scratch.New = func() any { return make([]float64, len(ix.lengths)) }
+	ix.scratch.New = func() any {
+		s := make([]float64, len(ix.lengths))
+		return &s
+	}
 	return ix
 }
 
@@ -120,8 +123,9 @@ func (ix *BM25) Search(query []string, n int) []Scored {
 	}
 	// Scores accumulate in a dense array reused across queries; only the
 	// documents touched are visited again and reset.
-	scores := ix.scratch.Get().([]float64)
-	defer ix.scratch.Put(scores)
+	buf := ix.scratch.Get().(*[]float64)
+	defer ix.scratch.Put(buf)
+	scores := *buf
 	var touched []int32
 	seen := map[string]bool{}
 	for _, t := range query {

@@ -162,28 +162,18 @@ func splitFrontMatter(text string) (FrontMatter, string, error) {
 		return fm, text, nil
 	}
 	rest := strings.TrimPrefix(text, "---\n")
-	end := -1
-	for off := 0; off <= len(rest); {
+	var header, body string
+	for off := 0; ; {
 		line, next, found := strings.Cut(rest[off:], "\n")
-		if strings.TrimRight(line, " \t") == "---" || strings.TrimRight(line, " \t") == "..." {
-			end = off
-			if found {
-				rest = rest[:off] + "\n" + next
-				off += 1
-			} else {
-				rest = rest[:off]
-			}
+		if t := strings.TrimRight(line, " \t"); t == "---" || t == "..." {
+			header, body = rest[:off], next
 			break
 		}
 		if !found {
-			break
+			return fm, "", errors.New("front matter: opening --- has no closing ---")
 		}
 		off += len(line) + 1
 	}
-	if end < 0 {
-		return fm, "", errors.New("front matter: opening --- has no closing ---")
-	}
-	header, body := rest[:end], strings.TrimPrefix(rest[end:], "\n")
 	var raw map[string]any
 	if err := yaml.Unmarshal([]byte(header), &raw); err != nil {
 		return fm, "", fmt.Errorf("front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))

@@ -211,18 +211,6 @@ func Terms(text string) []string {
 	return out
 }
 
-// contentTerms is Terms without negations: the words that say what a
-// question is about.
-func contentTerms(text string) []string {
-	var out []string
-	for _, t := range Terms(text) {
-		if !negations[t] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // initialism reports whether w is a dotted initialism ("U.S.", "U.N") or a
 // two- or three-letter all-capitals word that doubles as a pronoun or
 // stopword in lower case ("US", "IT" is left alone as too ambiguous).
