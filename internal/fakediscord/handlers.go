@@ -191,19 +191,36 @@ func (s *Server) channelMessage(r *http.Request) (*msgRecord, *httpErr) {
 	return rec, nil
 }
 
-func (s *Server) handleMessageGet(w http.ResponseWriter, r *http.Request, _ []byte) {
+// serveLocked answers a read: lookup runs under s.mu and returns the JSON
+// to send, or the error to send instead.
+func (s *Server) serveLocked(w http.ResponseWriter, lookup func() ([]byte, *httpErr)) {
 	s.mu.Lock()
-	rec, e := s.channelMessage(r)
-	var out []byte
-	if e == nil {
-		out = rec.encode()
-	}
+	out, e := lookup()
 	s.mu.Unlock()
 	if e != nil {
 		e.write(w)
 		return
 	}
 	writeRawJSON(w, http.StatusOK, out)
+}
+
+// marshalFound encodes v, or returns the not-found error when ok is false.
+func marshalFound(v any, ok bool, code int, msg string) ([]byte, *httpErr) {
+	if !ok {
+		return nil, errNotFound(code, msg)
+	}
+	out, _ := json.Marshal(v)
+	return out, nil
+}
+
+func (s *Server) handleMessageGet(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		rec, e := s.channelMessage(r)
+		if e != nil {
+			return nil, e
+		}
+		return rec.encode(), nil
+	})
 }
 
 func (s *Server) handleChannelMessages(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -415,18 +432,13 @@ func (s *Server) webhookMessage(r *http.Request) (*interactionRecord, *msgRecord
 }
 
 func (s *Server) handleWebhookMessageGet(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	_, msg, e := s.webhookMessage(r)
-	var out []byte
-	if e == nil {
-		out = msg.encode()
-	}
-	s.mu.Unlock()
-	if e != nil {
-		e.write(w)
-		return
-	}
-	writeRawJSON(w, http.StatusOK, out)
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		_, msg, e := s.webhookMessage(r)
+		if e != nil {
+			return nil, e
+		}
+		return msg.encode(), nil
+	})
 }
 
 func (s *Server) handleWebhookMessageEdit(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -511,18 +523,10 @@ func (s *Server) handleFollowup(w http.ResponseWriter, r *http.Request, body []b
 }
 
 func (s *Server) handleChannel(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	ch, ok := s.channels[r.PathValue("channel")]
-	var out []byte
-	if ok {
-		out, _ = json.Marshal(ch)
-	}
-	s.mu.Unlock()
-	if !ok {
-		errNotFound(codeUnknownChannel, "Unknown Channel").write(w)
-		return
-	}
-	writeRawJSON(w, http.StatusOK, out)
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		ch, ok := s.channels[r.PathValue("channel")]
+		return marshalFound(ch, ok, codeUnknownChannel, "Unknown Channel")
+	})
 }
 
 func isThread(ch *discordgo.Channel) bool {
@@ -615,18 +619,10 @@ func (s *Server) handleThread(w http.ResponseWriter, r *http.Request, body []byt
 }
 
 func (s *Server) handleGuild(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	g, ok := s.guilds[r.PathValue("guild")]
-	var out []byte
-	if ok {
-		out, _ = json.Marshal(g)
-	}
-	s.mu.Unlock()
-	if !ok {
-		errNotFound(codeUnknownGuild, "Unknown Guild").write(w)
-		return
-	}
-	writeRawJSON(w, http.StatusOK, out)
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		g, ok := s.guilds[r.PathValue("guild")]
+		return marshalFound(g, ok, codeUnknownGuild, "Unknown Guild")
+	})
 }
 
 func (s *Server) handleGuildMember(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -657,18 +653,14 @@ func (s *Server) handleGuildMember(w http.ResponseWriter, r *http.Request, _ []b
 }
 
 func (s *Server) handleGuildRoles(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	g, ok := s.guilds[r.PathValue("guild")]
-	var out []byte
-	if ok {
-		out, _ = json.Marshal(g.Roles)
-	}
-	s.mu.Unlock()
-	if !ok {
-		errNotFound(codeUnknownGuild, "Unknown Guild").write(w)
-		return
-	}
-	writeRawJSON(w, http.StatusOK, out)
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		g, ok := s.guilds[r.PathValue("guild")]
+		if !ok {
+			return nil, errNotFound(codeUnknownGuild, "Unknown Guild")
+		}
+		out, _ := json.Marshal(g.Roles)
+		return out, nil
+	})
 }
 
 func (s *Server) handleCommandsGet(w http.ResponseWriter, r *http.Request, _ []byte) {

@@ -355,18 +355,10 @@ func (s *Server) handleCurrentUser(w http.ResponseWriter, _ *http.Request, _ []b
 }
 
 func (s *Server) handleUser(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	u, ok := s.users[r.PathValue("user")]
-	var cp []byte
-	if ok {
-		cp, _ = json.Marshal(u)
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, codeUnknownUser, "Unknown User")
-		return
-	}
-	writeRawJSON(w, http.StatusOK, cp)
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		u, ok := s.users[r.PathValue("user")]
+		return marshalFound(u, ok, codeUnknownUser, "Unknown User")
+	})
 }
 
 func (s *Server) handleTyping(w http.ResponseWriter, r *http.Request, _ []byte) {
