@@ -7,11 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/newsbot/newsbot/answer"
 	"github.com/newsbot/newsbot/internal/fakeopenai"
-	"github.com/newsbot/newsbot/internal/openaiclient"
 )
 
 var _ answer.ChatModel = (*answer.OpenAIChat)(nil)
@@ -28,13 +26,8 @@ var chatMsgs = []answer.Message{
 func newChat(t *testing.T, url string, adjust func(*answer.OpenAIChatConfig)) *answer.OpenAIChat {
 	t.Helper()
 	cfg := answer.OpenAIChatConfig{
-		Client: openaiclient.Config{
-			BaseURL:        url,
-			RequestTimeout: 5 * time.Second,
-			BaseBackoff:    time.Millisecond,
-			MaxBackoff:     5 * time.Millisecond,
-		},
-		Model: "test-chat",
+		Client: fakeopenai.ClientConfig(url),
+		Model:  "test-chat",
 	}
 	if adjust != nil {
 		adjust(&cfg)

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/internal/fakeopenai"
-	"github.com/newsbot/newsbot/internal/openaiclient"
 	"github.com/newsbot/newsbot/retrieval"
 )
 
@@ -25,13 +24,8 @@ var _ retrieval.Embedder = (*retrieval.OpenAIEmbedder)(nil)
 func newEmbedder(t *testing.T, url string, adjust func(*retrieval.OpenAIEmbedderConfig)) *retrieval.OpenAIEmbedder {
 	t.Helper()
 	cfg := retrieval.OpenAIEmbedderConfig{
-		Client: openaiclient.Config{
-			BaseURL:        url,
-			RequestTimeout: 5 * time.Second,
-			BaseBackoff:    time.Millisecond,
-			MaxBackoff:     5 * time.Millisecond,
-		},
-		Model: "test-embed",
+		Client: fakeopenai.ClientConfig(url),
+		Model:  "test-embed",
 	}
 	if adjust != nil {
 		adjust(&cfg)

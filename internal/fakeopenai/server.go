@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/newsbot/newsbot/internal/openaiclient"
 )
 
 // DefaultDims is the length of the vectors when Options.Dims is 0 and the
@@ -333,3 +335,15 @@ func writeError(w http.ResponseWriter, status int, message, typ, code string) {
 
 // words counts the words of s, the fake's idea of tokens.
 func words(s string) int { return len(strings.Fields(s)) }
+
+// ClientConfig returns a client configuration for the server at baseURL
+// (a Server's URL, or any test server) with retry waits short enough for
+// tests: milliseconds, not seconds. Retry-After is still honoured.
+func ClientConfig(baseURL string) openaiclient.Config {
+	return openaiclient.Config{
+		BaseURL:        baseURL,
+		RequestTimeout: 5 * time.Second,
+		BaseBackoff:    time.Millisecond,
+		MaxBackoff:     5 * time.Millisecond,
+	}
+}
