@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,23 +30,15 @@ func BenchmarkAckLatency(b *testing.B) {
 	user := 0
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		ids := make([]string, burst)
-		var wg sync.WaitGroup
-		for i := range ids {
-			user++
+		ids, err := h.fd.AskConcurrently(burst, "where are the talks, Riyadh?", func(i int) []fakediscord.Option {
 			u := fakediscord.DefaultUser()
-			u.ID = fmt.Sprint(910000000000000000 + user)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := h.fd.Ask("where are the talks, Riyadh?", fakediscord.From(u))
-				if err != nil {
-					b.Error(err)
-				}
-				ids[i] = d.ID
-			}()
+			u.ID = fmt.Sprint(910000000000000000 + user + i)
+			return []fakediscord.Option{fakediscord.From(u)}
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
+		user += burst
 		for _, id := range ids {
 			st, err := h.fd.WaitAcknowledged(h.ctx(), id)
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -189,23 +188,14 @@ func TestTwentyConcurrentAsksAreAllAcknowledgedWithin3s(t *testing.T) {
 	ans := newFakeAnswerer()
 	ans.delay = 500 * time.Millisecond
 	h := start(t, ans, fakediscord.Options{AckDeadline: 3 * time.Second}, nil)
-	ids := make([]string, 20)
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u := fakediscord.DefaultUser()
-			u.ID = fmt.Sprint(900000000000001000 + i)
-			d, err := h.fd.Ask("where are the talks, Riyadh?", fakediscord.From(u))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			ids[i] = d.ID
-		}()
+	ids, err := h.fd.AskConcurrently(20, "where are the talks, Riyadh?", func(i int) []fakediscord.Option {
+		u := fakediscord.DefaultUser()
+		u.ID = fmt.Sprint(900000000000001000 + i)
+		return []fakediscord.Option{fakediscord.From(u)}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
 	var worst time.Duration
 	for _, id := range ids {
 		st := h.waitFinal(id)

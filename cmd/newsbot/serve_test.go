@@ -607,20 +607,10 @@ func TestServeAcknowledgesTwentyConcurrentAsksWithin3s(t *testing.T) {
 	t.Cleanup(fo.Close)
 	fd := fakediscord.Start(t, fakediscord.Options{AckDeadline: 3 * time.Second})
 	s := startServe(t, fd, modelEnv(fo))
-	ids := make([]string, 20)
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d, err := fd.Ask("Who is the Kremlin spokesman?")
-			if err != nil {
-				t.Error(err)
-			}
-			ids[i] = d.ID
-		}()
+	ids, err := fd.AskConcurrently(20, "Who is the Kremlin spokesman?", nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
 	for _, id := range ids {
 		st := s.waitFinal(id)
 		if st.Acks != 1 || st.RejectedAcks != 0 || st.AckLatency() > 3*time.Second {
@@ -746,20 +736,10 @@ func BenchmarkServeAckLatency(b *testing.B) {
 	var lat []time.Duration
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		ids := make([]string, burst)
-		var wg sync.WaitGroup
-		for i := range ids {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := fd.Ask("Who is the Kremlin spokesman?")
-				if err != nil {
-					b.Error(err)
-				}
-				ids[i] = d.ID
-			}()
+		ids, err := fd.AskConcurrently(burst, "Who is the Kremlin spokesman?", nil)
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
 		for _, id := range ids {
 			st, err := fd.WaitAcknowledged(wctx, id)
 			if err != nil {

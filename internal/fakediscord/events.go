@@ -2,7 +2,9 @@ package fakediscord
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -282,4 +284,28 @@ func (s *Server) Ask(question string, opts ...Option) (Dispatched, error) {
 // MentionMessage).
 func (s *Server) Mention(text string, opts ...Option) (Dispatched, error) {
 	return s.DispatchMessage(s.MentionMessage(text, opts...))
+}
+
+// AskConcurrently dispatches n /ask interactions for question at once, each
+// from its own goroutine, as a burst of users would send them, and returns
+// their IDs in order. opts, if not nil, gives the options of the i-th one
+// (for example its user). It returns the first dispatch error, if any.
+func (s *Server) AskConcurrently(n int, question string, opts func(i int) []Option) ([]string, error) {
+	ids := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var o []Option
+			if opts != nil {
+				o = opts(i)
+			}
+			d, err := s.Ask(question, o...)
+			ids[i], errs[i] = d.ID, err
+		}()
+	}
+	wg.Wait()
+	return ids, errors.Join(errs...)
 }
