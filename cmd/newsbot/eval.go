@@ -83,11 +83,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	docs, err := cfg.loader()()
-	if err != nil {
-		return err
-	}
-	rep, err := evaluate(ctx, eng, docs, qs)
+	rep, err := evaluate(ctx, eng, qs)
 	if err != nil {
 		return err
 	}
@@ -150,9 +146,11 @@ func readQuestions(path string) ([]evalQuestion, error) {
 // collapsed white space, lower case.
 func norm(s string) string { return strings.ToLower(retrieval.Normalize(s)) }
 
-func evaluate(ctx context.Context, eng *answer.Engine, docs []retrieval.Document, qs []evalQuestion) (evalReport, error) {
+// evaluate asks every question of qs and scores the answers; quotes are
+// checked against the documents of the index that answered them.
+func evaluate(ctx context.Context, eng *answer.Engine, qs []evalQuestion) (evalReport, error) {
 	var article strings.Builder
-	for _, d := range docs {
+	for _, d := range eng.Index().Docs() {
 		article.WriteString(norm(d.Raw))
 		article.WriteString("\n")
 	}
