@@ -20,6 +20,8 @@ func TestParseCitations(t *testing.T) {
 		{"adjacent markers", "Claim [2][1].", 2, "Claim [2][1].", []int{2, 1}},
 		{"snippet word", "Claim [Snippet 2].", 2, "Claim [2].", []int{2}},
 		{"no markers", "The article does not say.", 3, "The article does not say.", nil},
+		{"deeply nested removals", "a " + strings.Repeat("[0", 40) + strings.Repeat("]", 40) + " b [1].", 1, "a b [1].", []int{1}},
+		{"nested valid inside invalid", "x [0[1]] y", 2, "x [0[1]] y", []int{1}},
 		{"huge number", "x [99999999999999999999].", 3, "x [99999999999999999999].", nil},
 	}
 	for _, c := range cases {
