@@ -100,6 +100,10 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		log.Error("delivering the reply failed", "err", derr, "outcome", outcome)
 		outcome = outcomeFailed
 	}
+	switch outcome {
+	case outcomeBusy, outcomeModelError, outcomeShutdown, outcomeFailed:
+		b.cooldown.refund(q.User, q.At) // "try again" must be possible at once
+	}
 	b.count(q.Source, outcome)
 	b.metrics.answerSeconds.WithLabelValues(q.Source).Observe(time.Since(q.At).Seconds())
 	log.Info("question answered", "outcome", outcome, "mode", a.Mode, "citations", len(a.Citations),

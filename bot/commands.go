@@ -137,6 +137,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	}
 	if b.gate.full() {
 		b.count(sourceSlash, outcomeBusy)
+		b.cooldown.refund(user.ID, x.at)
 		if err := x.respond(ctx, busyText, true); err != nil {
 			log.Warn("busy reply", "err", err)
 		}

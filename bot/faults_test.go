@@ -18,7 +18,9 @@ import (
 func TestModelErrorGetsApologyAndNextQuestionIsAnswered(t *testing.T) {
 	ans := newFakeAnswerer()
 	ans.fail = 1
-	h := start(t, ans, fakediscord.Options{}, nil)
+	// With a cooldown: the apology says to try again, and trying again at
+	// once must be answered, not told to wait.
+	h := start(t, ans, fakediscord.Options{}, func(c *Config) { c.Cooldown = time.Minute })
 	st := h.ask("where are the talks, Riyadh?")
 	if st.Original.Content != apologyText || len(st.Original.Embeds) != 0 {
 		t.Errorf("after a model error the user got %q", st.Original.Content)

@@ -52,6 +52,23 @@ func (c *cooldown) allow(user string, warn bool) (ok bool, wait time.Duration, f
 	return true, 0, false
 }
 
+// refund gives back the question user asked at asked, when it went
+// unanswered through no fault of the user (the queue was full, the model
+// failed): the apology says to try again, and the cooldown must not stand
+// in the way. A later question's period, accepted after this one's ended,
+// is kept.
+func (c *cooldown) refund(user string, asked time.Time) {
+	if c.period <= 0 || user == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.last[user]; ok && t.Sub(asked) < c.period {
+		delete(c.last, user)
+		delete(c.warned, user)
+	}
+}
+
 // errBusy is returned by gate.acquire when the queue is full.
 var errBusy = errors.New("too many questions waiting")
 

@@ -46,6 +46,29 @@ func TestCooldownAllowsOneQuestionPerPeriodPerUser(t *testing.T) {
 	}
 }
 
+func TestCooldownRefundLetsTheUserAskAgainAtOnce(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := newCooldown(10 * time.Second)
+	c.now = func() time.Time { return now }
+	asked := now
+	c.allow("a", true)
+	now = now.Add(time.Second)
+	c.allow("a", true) // refused and warned
+	c.refund("a", asked)
+	ok, _, _ := c.allow("a", true)
+	if !ok {
+		t.Fatal("refused after a refund")
+	}
+	// A refund that comes after a newer question was accepted leaves that
+	// question's period alone.
+	now = now.Add(30 * time.Second)
+	c.allow("a", true)
+	c.refund("a", asked)
+	if ok, _, _ := c.allow("a", true); ok {
+		t.Error("an old refund cancelled a newer period")
+	}
+}
+
 func TestCooldownForgetsOldUsers(t *testing.T) {
 	now := time.Unix(1000, 0)
 	c := newCooldown(time.Second)
