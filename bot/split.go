@@ -59,12 +59,14 @@ func truncate(s string, max int) string {
 // sentence (keeping the sentence's citation markers with it), then between
 // words; it never cuts inside a rune or a citation marker such as [12].
 // Whitespace at the cuts is dropped, so joining the pieces with single spaces
-// gives back s up to whitespace at the cuts. max must be at least 16.
+// gives back s up to whitespace at the cuts. Bytes that are not UTF-8
+// become U+FFFD first (Discord takes nothing else, and two halves of a cut
+// must not join into a new character). max must be at least 16.
 func splitText(s string, max int) []string {
 	if max < 16 {
 		max = 16
 	}
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
 	var parts []string
 	for s != "" && longerThan(s, max) {
 		cut := cutPoint(s, max)
