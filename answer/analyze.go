@@ -39,6 +39,13 @@ const (
 	// synonymCredit is the share of a term's weight that a synonym of it
 	// earns.
 	synonymCredit = 0.7
+	// anaphorCredit is the share of its coverage a sentence that opens with
+	// "They" or "He" keeps when the terms come from the sentence before.
+	anaphorCredit = 0.9
+	// roleCredit is the share of its coverage a sentence keeps when terms
+	// come from the role of a person it names ("Peskov": "Kremlin
+	// spokesman").
+	roleCredit = 0.9
 	// rerankDepth is how many hits are retrieved for reranking.
 	rerankDepth = 12
 )
@@ -50,7 +57,8 @@ type analyzer struct {
 	stems    map[string]bool
 	byPrefix map[string][]string // stems by their first four bytes
 	docs     map[string]retrieval.Document
-	leads    map[string]retrieval.Chunk // each document's first chunk
+	leads    map[string]retrieval.Chunk     // each document's first chunk
+	roles    map[string]map[string][]string // doc slug -> surname term -> role terms
 	maxIDF   float64
 }
 
@@ -60,10 +68,18 @@ func newAnalyzer(ix *retrieval.Index) *analyzer {
 	for _, d := range ix.Docs() {
 		a.docs[d.Slug] = d
 	}
+	a.roles = map[string]map[string][]string{}
 	for _, c := range ix.Chunks() {
-		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
+		if c.Meta {
+			continue
+		}
+		if _, ok := a.leads[c.Doc]; !ok {
 			a.leads[c.Doc] = c
 		}
+		if a.roles[c.Doc] == nil {
+			a.roles[c.Doc] = map[string][]string{}
+		}
+		learnRoles(c.Text, a.roles[c.Doc])
 	}
 	// The vocabulary comes from the lexical index, which has tokenized
 	// every chunk already.
@@ -107,6 +123,8 @@ type verdict struct {
 	cands      []candidate // best first
 	kind       questionKind
 	aux        string // the auxiliary a yes/no question opens with
+	clock      bool   // a when-question asking for the time of day
+	unit       string // a when-question asking for a "day", "date", "year" or "month"
 }
 
 type questionKind int
@@ -124,8 +142,19 @@ const (
 	kindAge
 )
 
+// dateExpr is a day of a month: "Feb. 24", "24 February", "2025-02-17".
+const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
+
 var (
-	whenQ  = regexp.MustCompile(`(?i)^\s*(when|what (day|date|time|year|month))\b|\bhow long ago\b`)
+	whenQ = regexp.MustCompile(`(?i)^\s*(when|(?:on |in )?(?:what|which) (day|date|time|year|month))\b|\bhow long ago\b`)
+	// unitRe: what answers "what day", "what date", "what year", "what
+	// month": a weekday or a date, a date, a year, a month.
+	unitRe = map[string]*regexp.Regexp{
+		"day":   regexp.MustCompile(`(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday)\b|` + dateExpr),
+		"date":  regexp.MustCompile(`(?i)` + dateExpr + `|\b(1[89]|20)\d\d\b`),
+		"year":  regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
+		"month": regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`),
+	}
 	countQ = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
@@ -134,11 +163,18 @@ var (
 	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
 	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
 	// durationQ asks how long something lasted or will last.
+	// clockQ asks for a time of day, which only a clock time answers.
+	clockQ  = regexp.MustCompile(`(?i)\b(what|which) time\b|\bat what hour\b`)
+	clockRe = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d)?\s*(a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d\d\b|\b(noon|midnight|o'clock|dawn|dusk)\b|\b(in the|this|that|tomorrow|tuesday|monday|wednesday|thursday|friday|saturday|sunday) (morning|afternoon|evening|night)\b`)
+	// anaphor opens a sentence that goes on about the one before it:
+	// "They chatted for about 10 minutes" after "Lavrov and Blinken talked".
+	anaphor   = regexp.MustCompile(`^\s*(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
-	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b`)
+	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
 	// the question's form, not of its topic.
-	howWord = regexp.MustCompile(`(?i)\bhow\s+(long|old|far|big|large|tall|high|often|fast|heavy|expensive|many|much|soon)\b`)
+	whenUnit = regexp.MustCompile(`(?i)\b(what|which)\s+(day|date|time|year|month)\b`)
+	howWord  = regexp.MustCompile(`(?i)\bhow\s+(long|old|far|big|large|tall|high|often|fast|heavy|expensive|many|much|soon)\b`)
 	// whichQ: "Which airline flew them?" asks for an airline; an article
 	// that never mentions one cannot say which.
 	whichQ = regexp.MustCompile(`(?i)^\s*which\s+([\p{L}-]+)\s`)
@@ -176,6 +212,8 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 		v.kind = kindSummary
 	case whenQ.MatchString(q):
 		v.kind = kindWhen
+		v.clock = clockQ.MatchString(q)
+		v.unit = strings.ToLower(whenQ.FindStringSubmatch(q)[2])
 	case ageQ.MatchString(q):
 		v.kind = kindAge
 	case durationQ.MatchString(q):
@@ -224,10 +262,22 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 			v.cands = append(v.cands, candidate{hit: hi, span: retrieval.Span{Start: 0, End: len(h.Chunk.Text)}, text: h.Chunk.Text, coverage: cov, score: cov + 0.05})
 			continue
 		}
+		var prevTerms []string
 		for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 			text := h.Chunk.Text[s.Start:s.End]
 			terms := retrieval.Terms(text)
 			cov := a.coverage(v.terms, terms)
+			if extra := a.rolesIn(h.Chunk.Doc, terms); extra != nil {
+				// "Peskov said …" answers for "the Kremlin spokesman".
+				terms = append(slices.Clip(terms), extra...)
+				cov = max(cov, roleCredit*a.coverage(v.terms, terms))
+			}
+			if anaphor.MatchString(text) && prevTerms != nil {
+				// "They", "He": what the sentence is about is in the one
+				// before it. Found there, a term counts a little less.
+				cov = max(cov, anaphorCredit*a.coverage(v.terms, append(slices.Clip(terms), prevTerms...)))
+			}
+			prevTerms = terms
 			score := cov + bigramBonus(v.terms, terms)
 			if future {
 				if futureRe.MatchString(text) {
@@ -239,11 +289,18 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 			typed := false
 			switch v.kind {
 			case kindWhen:
-				// A sentence with no time in it cannot say when.
-				if temporal.MatchString(text) {
+				// A sentence with no time in it cannot say when; one with
+				// no time of day cannot say at what time.
+				switch {
+				case whenTyped(v, text):
 					score += 0.1
 					typed = true
-				} else {
+				case (v.clock || v.unit != "") && temporal.MatchString(text):
+					// "on Tuesday" for "what date": the nearest thing
+					// the article may have; a passage with the date
+					// itself, if any, is added to it.
+					score -= 0.2
+				default:
 					score -= 0.6
 				}
 			case kindCount:
@@ -305,20 +362,84 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 		v.kind = kindMeta
 	}
 	switch {
-	case best.coverage < minCov:
+	case best.coverage < minCov && !(best.typed && best.coverage >= minTypedCoverage && maxCoverage(v.cands) >= minCov):
+		// A passage that holds the kind of answer asked for ("Feb. 24,
+		// 2022" for "what date") may say less of the question than one
+		// that does not, as long as the question's subject is found.
 		v.why = fmt.Sprintf("best passage covers %.2f of the question", best.coverage)
 	case v.kind == kindCount && !numberRe.MatchString(best.text):
 		v.why = "no number where one is asked for"
 	case v.kind == kindAge && !best.typed:
 		v.why = "no age where one is asked for"
+	case (v.kind == kindDuration || v.kind == kindWhen && v.clock) && !typedAbove(v.cands, minCov):
+		v.why = "no length or time of day where one is asked for"
 	default:
 		v.answerable = true
 	}
 	return v
 }
 
+// rolesIn returns the role terms of the people that terms name in doc.
+func (a *analyzer) rolesIn(doc string, terms []string) []string {
+	roles := a.roles[doc]
+	if len(roles) == 0 {
+		return nil
+	}
+	var out []string
+	for _, t := range terms {
+		out = append(out, roles[t]...)
+	}
+	return out
+}
+
+// whenTyped reports whether text holds what a when-question asks for.
+func whenTyped(v verdict, text string) bool {
+	switch {
+	case v.clock:
+		return clockRe.MatchString(text)
+	case unitRe[v.unit] != nil:
+		return unitRe[v.unit].MatchString(text)
+	}
+	return temporal.MatchString(text)
+}
+
+// maxCoverage is the best coverage of any passage.
+func maxCoverage(cands []candidate) float64 {
+	m := 0.0
+	for _, c := range cands {
+		m = max(m, c.coverage)
+	}
+	return m
+}
+
+// variant returns the corpus term that t is another spelling of, or "":
+// both long, the same but for their last two letters at most, and t rare
+// in everyday English (so a name, not a word of its own).
+func (a *analyzer) variant(t string) string {
+	if len(t) < 6 || retrieval.Rarity(t) < 1 {
+		return ""
+	}
+	for _, s := range a.byPrefix[t[:4]] {
+		n := 0
+		for n < len(s) && n < len(t) && s[n] == t[n] {
+			n++
+		}
+		if n >= len(t)-2 && n >= len(s)-2 && len(s) >= 6 && n >= 5 {
+			return s
+		}
+	}
+	return ""
+}
+
+// typedAbove reports whether a passage that holds the kind of answer asked
+// for covers at least minCov of the question.
+func typedAbove(cands []candidate, minCov float64) bool {
+	return slices.ContainsFunc(cands, func(c candidate) bool { return c.typed && c.coverage >= minCov })
+}
+
 // questionTerms returns the question's content terms weighted by IDF; a
-// term the corpus lacks weighs as much as the rarest one. A follow-up adds
+// term the corpus lacks weighs up to as much as the rarest one, by its
+// rarity in everyday English. A follow-up adds
 // the previous question's terms at half weight.
 func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
 	var out []qterm
@@ -329,14 +450,25 @@ func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
 				continue
 			}
 			seen[t] = true
-			w := a.maxIDF
+			// A term the corpus lacks weighs as much as its rarest term when
+			// it is rare in English too ("borscht"), less when it is an
+			// everyday word a paraphrase may bring ("sitting down with").
+			if a.lex.DocFreq(t) == 0 {
+				// "Zelensky" for "Zelenskyy": a name spelled another way.
+				if v := a.variant(t); v != "" && !seen[v] {
+					seen[v] = true
+					t = v
+				}
+			}
+			w := a.maxIDF * retrieval.Rarity(t)
 			if a.lex.DocFreq(t) > 0 {
-				w = a.lex.IDF(t)
+				w = a.lex.IDF(t) * (0.5 + 0.5*retrieval.Rarity(t))
 			}
 			out = append(out, qterm{stem: t, weight: w * scale})
 		}
 	}
-	add(howWord.ReplaceAllString(q, "how"), 1)
+	// "how long", "what date": the kind of answer, not what it is about.
+	add(whenUnit.ReplaceAllString(howWord.ReplaceAllString(q, "how"), "when"), 1)
 	if m := verbQ.FindStringSubmatch(q); m != nil {
 		for _, t := range retrieval.Terms(m[1]) {
 			for i := range out {
@@ -419,23 +551,29 @@ func bigramBonus(terms []qterm, passage []string) float64 {
 // ("Xi Jinping", "FIFA"), or "". Names are capitalised words after the
 // first; an article that never names someone cannot say what they did.
 func (a *analyzer) missingName(q string) string {
-	fields := strings.FieldsFunc(retrieval.Normalize(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.'
-	})
-	for i, f := range fields {
-		f = strings.Trim(f, "'-.")
-		f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "'")
-		if i == 0 || f == "" || !isName(f) {
-			continue
+	// Each sentence of the question ("… since the war began? Where?")
+	// starts with a capital that names nothing.
+	for _, sent := range sentenceEnd.Split(retrieval.Normalize(q), -1) {
+		fields := strings.FieldsFunc(sent, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.'
+		})
+		for i, f := range fields {
+			f = strings.Trim(f, "'-.")
+			f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "'")
+			if i == 0 || f == "" || !isName(f) {
+				continue
+			}
+			if a.known(f) {
+				continue
+			}
+			return f
 		}
-		lw := strings.ToLower(f)
-		if a.known(lw) {
-			continue
-		}
-		return f
 	}
 	return ""
 }
+
+// sentenceEnd splits a question into its sentences.
+var sentenceEnd = regexp.MustCompile(`[?!.]+\s+`)
 
 // isName: Titlecase ("Jinping") or all capitals of four letters or more
 // ("FIFA"; short ones like "TV" or "US" are too often common nouns).
@@ -454,8 +592,8 @@ func isName(w string) bool {
 	return true
 }
 
-// known reports whether a lower-case word, or a form of it, is in the
-// corpus.
+// known reports whether a word, or a form of it, is in the corpus. Case
+// matters only for initialisms: "US" is "U.S.", "us" is a pronoun.
 func (a *analyzer) known(w string) bool {
 	for _, t := range retrieval.Terms(w) {
 		if a.stems[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return a.stems[s] }) {
@@ -492,7 +630,7 @@ func (a *analyzer) missingFocus(q string) string {
 		return ""
 	}
 	ts := retrieval.Terms(focus)
-	if len(ts) == 0 || a.known(strings.ToLower(focus)) {
+	if len(ts) == 0 || a.known(focus) {
 		return ""
 	}
 	return focus

@@ -23,7 +23,7 @@ type LocalEmbedder struct {
 }
 
 // Model implements Embedder.
-func (e LocalEmbedder) Model() string { return fmt.Sprintf("local-hash-v1-%d", e.dims()) }
+func (e LocalEmbedder) Model() string { return fmt.Sprintf("local-hash-v2-%d", e.dims()) }
 
 func (e LocalEmbedder) dims() int {
 	if e.Dims <= 0 {

@@ -8,7 +8,7 @@ import "strings"
 // "the Russian delegation". Each line is one group; matching through a
 // group counts less than matching the word itself.
 const synonymGroups = `
-represent representative delegation delegate envoy emissary
+represent representative rep reps delegation delegate envoy emissary
 die death dead deaths killed kill casualty casualties fatality fatalities
 win won victory victor champion winner
 leader president premier chancellor
@@ -28,21 +28,30 @@ end finish conclude halt
 buy purchase acquire
 money funding funds financing
 help aid assistance support
-talks negotiations negotiate
+talks negotiations negotiate discuss discussion discussions
 meet meeting summit
 goal aim objective purpose focus
 territory land
 country nation
 military army troops forces soldiers
 television tv broadcast program programme show channel
-phone telephone call
+phone telephone call ring rang dial
 cost price
 fired dismissed ousted sacked
 attack strike assault
 guarantee guarantees assurance assurances
 member membership join
 relations ties relationship
-meet meeting talk
+reporter reporters journalist journalists press correspondent
+spy spies spymaster spymasters intelligence espionage
+defense defence pentagon
+kremlin moscow
+kyiv kiev
+riyadh saudi
+meet meeting talk sit
+conversation chat chatted talk talked
+scheduled schedule slated planned set
+mainly primarily chiefly mostly principally
 `
 
 // synonyms maps a stem to the stems of its group.

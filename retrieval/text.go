@@ -117,8 +117,9 @@ var joinParts = strings.NewReplacer("-", "", ".", "")
 
 // words splits text into lower-case word tokens: letters and digits, with
 // in-word apostrophes removed ("won't" -> "wont", "Putin's" -> "putin"),
-// hyphenated and dotted forms kept together ("u.s." -> "us", "g-20" ->
-// "g20").
+// dotted forms and short hyphenated ones kept together ("u.s." -> "us",
+// "g-20" -> "g20"), compounds of words split ("full-scale" -> "full",
+// "scale").
 func words(text string) []string {
 	text = Normalize(text)
 	out := make([]string, 0, len(text)/6+1)
@@ -138,22 +139,15 @@ func words(text string) []string {
 		}
 		w := string(cur)
 		cur, runes, special = cur[:0], 0, false
-		if initialism(w) {
-			// "U.S.", "U.K." and their undotted capitals: one token that no
-			// stopword ("us") can swallow.
-			out = append(out, strings.ToLower(strings.Trim(strings.ReplaceAll(w, ".", ""), "'"))+"_")
+		if parts := strings.Split(w, "-"); len(parts) > 1 && compound(parts) {
+			// "US-Russia", "Lavrov-Blinken", "full-scale": the words of a
+			// compound count one by one, as they would written apart.
+			for _, p := range parts {
+				out = appendWord(out, p)
+			}
 			return
 		}
-		w = strings.ToLower(w)
-		w = strings.TrimSuffix(w, "'s")
-		w = strings.ReplaceAll(w, "'", "")
-		w = strings.Trim(w, "-.")
-		if strings.ContainsAny(w, "-.") {
-			w = joinParts.Replace(w)
-		}
-		if w != "" {
-			out = append(out, w)
-		}
+		out = appendWord(out, w)
 	}
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -182,6 +176,49 @@ func words(text string) []string {
 	}
 	flush()
 	return out
+}
+
+// appendWord appends the token of one word (no hyphen joins it to another):
+// an initialism as one marked token, anything else in lower case without
+// apostrophes, "'s" or in-word dots.
+func appendWord(out []string, w string) []string {
+	if initialism(w) {
+		// "U.S.", "U.K." and their undotted capitals: one token that no
+		// stopword ("us") can swallow.
+		out = append(out, strings.ToLower(strings.Trim(strings.ReplaceAll(w, ".", ""), "'"))+"_")
+		return out
+	}
+	w = strings.ToLower(w)
+	w = strings.TrimSuffix(w, "'s")
+	w = strings.ReplaceAll(w, "'", "")
+	w = strings.Trim(w, "-.")
+	if strings.ContainsAny(w, "-.") {
+		w = joinParts.Replace(w)
+	}
+	if w != "" {
+		out = append(out, w)
+	}
+	return out
+}
+
+// compound reports whether the parts of a hyphenated word are words of
+// their own ("full-scale", "U.S.-Russian") rather than one token written
+// with a hyphen ("G-20", "Covid-19" keep theirs: a part of one letter, or
+// digits, joins).
+func compound(parts []string) bool {
+	for _, p := range parts {
+		p = strings.Trim(p, ".'")
+		letters := 0
+		for _, r := range p {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters < 2 || letters != utf8.RuneCountInString(strings.ReplaceAll(strings.ReplaceAll(p, ".", ""), "'", "")) {
+			return false
+		}
+	}
+	return true
 }
 
 // alnumAt reports whether the rune at s[i] is a letter or digit.

@@ -26,3 +26,11 @@ func TestTermsStemsAndDropsStopwords(t *testing.T) {
 		t.Errorf("Terms = %q, want %q", got, want)
 	}
 }
+
+func TestTermsSplitCompoundsOfWords(t *testing.T) {
+	got := Terms("the US-Russia talks, then-U.S. envoy, a full-scale war, the Lavrov-Blinken chat, Covid-19 and the G-20")
+	want := []string{"us_", "russia", "talk", "us_", "envoy", "full", "scale", "war", "lavrov", "blinken", "chat", "covid19", "g20"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Terms = %q, want %q", got, want)
+	}
+}
