@@ -140,6 +140,7 @@ const (
 	kindWho
 	kindDuration
 	kindAge
+	kindList
 )
 
 // dateExpr is a day of a month: "Feb. 24", "24 February", "2025-02-17".
@@ -156,6 +157,9 @@ var (
 		"month": regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`),
 	}
 	countQ = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
+	// countHead is the noun a "how many" question counts, the last word
+	// before its verb: "how many Ukrainian soldiers have …" counts soldiers.
+	countHead = regexp.MustCompile(`(?i)\bhow many\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
 	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b`)
@@ -195,12 +199,20 @@ var (
 	summaryQ    = regexp.MustCompile(`(?i)\b(summari[sz]e|summary|main points|gist|tl;?dr)\b|\bwhat('s| is| was)\s+(this|the)\s+(article|story|report|news)\s+about\b|^\s*what happened\s*\??\s*$`)
 	metaQ       = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
 	temporal    = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
-	whereQ      = regexp.MustCompile(`(?i)^\s*where\b|\bin which (city|country|place)\b`)
-	yesNoQ      = regexp.MustCompile(`(?i)^\s*(will|would|is|are|was|were|does|do|did|can|could|has|have|had|should)\b`)
-	whoQ        = regexp.MustCompile(`(?i)^\s*who\b`)
-	personRe    = regexp.MustCompile(`\p{Lu}\p{Ll}+\s+(\p{Lu}\.\s+)?\p{Lu}\p{Ll}+`)
-	placeRe     = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
-	numberRe    = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
+	whereQ      = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
+	// listQ asks for the kinds of something, answered by a list.
+	listQ = regexp.MustCompile(`(?i)\bwhat (kinds?|types?|sorts?|forms?) of\b`)
+	// listRe is a sentence that lists: "could include NATO membership,
+	// weapons and economic support".
+	listRe = regexp.MustCompile(`(?i)\b(include|includes|included|including|such as|like|ranging from)\b[^.]*(,|\band\b|\bor\b)`)
+	// sinceQ: "how long has it been since …", which "three years ago"
+	// answers.
+	sinceQ   = regexp.MustCompile(`(?i)\bsince\b`)
+	yesNoQ   = regexp.MustCompile(`(?i)^\s*(will|would|is|are|was|were|does|do|did|can|could|has|have|had|should)\b`)
+	whoQ     = regexp.MustCompile(`(?i)^\s*who\b`)
+	personRe = regexp.MustCompile(`\p{Lu}\p{Ll}+\s+(\p{Lu}\.\s+)?\p{Lu}\p{Ll}+`)
+	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
+	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
 
 // judge decides whether the retrieved snippets answer the question, and
@@ -222,6 +234,8 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 		v.kind = kindCount
 	case whereQ.MatchString(q):
 		v.kind = kindWhere
+	case listQ.MatchString(q):
+		v.kind = kindList
 	case whoQ.MatchString(q):
 		v.kind = kindWho
 	case yesNoQ.MatchString(q):
@@ -317,8 +331,13 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 				} else {
 					score -= 0.6
 				}
+			case kindList:
+				if listRe.MatchString(text) {
+					score += 0.3
+					typed = true
+				}
 			case kindDuration:
-				if hasDuration(text) {
+				if hasDuration(text, sinceQ.MatchString(q)) {
 					score += 0.1
 					typed = true
 				} else {
@@ -621,6 +640,8 @@ func (a *analyzer) missingFocus(q string) string {
 		focus = m[4]
 	} else if m := possessiveQ.FindStringSubmatch(q); m != nil {
 		focus = m[3]
+	} else if m := countHead.FindStringSubmatch(q); m != nil {
+		focus = m[1]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
 	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) {
@@ -975,14 +996,15 @@ func placeNear(text string, terms []qterm) bool {
 
 // typedKinds are the kinds of question whose answer has a recognisable
 // form.
-var typedKinds = map[questionKind]bool{kindWhen: true, kindWhere: true, kindCount: true, kindWho: true, kindDuration: true, kindAge: true}
+var typedKinds = map[questionKind]bool{kindWhen: true, kindWhere: true, kindCount: true, kindWho: true, kindDuration: true, kindAge: true, kindList: true}
 
 // hasDuration reports whether text gives a length of time ("for about 10
-// minutes"), as opposed to a point in time ("two years ago").
-func hasDuration(text string) bool {
+// minutes"), as opposed to a point in time ("two years ago"), unless
+// agoToo: "how long has it been since …" is answered by "three years ago".
+func hasDuration(text string, agoToo bool) bool {
 	for _, loc := range duration.FindAllStringIndex(text, -1) {
 		rest := strings.TrimSpace(strings.ToLower(text[loc[1]:]))
-		if !strings.HasPrefix(rest, "ago") && !strings.HasPrefix(rest, "old") {
+		if (agoToo || !strings.HasPrefix(rest, "ago")) && !strings.HasPrefix(rest, "old") {
 			return true
 		}
 	}

@@ -52,6 +52,9 @@ meet meeting talk sit
 conversation chat chatted talk talked
 scheduled schedule slated planned set
 mainly primarily chiefly mostly principally
+achieve accomplish result results outcome
+without absence absent lacking
+react reaction respond response responded
 `
 
 // synonyms maps a stem to the stems of its group.
