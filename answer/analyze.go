@@ -147,7 +147,9 @@ const (
 const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
 
 var (
-	whenQ = regexp.MustCompile(`(?i)^\s*(when|(?:on |in )?(?:what|which) (day|date|time|year|month))\b|\bhow long ago\b`)
+	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which) (day|date|time|year|month)\b|\bhow long ago\b`)
+	// opener is what people put before a question: "ok so", "remind me,".
+	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|well|also|quick question|remind me|tell me|i wonder|do you know|any idea|btw)\b[,:]?\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
 	// month": a weekday or a date, a date, a year, a month.
 	unitRe = map[string]*regexp.Regexp{
@@ -219,6 +221,9 @@ var (
 // ranks the passages that may answer it.
 func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov float64) verdict {
 	v := verdict{kind: kindOther}
+	// "Remind me, on what date …", "ok so when …": the kind of question is
+	// in what follows the opening words.
+	q = opener.ReplaceAllString(q, "")
 	switch {
 	case summaryQ.MatchString(q):
 		v.kind = kindSummary

@@ -18,7 +18,7 @@ agreement deal accord pact treaty
 weapon weapons arms munitions
 spokesman spokeswoman spokesperson
 adviser advisor aide counselor
-ally allies partner partners
+ally allies partner partners backer backers supporter supporters
 sanction sanctions embargo
 ceasefire truce armistice
 election vote ballot poll
@@ -55,6 +55,11 @@ mainly primarily chiefly mostly principally
 achieve accomplish result results outcome
 without absence absent lacking
 react reaction respond response responded
+participate participation involved involvement role
+predecessor previous former prior
+concern concerns concerned worry worried anxious fear fears
+emergency urgent crisis
+convene convened summon summoned
 `
 
 // synonyms maps a stem to the stems of its group.
