@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,9 +58,13 @@ type analyzer struct {
 	stems    map[string]bool
 	byPrefix map[string][]string // stems by their first four bytes
 	docs     map[string]retrieval.Document
-	leads    map[string]retrieval.Chunk     // each document's first chunk
-	roles    map[string]map[string][]string // doc slug -> surname term -> role terms
-	maxIDF   float64
+	leads    map[string]retrieval.Chunk // each document's first chunk
+	// roles: doc slug -> surname term -> role terms, learnt on first use
+	// of a document (learning them all at start would cost seconds at
+	// 100,000 chunks).
+	rolesMu sync.Mutex
+	roles   map[string]map[string][]string
+	maxIDF  float64
 }
 
 func newAnalyzer(ix *retrieval.Index) *analyzer {
@@ -70,17 +75,11 @@ func newAnalyzer(ix *retrieval.Index) *analyzer {
 	}
 	a.roles = map[string]map[string][]string{}
 	for _, c := range ix.Chunks() {
-		if c.Meta {
-			continue
-		}
-		if _, ok := a.leads[c.Doc]; !ok {
+		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
 			a.leads[c.Doc] = c
 		}
-		if a.roles[c.Doc] == nil {
-			a.roles[c.Doc] = map[string][]string{}
-		}
-		learnRoles(c.Text, a.roles[c.Doc])
 	}
+	retrieval.Rarity("") // load the word table now rather than on the first question
 	// The vocabulary comes from the lexical index, which has tokenized
 	// every chunk already.
 	a.lex.EachTerm(func(t string) {
@@ -405,7 +404,16 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 
 // rolesIn returns the role terms of the people that terms name in doc.
 func (a *analyzer) rolesIn(doc string, terms []string) []string {
-	roles := a.roles[doc]
+	a.rolesMu.Lock()
+	roles, ok := a.roles[doc]
+	if !ok {
+		roles = map[string][]string{}
+		for _, p := range a.docs[doc].Paragraphs {
+			learnRoles(p, roles)
+		}
+		a.roles[doc] = roles
+	}
+	a.rolesMu.Unlock()
 	if len(roles) == 0 {
 		return nil
 	}
