@@ -124,6 +124,9 @@ type verdict struct {
 	aux        string // the auxiliary a yes/no question opens with
 	clock      bool   // a when-question asking for the time of day
 	unit       string // a when-question asking for a "day", "date", "year" or "month"
+	// also are the kinds of a question's other parts: "when was it, and
+	// for how long?" also asks how long.
+	also []questionKind
 }
 
 type questionKind int
@@ -246,6 +249,7 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 		v.kind = kindYesNo
 		v.aux = strings.ToLower(yesNoQ.FindStringSubmatch(q)[1])
 	}
+	v.also = alsoKinds(q, v.kind)
 	if len(hits) == 0 {
 		v.why = "nothing retrieved"
 		return v
@@ -700,8 +704,24 @@ func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
 			}
 		}
 	}
+	most := 2 // sentences in the answer: two, and one per other part answered
+	for _, k := range v.also {
+		// The question's other part ("…, and for how long?"): add the
+		// best passage that answers it, unless one picked already does.
+		if slices.ContainsFunc(picked, func(c candidate) bool { return kindTyped(k, c.text, v.terms) }) {
+			continue
+		}
+		for _, c := range v.cands[1:] {
+			if kindTyped(k, c.text, v.terms) && c.coverage >= minTypedCoverage && !hits[c.hit].Chunk.Meta &&
+				!slices.ContainsFunc(picked, func(p candidate) bool { return sameText(p.text, c.text) }) {
+				picked = append(picked, c)
+				most++
+				break
+			}
+		}
+	}
 	for _, c := range v.cands[1:] {
-		if len(picked) == 2 || c.score < secondSentenceMin*best.score || c.coverage < minCoverage {
+		if len(picked) >= most || c.score < secondSentenceMin*best.score || c.coverage < minCoverage {
 			break
 		}
 		if c.hit == best.hit || hits[c.hit].Chunk.Meta || sameText(c.text, best.text) {
@@ -1003,6 +1023,42 @@ func placeNear(text string, terms []qterm) bool {
 				}
 			}
 		}
+	}
+	return false
+}
+
+var (
+	alsoWhere    = regexp.MustCompile(`(?i)\bwhere\b`)
+	alsoWhen     = regexp.MustCompile(`(?i)\bwhen\b|\b(what|which) (day|date|year|month)\b`)
+	alsoDuration = regexp.MustCompile(`(?i)\b(for )?how long\b`)
+)
+
+// alsoKinds returns the kinds of the parts of q other than its main kind
+// ("when and where …", "…? Where?").
+func alsoKinds(q string, main questionKind) []questionKind {
+	var out []questionKind
+	if main != kindWhere && alsoWhere.MatchString(q) {
+		out = append(out, kindWhere)
+	}
+	if main != kindWhen && alsoWhen.MatchString(q) {
+		out = append(out, kindWhen)
+	}
+	if main != kindDuration && alsoDuration.MatchString(q) && !strings.Contains(strings.ToLower(q), "how long ago") {
+		out = append(out, kindDuration)
+	}
+	return out
+}
+
+// kindTyped reports whether text holds an answer of kind k: a time, a
+// place near the question's subject, a length of time.
+func kindTyped(k questionKind, text string, terms []qterm) bool {
+	switch k {
+	case kindWhen:
+		return temporal.MatchString(text)
+	case kindWhere:
+		return placeNear(text, terms)
+	case kindDuration:
+		return hasDuration(text, false)
 	}
 	return false
 }

@@ -145,6 +145,9 @@ func TestExtractiveReadsRolesPronounsAndAnswerKinds(t *testing.T) {
 		// No time of day is given.
 		{"What time did the dockworkers end the strike?", ""},
 		{"What did Stefanyshin say?", "cost importers"},
+		// A question in two parts gets a sentence for each.
+		{"When did the strike begin, and for how long did it go on?", "Aug. 12"},
+		{"When did the strike begin, and for how long did it go on?", "four weeks"},
 		// "things", "back": everyday words, not a topic the story lacks.
 		{"When will things be back to normal for the ships?", "weekend"},
 		{"How long did the negotiations take?", ""},
