@@ -64,7 +64,9 @@ type Config struct {
 	// MaxConcurrent caps the questions answered at once (model calls):
 	// default 4.
 	MaxConcurrent int
-	// MaxQueue caps the questions waiting for a slot: default 100.
+	// MaxQueue caps the questions waiting for a slot: default 100;
+	// negative for no queue (a question that finds every slot taken is
+	// told to try again).
 	MaxQueue int
 	// HistoryTurns bounds the earlier turns a follow-up carries: default 3.
 	HistoryTurns int
@@ -110,7 +112,12 @@ func (c *Config) setDefaults() {
 	}
 	def(&c.Cooldown, 10*time.Second)
 	defInt(&c.MaxConcurrent, 4)
-	defInt(&c.MaxQueue, 100)
+	switch {
+	case c.MaxQueue == 0:
+		c.MaxQueue = 100
+	case c.MaxQueue < 0:
+		c.MaxQueue = 0
+	}
 	defInt(&c.HistoryTurns, 3)
 	def(&c.EditInterval, 1500*time.Millisecond)
 	def(&c.AnswerTimeout, 3*time.Minute)

@@ -347,3 +347,21 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		t.Errorf("New: %v, auth %q, %+v", err, b.auth, b.cfg)
 	}
 }
+
+func TestNoQueueRefusesWhenEverySlotIsTaken(t *testing.T) {
+	b, err := New(Config{Token: "t", MaxConcurrent: 1, MaxQueue: -1}, newFakeAnswerer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := b.gate.acquire(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if !b.gate.full() {
+		t.Error("with no queue and the only slot taken, the gate is not full")
+	}
+	if _, err := b.gate.acquire(context.Background(), nil); !errors.Is(err, errBusy) {
+		t.Errorf("second acquire: %v, want errBusy", err)
+	}
+}

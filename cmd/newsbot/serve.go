@@ -66,6 +66,9 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	if b.MaxQueue, err = envInt(getenv, "NEWSBOT_QUEUE_SIZE", 100); err != nil {
 		return c, err
 	}
+	if b.MaxQueue == 0 {
+		b.MaxQueue = -1 // bot.Config: negative is "no queue", zero the default
+	}
 	if b.MaxConcurrent < 1 {
 		return c, usageError{"NEWSBOT_MAX_CONCURRENT must be at least 1"}
 	}

@@ -679,6 +679,10 @@ func TestServeConfigurationIsReadFromTheEnvironment(t *testing.T) {
 	if c, _ := loadServeConfig(func(k string) string { return env[k] }); c.Bot.Cooldown >= 0 {
 		t.Errorf("NEWSBOT_COOLDOWN=0 gives %v, want none", c.Bot.Cooldown)
 	}
+	env["NEWSBOT_QUEUE_SIZE"] = "0"
+	if c, _ := loadServeConfig(func(k string) string { return env[k] }); c.Bot.MaxQueue >= 0 {
+		t.Errorf("NEWSBOT_QUEUE_SIZE=0 gives %v, want no queue", c.Bot.MaxQueue)
+	}
 	for k, v := range map[string]string{
 		"NEWSBOT_SHARD_ID": "2", "NEWSBOT_COOLDOWN": "soon", "NEWSBOT_THREADS": "maybe",
 		"NEWSBOT_LOG_LEVEL": "loud", "DISCORD_TOKEN_FILE": "/x", "NEWSBOT_MAX_CONCURRENT": "0",
