@@ -93,16 +93,19 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		b.metrics.tokens.WithLabelValues("completion").Add(float64(a.Usage.CompletionTokens))
 	}
 
+	switch outcome {
+	case outcomeBusy, outcomeModelError, outcomeShutdown:
+		// The apology says to try again: that must be possible as soon as
+		// the user reads it, so the cooldown is given back before.
+		b.cooldown.refund(q.User, q.At)
+	}
 	dctx, cancel := deliveryContext(ctx)
 	defer cancel()
 	id, derr := deliver(dctx, r, msgs)
 	if derr != nil {
 		log.Error("delivering the reply failed", "err", derr, "outcome", outcome)
 		outcome = outcomeFailed
-	}
-	switch outcome {
-	case outcomeBusy, outcomeModelError, outcomeShutdown, outcomeFailed:
-		b.cooldown.refund(q.User, q.At) // "try again" must be possible at once
+		b.cooldown.refund(q.User, q.At)
 	}
 	b.count(q.Source, outcome)
 	b.metrics.answerSeconds.WithLabelValues(q.Source).Observe(time.Since(q.At).Seconds())

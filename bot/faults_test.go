@@ -41,6 +41,11 @@ func TestModelErrorGetsApologyAndNextQuestionIsAnswered(t *testing.T) {
 func TestGatewayDropIsSurvivedByResuming(t *testing.T) {
 	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
 	for round := 0; round < 2; round++ {
+		// Drop a settled connection (the fake's docs say why): otherwise
+		// discordgo may still be finishing its Open and reconnect twice.
+		if err := h.fd.WaitConnected(h.ctx()); err != nil {
+			t.Fatal(err)
+		}
 		if n := h.fd.DropConnections(); n != 1 {
 			t.Fatalf("dropped %d connections", n)
 		}
@@ -50,7 +55,9 @@ func TestGatewayDropIsSurvivedByResuming(t *testing.T) {
 			t.Fatalf("round %d: %q", round, st.Original.Content)
 		}
 	}
-	gs := h.fd.GatewayStats()
+	// The fake counts a resume after replaying what it buffered, so the
+	// replayed question can be answered before the count moves.
+	gs, _ := h.fd.WaitGateway(h.ctx(), func(st fakediscord.GatewayStats) bool { return st.ResumesAccepted >= 2 })
 	if gs.Identifies != 1 || gs.ResumesAccepted != 2 {
 		t.Errorf("identifies %d, resumes accepted %d: want the session resumed, not re-identified", gs.Identifies, gs.ResumesAccepted)
 	}
@@ -503,4 +510,27 @@ func TestInteractionAckedTooLateIsLoggedAsUnknownInteraction(t *testing.T) {
 		t.Errorf("rejected acks = %d", st.RejectedAcks)
 	}
 	_ = discordgo.InteractionApplicationCommand
+}
+
+func TestReplyRetriedAfterALostAnswerIsPostedOnce(t *testing.T) {
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	// Discord creates the reply, but the answer is lost: a 500 comes back.
+	h.fd.InjectFault(fakediscord.Fault{Route: fakediscord.RouteMessageCreate, Status: http.StatusInternalServerError, AfterServing: true, Count: 1})
+	m := h.fd.MentionMessage("where are the talks, Riyadh?")
+	h.fd.DispatchMessage(m)
+	h.waitReplyTo(m.ID)
+	// The bot retries after the 500; the retry is recorded once served.
+	if err := h.fd.WaitFor(h.ctx(), func() bool { return len(h.fd.RequestsTo(fakediscord.RouteMessageCreate)) >= 2 }); err != nil {
+		t.Fatalf("no retry after the lost answer: %v", err)
+	}
+	replies := 0
+	for _, bm := range h.fd.BotMessages() {
+		if bm.MessageReference != nil && bm.MessageReference.MessageID == m.ID {
+			replies++
+		}
+	}
+	creates := len(h.fd.RequestsTo(fakediscord.RouteMessageCreate))
+	if replies != 1 || creates < 2 {
+		t.Errorf("%d replies after %d create requests; want the retry to find the first reply, not post a second", replies, creates)
+	}
 }

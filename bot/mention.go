@@ -2,7 +2,11 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -226,24 +230,49 @@ type channelReply struct {
 }
 
 func (r *channelReply) send(ctx context.Context, m outMessage, ref *discordgo.MessageReference) (string, error) {
-	data := &discordgo.MessageSend{
+	// A retry after a 5xx or a lost answer must not post the message twice:
+	// Discord returns the message already created with the same nonce
+	// instead of creating another (enforce_nonce). discordgo v0.29.0's
+	// MessageSend has no nonce, so the body is ours.
+	data := &messageCreate{
 		Content:         m.Content,
 		Embeds:          m.Embeds,
 		AllowedMentions: noMentions(),
+		Reference:       ref, // a soft reference: the question may have been deleted meanwhile
+		Nonce:           newNonce(),
+		EnforceNonce:    true,
 	}
-	if ref != nil {
-		data.Reference = ref // a soft reference: the question may have been deleted meanwhile
-	}
-	var msg *discordgo.Message
+	endpoint := discordgo.EndpointChannelMessages(r.channelID)
+	var msg discordgo.Message
 	err := retryREST(ctx, func() error {
-		var err error
-		msg, err = r.b.rest.ChannelMessageSendComplex(r.channelID, data, discordgo.WithContext(ctx))
-		return err
+		body, err := r.b.rest.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, discordgo.WithContext(ctx))
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(body, &msg)
 	})
 	if err != nil {
 		return "", err
 	}
 	return msg.ID, nil
+}
+
+// messageCreate is the body of POST /channels/{id}/messages.
+type messageCreate struct {
+	Content         string                            `json:"content,omitempty"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds,omitempty"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Reference       *discordgo.MessageReference       `json:"message_reference,omitempty"`
+	Nonce           string                            `json:"nonce"`
+	EnforceNonce    bool                              `json:"enforce_nonce"`
+}
+
+// newNonce returns a message nonce: 24 hex digits (Discord takes up to 25
+// characters).
+func newNonce() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // first implements responder.

@@ -24,6 +24,10 @@
 // (40060), a late one under Options.AckDeadline (10062), edits before the
 // callback, replies to unknown messages and malformed command definitions.
 // Every write by the bot is checked for whom it would ping (Server.Pings).
+// A message created with a nonce and enforce_nonce returns the message
+// already created with that nonce in the channel in the last five minutes,
+// as Discord does; Fault.AfterServing creates a message and then answers
+// with an error, the case that nonce is for.
 // The gateway honours intents: MESSAGE_CREATE needs the guild or direct
 // messages intent, and without the Message Content intent a guild message
 // arrives with its content blanked unless it mentions the bot.

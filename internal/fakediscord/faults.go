@@ -38,6 +38,11 @@ type Fault struct {
 	// Rate, if in (0,1), is the probability a matching request is hit,
 	// drawn from the generator seeded by Options.Seed. 0 means always.
 	Rate float64
+	// AfterServing serves the request (its effect happens: a message is
+	// created) and then answers Status instead of the response, as when
+	// Discord did the work but a proxy lost the answer. A client that
+	// retries such a request blindly does the work twice.
+	AfterServing bool
 }
 
 type faultRule struct {
@@ -85,7 +90,7 @@ func (s *Server) FaultHits() int {
 }
 
 // pickFault decides what the faults do to req.
-func (s *Server) pickFault(req Request) (status int, retryAfter time.Duration, global bool, latency time.Duration, name string) {
+func (s *Server) pickFault(req Request) (status int, retryAfter time.Duration, global bool, latency time.Duration, name string, afterServing bool) {
 	s.mu.Lock()
 	var candidates []*faultRule
 	for _, r := range s.faults {
@@ -102,7 +107,7 @@ func (s *Server) pickFault(req Request) (status int, retryAfter time.Duration, g
 		}
 	}
 	if len(matched) == 0 {
-		return 0, 0, false, 0, ""
+		return 0, 0, false, 0, "", false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -122,8 +127,11 @@ func (s *Server) pickFault(req Request) (status int, retryAfter time.Duration, g
 		}
 		latency += r.Latency
 		if status == 0 && r.Status != 0 {
-			status, retryAfter, global = r.Status, r.RetryAfter, r.Global
+			status, retryAfter, global, afterServing = r.Status, r.RetryAfter, r.Global, r.AfterServing
 			name = strconv.Itoa(r.Status)
+			if afterServing {
+				name += " after serving"
+			}
 		}
 	}
 	if status != 0 {
@@ -132,7 +140,7 @@ func (s *Server) pickFault(req Request) (status int, retryAfter time.Duration, g
 	if status == http.StatusTooManyRequests && retryAfter <= 0 {
 		retryAfter = DefaultRetryAfter
 	}
-	return status, retryAfter, global, latency, name
+	return status, retryAfter, global, latency, name, afterServing
 }
 
 // writeFault answers an injected error the way Discord would. For 429 that

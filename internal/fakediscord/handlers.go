@@ -133,6 +133,18 @@ func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request, bod
 		errNotFound(codeUnknownChannel, "Unknown Channel").write(w)
 		return
 	}
+	// enforce_nonce: a message this author created with the same nonce in
+	// the last few minutes is returned instead of creating another.
+	nonceKey := ""
+	if b.EnforceNonce && present(b.Nonce) {
+		nonceKey = cid + "\x00" + string(b.Nonce)
+		if prev, ok := s.nonces[nonceKey]; ok && now.Sub(prev.at) < nonceWindow && !prev.rec.deleted {
+			out := prev.rec.encode()
+			s.mu.Unlock()
+			writeRawJSON(w, http.StatusOK, out)
+			return
+		}
+	}
 	rec, e := s.newBotMessage(&b, cid, ch.GuildID, settableFlags, now, false)
 	if e == nil && b.Reference != nil {
 		e = s.attachReference(rec, b.Reference, ch)
@@ -144,10 +156,29 @@ func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request, bod
 	}
 	s.applyPings(rec, now)
 	s.storeMessage(rec)
+	if nonceKey != "" {
+		if len(s.nonces) > 10000 { // forget what Discord would have forgotten
+			for k, e := range s.nonces {
+				if now.Sub(e.at) >= nonceWindow {
+					delete(s.nonces, k)
+				}
+			}
+		}
+		s.nonces[nonceKey] = nonceEntry{rec: rec, at: now}
+	}
 	out := rec.encode()
 	s.mu.Unlock()
 	s.echo(rec, out)
 	writeRawJSON(w, http.StatusOK, out)
+}
+
+// nonceWindow is how long Discord remembers a nonce for enforce_nonce ("the
+// past few minutes").
+const nonceWindow = 5 * time.Minute
+
+type nonceEntry struct {
+	rec *msgRecord
+	at  time.Time
 }
 
 // attachReference makes rec a reply; s.mu held.
@@ -319,10 +350,12 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request, body []b
 		errNotFound(codeUnknownInteraction, "Unknown interaction").write(w)
 		return
 	}
-	if d := s.opts.AckDeadline; d > 0 && !rec.dispatchedAt.IsZero() && now.Sub(rec.dispatchedAt) > d {
+	// The deadline is checked when the callback is handled, after any
+	// injected latency: a slow network makes an acknowledgement late.
+	if d := s.opts.AckDeadline; d > 0 && !rec.dispatchedAt.IsZero() && time.Since(rec.dispatchedAt) > d {
 		rec.rejected++
 		s.mu.Unlock()
-		s.logf("callback for interaction %s came %v after dispatch: Unknown interaction", rec.i.ID, now.Sub(rec.dispatchedAt))
+		s.logf("callback for interaction %s came %v after dispatch: Unknown interaction", rec.i.ID, time.Since(rec.dispatchedAt))
 		errNotFound(codeUnknownInteraction, "Unknown interaction").write(w)
 		return
 	}

@@ -174,9 +174,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logf("401 for %s %s: Authorization header missing or not the configured bot token", r.Method, r.URL.Path)
 		writeError(rec, http.StatusUnauthorized, 0, "401: Unauthorized")
 	default:
-		status, retryAfter, global, latency, name := s.pickFault(req)
+		status, retryAfter, global, latency, name, afterServing := s.pickFault(req)
 		s.sleep(r.Context(), latency)
 		switch {
+		case status != 0 && afterServing && route != "":
+			req.Fault = name
+			s.mux.ServeHTTP(discardWriter{header: http.Header{}}, r.WithContext(context.WithValue(r.Context(), receivedKey{}, received)))
+			writeFault(rec, status, retryAfter, global, route)
 		case status != 0:
 			req.Fault = name
 			writeFault(rec, status, retryAfter, global, route)
@@ -190,6 +194,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	req.Response = rec.buf.Bytes()
 	s.record(req)
 }
+
+// discardWriter takes a response nobody will see.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 // recorder passes a response through and keeps a copy.
 type recorder struct {

@@ -138,6 +138,7 @@ type Server struct {
 	faults       []*faultRule
 	faultHits    int
 	messages     map[string]*msgRecord
+	nonces       map[string]nonceEntry // channel + nonce of messages created with enforce_nonce
 	msgOrder     []string
 	msgVersion   int64
 	channels     map[string]*discordgo.Channel
@@ -164,6 +165,7 @@ func New(opts Options) (*Server, error) {
 		notify:       make(chan struct{}),
 		rng:          rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 		messages:     map[string]*msgRecord{},
+		nonces:       map[string]nonceEntry{},
 		channels:     map[string]*discordgo.Channel{},
 		guilds:       map[string]*discordgo.Guild{},
 		members:      map[string]*discordgo.Member{},

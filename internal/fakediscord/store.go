@@ -508,6 +508,8 @@ type messageBody struct {
 	Attachments     json.RawMessage                   `json:"attachments"`
 	StickerIDs      []string                          `json:"sticker_ids"`
 	Poll            json.RawMessage                   `json:"poll"`
+	Nonce           json.RawMessage                   `json:"nonce"` // a string or an integer
+	EnforceNonce    bool                              `json:"enforce_nonce"`
 
 	files []*discordgo.MessageAttachment // parts of a multipart body
 }
