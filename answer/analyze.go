@@ -696,10 +696,17 @@ func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
 	picked := []candidate{best}
 	if typedKinds[v.kind] && !best.typed {
 		// The best match does not hold what was asked ("where", "when"):
-		// add the best passage that does, if it is about the question.
+		// add the best passage that does, if it is about the question, and
+		// put it first, so the answer opens with what was asked for,
+		// unless the best match holds something close ("on Tuesday" for
+		// "what date").
 		for _, c := range v.cands[1:] {
 			if c.typed && c.coverage >= minTypedCoverage && c.hit != best.hit && !hits[c.hit].Chunk.Meta {
-				picked = append(picked, c)
+				if v.kind == kindWhen && temporal.MatchString(best.text) {
+					picked = append(picked, c)
+				} else {
+					picked = []candidate{c, best}
+				}
 				break
 			}
 		}
@@ -729,6 +736,9 @@ func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
 		}
 		picked = append(picked, c)
 	}
+	// The snippets the answer cites come first, in the answer's order, so
+	// its markers read [1], [2], … (hits is the answer's Retrieved list).
+	moveToFront(hits, picked)
 	var b strings.Builder
 	for _, c := range picked {
 		ref := c.hit + 1
@@ -740,6 +750,36 @@ func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
 	}
 	ans.Text = b.String()
 	ans.Answered = true
+}
+
+// moveToFront reorders hits so that those of picked come first, in the
+// order picked cites them, the others after in their order, and points
+// picked at the new positions.
+func moveToFront(hits []retrieval.Hit, picked []candidate) {
+	pos := make([]int, len(hits)) // old index -> new index
+	for i := range pos {
+		pos[i] = -1
+	}
+	order := make([]int, 0, len(hits)) // new index -> old index
+	for _, c := range picked {
+		if pos[c.hit] < 0 {
+			pos[c.hit] = len(order)
+			order = append(order, c.hit)
+		}
+	}
+	for i := range hits {
+		if pos[i] < 0 {
+			pos[i] = len(order)
+			order = append(order, i)
+		}
+	}
+	old := slices.Clone(hits)
+	for n, i := range order {
+		hits[n] = old[i]
+	}
+	for k := range picked {
+		picked[k].hit = pos[picked[k].hit]
+	}
 }
 
 func sameText(x, y string) bool {

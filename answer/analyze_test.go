@@ -141,7 +141,7 @@ func TestExtractiveReadsRolesPronounsAndAnswerKinds(t *testing.T) {
 		{"How long was the strike?", "four weeks"},
 		// A weekday is not a date: the date given is added to it.
 		{"What date did the strike start?", "Aug. 12, 2024"},
-		{"What date did the strike end?", "on Tuesday"},
+		{"What date did the strike end?", "ended a strike on Tuesday"},
 		// No time of day is given.
 		{"What time did the dockworkers end the strike?", ""},
 		{"What did Stefanyshin say?", "cost importers"},
@@ -188,5 +188,44 @@ func TestVariantSpellingsOfNames(t *testing.T) {
 	// An everyday word is a word of its own, not a misspelt one.
 	if got := a.variant(stem("shipped")); got != "" {
 		t.Errorf("variant(shipped) = %q, want none", got)
+	}
+}
+
+func TestExtractiveAnswersCiteInOrderAndOpenWithWhatWasAsked(t *testing.T) {
+	e, _, err := New(context.Background(), Config{
+		Load: func() ([]retrieval.Document, error) {
+			d, err := retrieval.ParseDocument("strike.md", []byte(strikeStory))
+			return []retrieval.Document{d}, err
+		},
+		Embedder: retrieval.LocalEmbedder{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"What date did the strike start?", "What date did the strike end?", "How long was the strike?",
+		"When did the strike begin, and for how long did it go on?", "What did the port director say about the backlog?",
+	} {
+		a, err := e.Ask(context.Background(), Request{Question: q})
+		if err != nil || !a.Answered {
+			t.Fatalf("%q: %v, answered %v", q, err, a.Answered)
+		}
+		// Markers read [1], [2], … in the order the answer first cites
+		// them (two sentences of one snippet share its number), and [n] is
+		// the n-th retrieved snippet.
+		next := 1
+		for i, c := range a.Citations {
+			if c.Ref > next || a.Retrieved[c.Ref-1].Chunk.ID != c.Chunk {
+				t.Errorf("%q: citation %d is [%d] on %s; want at most [%d], on that retrieved snippet", q, i, c.Ref, c.Chunk, next)
+			}
+			if c.Ref == next {
+				next++
+			}
+		}
+	}
+	// "What date": the answer opens with the sentence that gives one.
+	a, _ := e.Ask(context.Background(), Request{Question: "What date did the strike start?"})
+	if !strings.HasPrefix(a.Text, "The strike began on Aug. 12") {
+		t.Errorf("answer opens %q", a.Text)
 	}
 }
