@@ -285,11 +285,12 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 			continue
 		}
 		var prevTerms []string
+		roles := a.rolesOf(h.Chunk.Doc)
 		for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 			text := h.Chunk.Text[s.Start:s.End]
 			terms := retrieval.Terms(text)
 			cov := a.coverage(v.terms, terms)
-			if extra := a.rolesIn(h.Chunk.Doc, terms); extra != nil {
+			if extra := rolesIn(roles, terms); extra != nil {
 				// "Peskov said …" answers for "the Kremlin spokesman".
 				terms = append(slices.Clip(terms), extra...)
 				cov = max(cov, roleCredit*a.coverage(v.terms, terms))
@@ -406,9 +407,11 @@ func (a *analyzer) judge(q string, history []Turn, hits []retrieval.Hit, minCov 
 	return v
 }
 
-// rolesIn returns the role terms of the people that terms name in doc.
-func (a *analyzer) rolesIn(doc string, terms []string) []string {
+// rolesOf returns doc's roles (surname term -> role terms), learning them
+// on the document's first use.
+func (a *analyzer) rolesOf(doc string) map[string][]string {
 	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
 	roles, ok := a.roles[doc]
 	if !ok {
 		roles = map[string][]string{}
@@ -417,10 +420,11 @@ func (a *analyzer) rolesIn(doc string, terms []string) []string {
 		}
 		a.roles[doc] = roles
 	}
-	a.rolesMu.Unlock()
-	if len(roles) == 0 {
-		return nil
-	}
+	return roles
+}
+
+// rolesIn returns the role terms of the people that terms name.
+func rolesIn(roles map[string][]string, terms []string) []string {
 	var out []string
 	for _, t := range terms {
 		out = append(out, roles[t]...)
@@ -456,11 +460,7 @@ func (a *analyzer) variant(t string) string {
 		return ""
 	}
 	for _, s := range a.byPrefix[t[:4]] {
-		n := 0
-		for n < len(s) && n < len(t) && s[n] == t[n] {
-			n++
-		}
-		if n >= len(t)-2 && n >= len(s)-2 && len(s) >= 6 && n >= 5 {
+		if n := commonPrefix(s, t); n >= len(t)-2 && n >= len(s)-2 && len(s) >= 6 && n >= 5 {
 			return s
 		}
 	}
@@ -556,12 +556,18 @@ func (a *analyzer) coverage(terms []qterm, passage []string) float64 {
 // word: a common prefix of at least four letters covering most of the
 // shorter one.
 func similarStem(x, y string) bool {
+	n := commonPrefix(x, y)
+	short := min(len(x), len(y))
+	return n >= 4 && float64(n) >= 0.75*float64(short)
+}
+
+// commonPrefix is the length of the longest common prefix of x and y.
+func commonPrefix(x, y string) int {
 	n := 0
 	for n < len(x) && n < len(y) && x[n] == y[n] {
 		n++
 	}
-	short := min(len(x), len(y))
-	return n >= 4 && float64(n) >= 0.75*float64(short)
+	return n
 }
 
 // bigramBonus rewards passages where two adjacent terms of the question

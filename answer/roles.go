@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/newsbot/newsbot/retrieval"
@@ -95,17 +96,8 @@ func addRole(into map[string][]string, surname string, title []string, name map[
 		return
 	}
 	for _, t := range title {
-		if !name[t] && !containsTerm(into[surname], t) {
+		if !name[t] && !slices.Contains(into[surname], t) {
 			into[surname] = append(into[surname], t)
 		}
 	}
-}
-
-func containsTerm(ts []string, t string) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }

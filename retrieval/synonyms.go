@@ -1,6 +1,9 @@
 package retrieval
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // synonymGroups is a small hand-made thesaurus of words that news
 // questions and news articles use for the same thing. The local embedder
@@ -77,7 +80,7 @@ var synonyms = func() map[string][]string {
 		}
 		for _, s := range stems {
 			for _, o := range stems {
-				if o != s && !containsStr(m[s], o) {
+				if o != s && !slices.Contains(m[s], o) {
 					m[s] = append(m[s], o)
 				}
 			}
@@ -85,15 +88,6 @@ var synonyms = func() map[string][]string {
 	}
 	return m
 }()
-
-func containsStr(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
 
 // Synonyms returns the stems that the thesaurus groups with stem.
 func Synonyms(stem string) []string { return synonyms[stem] }

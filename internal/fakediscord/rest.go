@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -176,31 +177,24 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		status, retryAfter, global, latency, name, afterServing := s.pickFault(req)
 		s.sleep(r.Context(), latency)
+		served := r.WithContext(context.WithValue(r.Context(), receivedKey{}, received))
 		switch {
-		case status != 0 && afterServing && route != "":
-			req.Fault = name
-			s.mux.ServeHTTP(discardWriter{header: http.Header{}}, r.WithContext(context.WithValue(r.Context(), receivedKey{}, received)))
-			writeFault(rec, status, retryAfter, global, route)
 		case status != 0:
 			req.Fault = name
+			if afterServing && route != "" {
+				s.mux.ServeHTTP(httptest.NewRecorder(), served) // done, but the answer is lost
+			}
 			writeFault(rec, status, retryAfter, global, route)
 		case route == "":
 			writeError(rec, http.StatusNotFound, 0, "404: Not Found")
 		default:
-			s.mux.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), receivedKey{}, received)))
+			s.mux.ServeHTTP(rec, served)
 		}
 	}
 	req.Status = rec.status
 	req.Response = rec.buf.Bytes()
 	s.record(req)
 }
-
-// discardWriter takes a response nobody will see.
-type discardWriter struct{ header http.Header }
-
-func (d discardWriter) Header() http.Header         { return d.header }
-func (d discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-func (d discardWriter) WriteHeader(int)             {}
 
 // recorder passes a response through and keeps a copy.
 type recorder struct {
