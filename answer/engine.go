@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsbot/newsbot"
 	"github.com/newsbot/newsbot/prompts"
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -246,3 +247,6 @@ const (
 // Index returns the index now serving. It is immutable; a reload replaces
 // it rather than changing it.
 func (e *Engine) Index() *retrieval.Index { return e.state.Load().ix }
+
+// The engine is the newsbot.Answerer the bot uses.
+var _ newsbot.Answerer = (*Engine)(nil)

@@ -6,98 +6,31 @@ package answer
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"time"
 
-	"github.com/newsbot/newsbot/retrieval"
+	"github.com/newsbot/newsbot"
+)
+
+// The domain types live in the root package newsbot; these aliases keep
+// the engine's API readable from inside the package.
+type (
+	Citation    = newsbot.Citation
+	Turn        = newsbot.Turn
+	Request     = newsbot.Request
+	Usage       = newsbot.Usage
+	Answer      = newsbot.Answer
+	ReloadStats = newsbot.ReloadStats
+	DocInfo     = newsbot.Story
+	Info        = newsbot.Info
 )
 
 // MaxQuestionLen is the longest question accepted, in characters.
-const MaxQuestionLen = 1000
-
-// Citation is one source of an answer.
-type Citation struct {
-	Ref   int    `json:"ref"`   // the [n] marker in the answer text
-	Chunk string `json:"chunk"` // chunk ID
-	Doc   string `json:"doc"`   // document slug
-	Title string `json:"title"` // document title
-	// Quote is verbatim text of the article (at most 300 characters) that
-	// supports the claims marked [Ref].
-	Quote string `json:"quote"`
-}
-
-// Turn is an earlier question and answer of the same conversation, used to
-// understand follow-up questions.
-type Turn struct {
-	Question string
-	Answer   string
-}
-
-// Request is one question.
-type Request struct {
-	Question string
-	// History holds earlier turns, oldest first. The engine uses at most the
-	// last few of them.
-	History []Turn
-	// K is the number of snippets to retrieve; 0 means the engine's default.
-	K int
-}
-
-// Usage counts the tokens a model call consumed.
-type Usage struct {
-	PromptTokens     int
-	CompletionTokens int
-}
-
-// Answer is the engine's reply to a Request.
-type Answer struct {
-	Question string
-	// Answered is false when the engine refused: the article does not
-	// answer the question, the question is off-topic or hostile. A refusal
-	// has no citations; Text explains it.
-	Answered  bool
-	Text      string
-	Citations []Citation
-	Retrieved []retrieval.Hit
-	Mode      string // "extractive" or "model"
-	Model     string // chat model name, empty in extractive mode
-	Usage     Usage
-	Timings   map[string]float64 // milliseconds by stage
-}
-
-// ReloadStats describes a completed reload or index build.
-type ReloadStats struct {
-	Documents int
-	Chunks    int
-	Embedded  int // chunks embedded now
-	Reused    int // chunks whose vectors came from the cache
-	Duration  time.Duration
-}
-
-// DocInfo describes one article of the loaded corpus.
-type DocInfo struct {
-	Slug      string
-	Title     string
-	Source    string
-	Published string
-}
-
-// Info describes the engine's current state.
-type Info struct {
-	Docs       []DocInfo
-	Chunks     int
-	EmbedModel string
-	ChatModel  string // empty in extractive mode
-	LoadedAt   time.Time
-}
+const MaxQuestionLen = newsbot.MaxQuestionLen
 
 // Errors returned for questions rejected before any retrieval or model call.
 var (
-	ErrEmptyQuestion   = errors.New("the question is empty")
-	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
-	// ErrReloadRunning is returned by Reload while another reload runs.
-	ErrReloadRunning = errors.New("a reload is already running")
+	ErrEmptyQuestion   = newsbot.ErrEmptyQuestion
+	ErrQuestionTooLong = newsbot.ErrQuestionTooLong
+	ErrReloadRunning   = newsbot.ErrReloadRunning
 )
 
 // Message is one chat message sent to a model.

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // question is one question, from /ask or a mention.
@@ -17,7 +17,7 @@ type question struct {
 	Source  string // sourceSlash, sourceMention or sourceDM
 	User    string
 	Text    string
-	History []answer.Turn
+	History []newsbot.Turn
 	At      time.Time // when it arrived
 }
 
@@ -34,7 +34,7 @@ type responder interface {
 // result is how a question ended.
 type result struct {
 	Outcome string
-	Answer  answer.Answer
+	Answer  newsbot.Answer
 	FirstID string // the first message of the reply, "" if none was sent
 }
 
@@ -44,17 +44,17 @@ type result struct {
 // called with an answer (or a refusal) before it is sent, so that a reply
 // to it is understood as a follow-up. It never returns an error: what went
 // wrong is logged, counted and told to the user.
-func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(place int), remember func(answer.Answer)) result {
+func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(place int), remember func(newsbot.Answer)) result {
 	log := b.log.With("source", q.Source, "user", q.User)
 	var (
-		a       answer.Answer
+		a       newsbot.Answer
 		err     error
 		msgs    []outMessage
 		outcome string
 	)
 	release, gerr := b.gate.acquire(ctx, queued)
 	if gerr == nil {
-		a, err = func() (a answer.Answer, err error) {
+		a, err = func() (a newsbot.Answer, err error) {
 			defer release()
 			defer func() {
 				// A panic in the engine must not keep the slot or leave
@@ -72,9 +72,9 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome, msgs = outcomeBusy, formatText(busyText)
 	case gerr != nil || (err != nil && b.workCtx.Err() != nil):
 		outcome, msgs = outcomeShutdown, formatText(shutdownText)
-	case errors.Is(err, answer.ErrEmptyQuestion):
+	case errors.Is(err, newsbot.ErrEmptyQuestion):
 		outcome, msgs = outcomeRejected, formatText(emptyText)
-	case errors.Is(err, answer.ErrQuestionTooLong):
+	case errors.Is(err, newsbot.ErrQuestionTooLong):
 		outcome, msgs = outcomeRejected, formatText(tooLongText())
 	case err != nil:
 		outcome, msgs = outcomeModelError, formatText(apologyText)
@@ -116,10 +116,10 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 
 // ask calls the engine: AskStream with streaming edits in model mode, Ask
 // in extractive mode.
-func (b *Bot) ask(ctx context.Context, q question, r responder) (answer.Answer, error) {
+func (b *Bot) ask(ctx context.Context, q question, r responder) (newsbot.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
 	defer cancel()
-	req := answer.Request{Question: q.Text, History: q.History}
+	req := newsbot.Request{Question: q.Text, History: q.History}
 	if b.ans.Info().ChatModel == "" {
 		return b.ans.Ask(ctx, req)
 	}

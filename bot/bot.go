@@ -17,22 +17,13 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/newsbot/newsbot"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/newsbot/newsbot/answer"
 )
 
-// Answerer answers questions and reloads the corpus; *answer.Engine is one.
-type Answerer interface {
-	// Ask answers req.
-	Ask(ctx context.Context, req answer.Request) (answer.Answer, error)
-	// AskStream answers req, calling onDelta with the text as it arrives.
-	AskStream(ctx context.Context, req answer.Request, onDelta func(string)) (answer.Answer, error)
-	// Reload re-reads the corpus; on error the previous index keeps serving.
-	Reload(ctx context.Context) (answer.ReloadStats, error)
-	// Info describes the loaded corpus and the models.
-	Info() answer.Info
-}
+// Answerer is what the bot needs of the engine: newsbot.Answerer, which
+// *answer.Engine implements.
+type Answerer = newsbot.Answerer
 
 // Config is the bot's configuration. Only Token is required: a zero
 // duration or count means the default given with its field.
@@ -284,12 +275,12 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // Reload reloads the corpus (for /reload and SIGHUP), logs and counts the
-// outcome. On error the previous index keeps serving; answer.ErrReloadRunning
+// outcome. On error the previous index keeps serving; newsbot.ErrReloadRunning
 // means another reload is running.
-func (b *Bot) Reload(ctx context.Context) (answer.ReloadStats, error) {
+func (b *Bot) Reload(ctx context.Context) (newsbot.ReloadStats, error) {
 	st, err := b.ans.Reload(ctx)
 	switch {
-	case errors.Is(err, answer.ErrReloadRunning):
+	case errors.Is(err, newsbot.ErrReloadRunning):
 		b.metrics.reloads.WithLabelValues("busy").Inc()
 		b.log.Warn("reload refused: one is already running")
 	case err != nil:

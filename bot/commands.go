@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // maxAskLen is the longest question /ask accepts (Discord enforces it in
@@ -168,8 +167,8 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 		}
 	}
 	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at}
-	b.answer(ctx, q, x, queued, func(a answer.Answer) {
-		b.convs.remember(interactionKey(x.i.ID), "", answer.Turn{Question: text, Answer: a.Text})
+	b.answer(ctx, q, x, queued, func(a newsbot.Answer) {
+		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
 	})
 }
 
@@ -253,7 +252,7 @@ func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 	st, err := b.Reload(rctx)
 	var text string
 	switch {
-	case errors.Is(err, answer.ErrReloadRunning):
+	case errors.Is(err, newsbot.ErrReloadRunning):
 		text = "A reload is already running; try again when it has finished."
 	case err != nil:
 		text = "Reload failed; still answering from the previous articles.\n" + truncate(err.Error(), 1500)
@@ -311,7 +310,7 @@ const (
 )
 
 func tooLongText() string {
-	return fmt.Sprintf("That question is too long; please keep it under %d characters.", answer.MaxQuestionLen)
+	return fmt.Sprintf("That question is too long; please keep it under %d characters.", newsbot.MaxQuestionLen)
 }
 
 func cooldownText(wait time.Duration) string {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 	"github.com/newsbot/newsbot/internal/fakediscord"
 )
 
@@ -130,7 +130,7 @@ func TestReloadWithBrokenCorpusKeepsOldIndexAndNamesTheFile(t *testing.T) {
 	if st := h.ask("where are the talks, Riyadh?"); !strings.Contains(st.Original.Content, "Riyadh") {
 		t.Errorf("old index not answering: %q", st.Original.Content)
 	}
-	ans.set(func(f *fakeAnswerer) { f.reloadErr = answer.ErrReloadRunning })
+	ans.set(func(f *fakeAnswerer) { f.reloadErr = newsbot.ErrReloadRunning })
 	if st := h.command("reload", fakediscord.AsAdmin()); !strings.Contains(st.Original.Content, "already running") {
 		t.Errorf("concurrent reload reply = %q", st.Original.Content)
 	}

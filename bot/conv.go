@@ -4,8 +4,7 @@ import (
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // conversations remembers recent answers so that a reply to one of them
@@ -21,13 +20,13 @@ type conversations struct {
 	max     int
 	turns   map[string]convTurn // turn key -> the turn
 	order   []string            // message IDs, oldest first
-	threads map[string][]answer.Turn
+	threads map[string][]newsbot.Turn
 	torder  []string // thread IDs, oldest first
 	keep    int      // turns kept per thread
 }
 
 type convTurn struct {
-	turn   answer.Turn
+	turn   newsbot.Turn
 	parent string // the answer this one followed up, "" if none
 }
 
@@ -35,10 +34,10 @@ type convTurn struct {
 const maxRememberedAnswer = 2000
 
 func newConversations(max, keep int) *conversations {
-	return &conversations{max: max, keep: keep, turns: map[string]convTurn{}, threads: map[string][]answer.Turn{}}
+	return &conversations{max: max, keep: keep, turns: map[string]convTurn{}, threads: map[string][]newsbot.Turn{}}
 }
 
-func clip(t answer.Turn) answer.Turn {
+func clip(t newsbot.Turn) newsbot.Turn {
 	if len(t.Answer) > maxRememberedAnswer {
 		t.Answer = truncate(t.Answer, maxRememberedAnswer)
 	}
@@ -69,7 +68,7 @@ func answerKeys(m *discordgo.Message) []string {
 }
 
 // remember records turn t under key, following up the turn under parent.
-func (c *conversations) remember(id, parent string, t answer.Turn) {
+func (c *conversations) remember(id, parent string, t newsbot.Turn) {
 	if id == "" {
 		return
 	}
@@ -87,10 +86,10 @@ func (c *conversations) remember(id, parent string, t answer.Turn) {
 
 // history returns up to n turns that end with the turn under key id,
 // oldest first; nil if there is none.
-func (c *conversations) history(id string, n int) []answer.Turn {
+func (c *conversations) history(id string, n int) []newsbot.Turn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var h []answer.Turn
+	var h []newsbot.Turn
 	for id != "" && len(h) < n {
 		t, ok := c.turns[id]
 		if !ok {
@@ -122,18 +121,18 @@ func (c *conversations) addThread(id string) {
 
 // thread returns the last n turns of thread id, oldest first, and whether
 // id is one of the bot's threads.
-func (c *conversations) thread(id string, n int) ([]answer.Turn, bool) {
+func (c *conversations) thread(id string, n int) ([]newsbot.Turn, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	turns, ok := c.threads[id]
 	if len(turns) > n {
 		turns = turns[len(turns)-n:]
 	}
-	return append([]answer.Turn(nil), turns...), ok
+	return append([]newsbot.Turn(nil), turns...), ok
 }
 
 // appendThread adds a turn to thread id, if it is one of the bot's.
-func (c *conversations) appendThread(id string, t answer.Turn) {
+func (c *conversations) appendThread(id string, t newsbot.Turn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	turns, ok := c.threads[id]
@@ -142,7 +141,7 @@ func (c *conversations) appendThread(id string, t answer.Turn) {
 	}
 	turns = append(turns, clip(t))
 	if len(turns) > c.keep {
-		turns = append([]answer.Turn(nil), turns[len(turns)-c.keep:]...)
+		turns = append([]newsbot.Turn(nil), turns[len(turns)-c.keep:]...)
 	}
 	c.threads[id] = turns
 }

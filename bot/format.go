@@ -5,8 +5,7 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // Discord's limits on one message, in characters.
@@ -42,7 +41,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 // its [n] markers, split over as many messages as needed, then the sources,
 // one embed field per citation ("[n] Title" and the verbatim quote), packed
 // into embeds after the text. A refusal is text only.
-func formatAnswer(a answer.Answer) []outMessage {
+func formatAnswer(a newsbot.Answer) []outMessage {
 	text := strings.TrimSpace(a.Text)
 	if text == "" {
 		if a.Answered {

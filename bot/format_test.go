@@ -8,8 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // checkParts checks the promises of splitText for s and its pieces.
@@ -158,9 +157,9 @@ func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a := answer.Answer{Answered: true, Text: c.text}
+			a := newsbot.Answer{Answered: true, Text: c.text}
 			for i := 1; i <= c.citations; i++ {
-				a.Citations = append(a.Citations, answer.Citation{Ref: i, Title: c.title, Quote: c.quote})
+				a.Citations = append(a.Citations, newsbot.Citation{Ref: i, Title: c.title, Quote: c.quote})
 			}
 			msgs := formatAnswer(a)
 			fields := 0
@@ -197,11 +196,11 @@ func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
 }
 
 func TestFormatRefusalHasNoSources(t *testing.T) {
-	msgs := formatAnswer(answer.Answer{Answered: false, Text: "The articles do not say.", Citations: []answer.Citation{{Ref: 1, Quote: "x"}}})
+	msgs := formatAnswer(newsbot.Answer{Answered: false, Text: "The articles do not say.", Citations: []newsbot.Citation{{Ref: 1, Quote: "x"}}})
 	if len(msgs) != 1 || len(msgs[0].Embeds) != 0 || msgs[0].Content != "The articles do not say." {
 		t.Errorf("refusal = %+v", msgs)
 	}
-	if msgs := formatAnswer(answer.Answer{}); msgs[0].Content == "" {
+	if msgs := formatAnswer(newsbot.Answer{}); msgs[0].Content == "" {
 		t.Error("an empty refusal sends an empty message")
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 	"github.com/newsbot/newsbot/internal/fakediscord"
 )
 
@@ -39,16 +39,16 @@ type fakeAnswerer struct {
 	chat      string // ChatModel; "" is extractive mode
 	delay     time.Duration
 	fail      int // the next fail questions fail as a model error would
-	answerFn  func(answer.Request) (answer.Answer, error)
+	answerFn  func(newsbot.Request) (newsbot.Answer, error)
 	deltas    []string // AskStream sends these, deltaGap apart, before answering
 	deltaGap  time.Duration
-	next      []string         // the corpus the next Reload loads
-	reloadErr error            // the next Reload fails with it
-	requests  []answer.Request // every request, in order
+	next      []string          // the corpus the next Reload loads
+	reloadErr error             // the next Reload fails with it
+	requests  []newsbot.Request // every request, in order
 	reloads   int
 	loadedAt  time.Time
-	gate      chan struct{}       // if not nil, questions wait for it
-	started   chan answer.Request // if not nil, receives every request as it starts
+	gate      chan struct{}        // if not nil, questions wait for it
+	started   chan newsbot.Request // if not nil, receives every request as it starts
 }
 
 func newFakeAnswerer(sentences ...string) *fakeAnswerer {
@@ -62,11 +62,11 @@ func newFakeAnswerer(sentences ...string) *fakeAnswerer {
 	return &fakeAnswerer{sentences: sentences, title: "US and Russia to hold talks", loadedAt: time.Now()}
 }
 
-func (f *fakeAnswerer) Ask(ctx context.Context, req answer.Request) (answer.Answer, error) {
+func (f *fakeAnswerer) Ask(ctx context.Context, req newsbot.Request) (newsbot.Answer, error) {
 	return f.AskStream(ctx, req, nil)
 }
 
-func (f *fakeAnswerer) AskStream(ctx context.Context, req answer.Request, onDelta func(string)) (answer.Answer, error) {
+func (f *fakeAnswerer) AskStream(ctx context.Context, req newsbot.Request, onDelta func(string)) (newsbot.Answer, error) {
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
 	delay, deltas, gap, gate, started := f.delay, f.deltas, f.deltaGap, f.gate, f.started
@@ -82,31 +82,31 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req answer.Request, onDelt
 		started <- req
 	}
 	if strings.TrimSpace(req.Question) == "" {
-		return answer.Answer{}, answer.ErrEmptyQuestion
+		return newsbot.Answer{}, newsbot.ErrEmptyQuestion
 	}
-	if len([]rune(req.Question)) > answer.MaxQuestionLen {
-		return answer.Answer{}, answer.ErrQuestionTooLong
+	if len([]rune(req.Question)) > newsbot.MaxQuestionLen {
+		return newsbot.Answer{}, newsbot.ErrQuestionTooLong
 	}
 	if gate != nil {
 		select {
 		case <-gate:
 		case <-ctx.Done():
-			return answer.Answer{}, ctx.Err()
+			return newsbot.Answer{}, ctx.Err()
 		}
 	}
 	if err := sleep(ctx, delay); err != nil {
-		return answer.Answer{}, err
+		return newsbot.Answer{}, err
 	}
 	if onDelta != nil {
 		for _, d := range deltas {
 			onDelta(d)
 			if err := sleep(ctx, gap); err != nil {
-				return answer.Answer{}, err
+				return newsbot.Answer{}, err
 			}
 		}
 	}
 	if fail {
-		return answer.Answer{}, errors.New("chat model: HTTP 500 after 3 attempts")
+		return newsbot.Answer{}, errors.New("chat model: HTTP 500 after 3 attempts")
 	}
 	if fn != nil {
 		return fn(req)
@@ -117,15 +117,15 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req answer.Request, onDelt
 	}
 	for _, s := range sentences {
 		if sharesWord(req.Question, s) {
-			return answer.Answer{
+			return newsbot.Answer{
 				Question: req.Question, Answered: true, Mode: mode,
 				Text:      strings.TrimSuffix(s, ".") + " [1].",
-				Citations: []answer.Citation{{Ref: 1, Chunk: "doc#0", Doc: "doc", Title: title, Quote: s}},
-				Usage:     answer.Usage{PromptTokens: 100, CompletionTokens: 20},
+				Citations: []newsbot.Citation{{Ref: 1, Chunk: "doc#0", Doc: "doc", Title: title, Quote: s}},
+				Usage:     newsbot.Usage{PromptTokens: 100, CompletionTokens: 20},
 			}, nil
 		}
 	}
-	return answer.Answer{Question: req.Question, Mode: mode, Text: "The articles do not say."}, nil
+	return newsbot.Answer{Question: req.Question, Mode: mode, Text: "The articles do not say."}, nil
 }
 
 func sharesWord(q, s string) bool {
@@ -139,26 +139,26 @@ func sharesWord(q, s string) bool {
 	return false
 }
 
-func (f *fakeAnswerer) Reload(ctx context.Context) (answer.ReloadStats, error) {
+func (f *fakeAnswerer) Reload(ctx context.Context) (newsbot.ReloadStats, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reloads++
 	if err := f.reloadErr; err != nil {
 		f.reloadErr = nil
-		return answer.ReloadStats{}, err
+		return newsbot.ReloadStats{}, err
 	}
 	if f.next != nil {
 		f.sentences, f.next = f.next, nil
 	}
 	f.loadedAt = time.Now()
-	return answer.ReloadStats{Documents: 1, Chunks: len(f.sentences), Embedded: 1, Reused: len(f.sentences) - 1, Duration: 3 * time.Millisecond}, nil
+	return newsbot.ReloadStats{Documents: 1, Chunks: len(f.sentences), Embedded: 1, Reused: len(f.sentences) - 1, Duration: 3 * time.Millisecond}, nil
 }
 
-func (f *fakeAnswerer) Info() answer.Info {
+func (f *fakeAnswerer) Info() newsbot.Info {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return answer.Info{
-		Docs:       []answer.DocInfo{{Slug: "doc", Title: f.title, Source: "AP", Published: "2025-02-17"}},
+	return newsbot.Info{
+		Docs:       []newsbot.Story{{Slug: "doc", Title: f.title, Source: "AP", Published: "2025-02-17"}},
 		Chunks:     len(f.sentences),
 		EmbedModel: "local",
 		ChatModel:  f.chat,
@@ -172,20 +172,20 @@ func (f *fakeAnswerer) set(fn func(f *fakeAnswerer)) {
 	fn(f)
 }
 
-func (f *fakeAnswerer) lastRequest() answer.Request {
+func (f *fakeAnswerer) lastRequest() newsbot.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.requests) == 0 {
-		return answer.Request{}
+		return newsbot.Request{}
 	}
 	return f.requests[len(f.requests)-1]
 }
 
 // Short names for the engine's types in test tables.
 type (
-	answerRequest  = answer.Request
-	answerAnswer   = answer.Answer
-	answerCitation = answer.Citation
+	answerRequest  = newsbot.Request
+	answerAnswer   = newsbot.Answer
+	answerCitation = newsbot.Citation
 )
 
 func newTestLogger(w *syncBuffer) *slog.Logger {

@@ -13,8 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 // onMessage is called in the gateway's read loop for every MESSAGE_CREATE.
@@ -97,7 +96,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message, me string
 		return
 	}
 
-	var history []answer.Turn
+	var history []newsbot.Turn
 	parent, thread := "", ""
 	if turns, ok := b.convs.thread(m.ChannelID, b.cfg.HistoryTurns); ok {
 		thread, history = m.ChannelID, turns
@@ -125,8 +124,8 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message, me string
 	defer stopTyping()
 	r.onFirst = stopTyping
 	q := question{Source: source, User: m.Author.ID, Text: text, History: history, At: at}
-	b.answer(ctx, q, r, nil, func(a answer.Answer) {
-		turn := answer.Turn{Question: text, Answer: a.Text}
+	b.answer(ctx, q, r, nil, func(a newsbot.Answer) {
+		turn := newsbot.Turn{Question: text, Answer: a.Text}
 		b.convs.remember(questionKey(m.ID), parent, turn)
 		if thread != "" {
 			b.convs.appendThread(thread, turn)
@@ -147,8 +146,8 @@ func (b *Bot) replyText(ctx context.Context, r *channelReply, text string, log *
 // turnFromMessages rebuilds the earlier turn of a follow-up to an answer
 // the bot no longer remembers (after a restart): the answer is the
 // referenced message's text, the question the message it replied to.
-func (b *Bot) turnFromMessages(ctx context.Context, ans *discordgo.Message, me string) []answer.Turn {
-	t := answer.Turn{Answer: ans.Content}
+func (b *Bot) turnFromMessages(ctx context.Context, ans *discordgo.Message, me string) []newsbot.Turn {
+	t := newsbot.Turn{Answer: ans.Content}
 	if ref := ans.MessageReference; ref != nil && ref.MessageID != "" {
 		ch := ref.ChannelID
 		if ch == "" {
@@ -165,7 +164,7 @@ func (b *Bot) turnFromMessages(ctx context.Context, ans *discordgo.Message, me s
 	if t.Answer == "" && t.Question == "" {
 		return nil
 	}
-	return []answer.Turn{t}
+	return []newsbot.Turn{t}
 }
 
 // startThread opens a public thread on the question and returns its ID.

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 	"github.com/newsbot/newsbot/internal/fakediscord"
 )
 
 func TestPanicWhileAnsweringGetsAnApologyAndFreesTheSlot(t *testing.T) {
 	ans := newFakeAnswerer()
-	ans.answerFn = func(answer.Request) (answer.Answer, error) {
+	ans.answerFn = func(newsbot.Request) (newsbot.Answer, error) {
 		panic("a bug in the engine")
 	}
 	h := start(t, ans, fakediscord.Options{}, func(c *Config) { c.MaxConcurrent = 1 })

@@ -15,8 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot"
 )
 
 func TestCooldownAllowsOneQuestionPerPeriodPerUser(t *testing.T) {
@@ -157,9 +156,9 @@ func TestTrackerDrainWaitsForWorkInFlight(t *testing.T) {
 
 func TestConversationsWalkEarlierTurnsAndStayBounded(t *testing.T) {
 	c := newConversations(3, 2)
-	c.remember("k1", "", answer.Turn{Question: "q1", Answer: "a1"})
-	c.remember("k2", "k1", answer.Turn{Question: "q2", Answer: "a2"})
-	c.remember("k3", "k2", answer.Turn{Question: "q3", Answer: strings.Repeat("x", 5000)})
+	c.remember("k1", "", newsbot.Turn{Question: "q1", Answer: "a1"})
+	c.remember("k2", "k1", newsbot.Turn{Question: "q2", Answer: "a2"})
+	c.remember("k3", "k2", newsbot.Turn{Question: "q3", Answer: strings.Repeat("x", 5000)})
 	h := c.history("k3", 5)
 	if len(h) != 3 || h[0].Question != "q1" || h[2].Question != "q3" || len(h[2].Answer) > maxRememberedAnswer+3 {
 		t.Errorf("history = %+v", h)
@@ -167,13 +166,13 @@ func TestConversationsWalkEarlierTurnsAndStayBounded(t *testing.T) {
 	if h := c.history("k3", 2); len(h) != 2 || h[0].Question != "q2" {
 		t.Errorf("bounded history = %+v", h)
 	}
-	c.remember("k4", "k3", answer.Turn{Question: "q4"})
+	c.remember("k4", "k3", newsbot.Turn{Question: "q4"})
 	if c.history("k1", 3) != nil {
 		t.Error("the oldest turn was not forgotten")
 	}
 	c.addThread("t")
 	for i := 0; i < 5; i++ {
-		c.appendThread("t", answer.Turn{Question: string(rune('a' + i))})
+		c.appendThread("t", newsbot.Turn{Question: string(rune('a' + i))})
 	}
 	if turns, ok := c.thread("t", 10); !ok || len(turns) != 2 || turns[1].Question != "e" {
 		t.Errorf("thread = %+v, %v", turns, ok)

@@ -1,0 +1,157 @@
+// Package newsbot holds the domain every layer shares: the stories of the
+// corpus, the passages retrieved from them, the answers with their
+// citations, the turns of a conversation, and the Answerer that produces
+// answers. It imports nothing of the project, so the Discord layer (bot)
+// can depend on it without linking retrieval, embeddings or model clients.
+//
+// The layering follows WTF Dial (github.com/benbjohnson/wtf): domain types
+// at the root, one package per thing they are implemented with.
+package newsbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// MaxQuestionLen is the longest question accepted, in characters (runes).
+const MaxQuestionLen = 1000
+
+// Story describes one article of the corpus.
+type Story struct {
+	// Slug identifies the story in its corpus: its file name without
+	// extension, lower-cased, non-alphanumerics folded to '-'.
+	Slug   string
+	Title  string
+	Source string // publisher, e.g. "Associated Press"; may be empty
+	URL    string // canonical address; may be empty
+	// Published is the publication date as written in front matter,
+	// normally YYYY-MM-DD; may be empty.
+	Published string
+	Byline    string
+	Chunks    int // chunks the story is split into in the current index
+}
+
+// Chunk is a retrievable piece of a story. Text is verbatim source text
+// (sentences of one or more paragraphs), so any sentence of it can be quoted.
+type Chunk struct {
+	ID    string // "<story-slug>#<n>", stable for unchanged text
+	Doc   string // the story's slug
+	Title string // the story's title
+	N     int    // position in the story, from 0
+	Text  string
+	// Meta marks the chunk that carries the story's byline, copyright and
+	// front matter; it answers questions about the article itself.
+	Meta bool
+	// Context is extra text that is indexed with the chunk but never quoted
+	// (for the meta chunk: title, source, publication date, byline).
+	Context string
+}
+
+// Passage is a chunk returned by retrieval for a question, best first.
+type Passage struct {
+	Chunk Chunk
+	// Score is the fused relevance score (higher is better). Lexical and
+	// Vector are the component scores, for calibration and debugging.
+	Score   float64
+	Lexical float64
+	Vector  float64
+}
+
+// Citation is one source of an answer.
+type Citation struct {
+	Ref   int    `json:"ref"`   // the [n] marker in the answer text, from 1
+	Chunk string `json:"chunk"` // chunk ID
+	Doc   string `json:"doc"`   // story slug
+	Title string `json:"title"` // story title
+	// Quote is verbatim text of the article (at most 300 characters) that
+	// supports the claims marked [Ref].
+	Quote string `json:"quote"`
+}
+
+// Turn is an earlier question and answer of the same conversation, used to
+// understand follow-up questions.
+type Turn struct {
+	Question string
+	Answer   string
+}
+
+// Request is one question.
+type Request struct {
+	Question string
+	// History holds earlier turns, oldest first. The engine uses at most the
+	// last few of them.
+	History []Turn
+	// K is the number of passages to retrieve; 0 means the engine's default.
+	K int
+}
+
+// Usage counts the tokens a model call consumed.
+type Usage struct {
+	PromptTokens     int
+	CompletionTokens int
+}
+
+// Answer is the reply to a Request.
+type Answer struct {
+	Question string
+	// Answered is false when the engine refused: the article does not
+	// answer the question, the question is off-topic or hostile. A refusal
+	// has no citations; Text explains it.
+	Answered  bool
+	Text      string
+	Citations []Citation
+	// Retrieved holds the passages the answer was drawn from; Citation.Ref
+	// n refers to Retrieved[n-1].
+	Retrieved []Passage
+	Mode      string // "extractive" or "model"
+	Model     string // chat model name, empty in extractive mode
+	Usage     Usage
+	Timings   map[string]float64 // milliseconds by stage
+}
+
+// ReloadStats describes a completed reload or index build.
+type ReloadStats struct {
+	Documents int
+	Chunks    int
+	Embedded  int // chunks embedded now
+	Reused    int // chunks whose vectors came from the cache
+	Duration  time.Duration
+}
+
+// Info describes an Answerer's current state.
+type Info struct {
+	Docs       []Story
+	Chunks     int
+	EmbedModel string
+	ChatModel  string // empty in extractive mode
+	LoadedAt   time.Time
+}
+
+// Errors returned for questions rejected before any retrieval or model call,
+// and by Reload.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty")
+	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
+	// ErrReloadRunning is returned by Reload while another reload runs.
+	ErrReloadRunning = errors.New("a reload is already running")
+)
+
+// Answerer answers questions about a corpus and reloads it. The engine in
+// package answer is the implementation; the Discord bot depends only on
+// this interface. Implementations are safe for concurrent use.
+type Answerer interface {
+	// Ask answers req. It returns ErrEmptyQuestion or ErrQuestionTooLong
+	// for questions rejected before any work; a refusal is an Answer with
+	// Answered false, not an error.
+	Ask(ctx context.Context, req Request) (Answer, error)
+	// AskStream answers req like Ask, calling onDelta with the text as it
+	// arrives (model mode; extractive answers arrive in one piece).
+	AskStream(ctx context.Context, req Request, onDelta func(string)) (Answer, error)
+	// Reload re-reads the corpus; on error the previous index keeps
+	// serving. It returns ErrReloadRunning while another reload runs.
+	Reload(ctx context.Context) (ReloadStats, error)
+	// Info describes the loaded corpus and the models.
+	Info() Info
+}
