@@ -233,6 +233,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	reloadCtx, stopReloads := context.WithCancel(ctx)
+	if cfg.DataDir != "" {
+		// Stories added by another process (newsbot add, /add on another
+		// shard) are picked up as they land; SIGHUP and /reload still work.
+		if err := watchCorpus(reloadCtx, cfg.DataDir, logger, func(ctx context.Context) { b.Reload(ctx) }); err != nil {
+			logger.Warn("not watching the data directory: use /reload or SIGHUP after changing it", "dir", cfg.DataDir, "err", err)
+		}
+	}
 	reloadsDone := make(chan struct{})
 	go func() {
 		defer close(reloadsDone)
