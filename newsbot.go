@@ -30,7 +30,10 @@ type Story struct {
 	// normally YYYY-MM-DD; may be empty.
 	Published string
 	Byline    string
-	Chunks    int // chunks the story is split into in the current index
+	Lang      string // BCP 47 language tag, e.g. "en"; may be empty
+	Added     string // when it was added, RFC 3339; empty for the default story
+	Feed      string // the feed it came from, if any
+	Chunks    int    // chunks the story is split into in the current index
 }
 
 // Chunk is a retrievable piece of a story. Text is verbatim source text
@@ -85,6 +88,10 @@ type Request struct {
 	History []Turn
 	// K is the number of passages to retrieve; 0 means the engine's default.
 	K int
+	// Story, when set, is the slug of the one story the question is about
+	// (the /ask story option): only its passages are retrieved and quoted.
+	// An unknown slug is ErrUnknownStory.
+	Story string
 }
 
 // Usage counts the tokens a model call consumed.
@@ -136,6 +143,13 @@ var (
 	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
 	// ErrReloadRunning is returned by Reload while another reload runs.
 	ErrReloadRunning = errors.New("a reload is already running")
+	// ErrUnknownStory is returned for a Request.Story or a slug that names
+	// no story of the corpus.
+	ErrUnknownStory = errors.New("no such story")
+	// ErrDuplicateStory is returned by Library.Add when the story is
+	// already in the corpus (same canonical URL or same text); the error
+	// wraps it with the existing story's slug.
+	ErrDuplicateStory = errors.New("the story is already in the corpus")
 )
 
 // Answerer answers questions about a corpus and reloads it. The engine in
@@ -154,4 +168,52 @@ type Answerer interface {
 	Reload(ctx context.Context) (ReloadStats, error)
 	// Info describes the loaded corpus and the models.
 	Info() Info
+}
+
+// Summarizer summarizes one story in a few cited points. The answer's Text
+// holds the points, one sentence of the story each, every one with its [n]
+// marker; Citations quote them.
+type Summarizer interface {
+	// Summarize summarizes the story with the given slug, or, when slug is
+	// empty, the newest story. ErrUnknownStory for a slug not in the
+	// corpus.
+	Summarize(ctx context.Context, slug string) (Answer, error)
+}
+
+// Source is what an admin adds to the corpus: a URL, or an uploaded file.
+type Source struct {
+	URL  string // http or https address of an article page
+	Name string // an uploaded file's name (.html, .htm, .md, .txt)
+	Body []byte // an uploaded file's content
+}
+
+// Feed is a followed RSS, Atom or JSON feed.
+type Feed struct {
+	URL        string
+	Title      string
+	Stories    int       // stories added from it so far
+	LastPolled time.Time // zero before the first poll
+	LastError  string    // the last poll's error, "" when it succeeded
+}
+
+// Library manages the stories of the corpus: the admin commands of the bot
+// and the CLI. Every change is visible to the Answerer once Add, Remove or
+// Follow has returned (the implementation reloads the index), and to other
+// processes sharing the data directory shortly after.
+type Library interface {
+	// Stories lists the stories, newest first.
+	Stories(ctx context.Context) ([]Story, error)
+	// Add ingests src and returns the story as indexed (Chunks set).
+	// Errors wrap ErrDuplicateStory, or say why the source could not be
+	// fetched or read; nothing is changed then.
+	Add(ctx context.Context, src Source) (Story, error)
+	// Remove deletes the story with the given slug and returns it.
+	Remove(ctx context.Context, slug string) (Story, error)
+	// Follow starts following a feed and reads it once, returning the
+	// feed and the stories that read added.
+	Follow(ctx context.Context, url string) (Feed, []Story, error)
+	// Unfollow stops following the feed; its stories stay.
+	Unfollow(ctx context.Context, url string) (Feed, error)
+	// Feeds lists the followed feeds.
+	Feeds(ctx context.Context) ([]Feed, error)
 }
