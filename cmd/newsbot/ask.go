@@ -89,6 +89,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return answerOne(question)
 	}
 	// One question per line of stdin, one answer per question, in order.
+	if e.isTerminal(e.stdin) {
+		fmt.Fprint(e.stderr, askHint)
+	}
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	n := 0
@@ -106,6 +109,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 				fmt.Fprintf(out, "error: %s\n\n", err)
 			}
 			continue
+		}
+		if !*asJSON {
+			fmt.Fprintf(out, "> %s\n", q) // which answer is which, in a batch
 		}
 		if err := answerOne(q); err != nil {
 			return err
@@ -134,11 +140,63 @@ func printAnswer(w io.Writer, a answer.Answer, asJSON bool) error {
 		return writeJSON(w, toJSON(a))
 	}
 	fmt.Fprintln(w, a.Text)
+	chunks := map[string]string{}
+	for _, h := range a.Retrieved {
+		chunks[h.Chunk.ID] = h.Chunk.Text
+	}
 	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %q — %s\n", c.Ref, c.Quote, c.Title)
+		fmt.Fprintf(w, "[%d] “%s” — %s\n", c.Ref, displayQuote(c.Quote, chunks[c.Chunk], maxQuoteDisplay), c.Title)
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+// askHint is what `ask` says when it would read questions from a terminal.
+const askHint = `Type a question and press Enter; one answer per line typed. Ctrl-D ends.
+(Or: newsbot ask "Where will the talks be held?")
+`
+
+// maxQuoteDisplay is the longest quote the text output shows, in
+// characters: the engine's quotes are at most 300 bytes, so this shortens
+// nothing of theirs and bounds a long custom one.
+const maxQuoteDisplay = 300
+
+// displayQuote returns a citation's quote as one line of plain text: runs
+// of spaces and line breaks become one space, and a quote longer than max
+// characters is cut at a word boundary. A quote that is cut, here or by the
+// engine (which takes a window of whole words from a longer passage), ends
+// with "…", so a reader knows the sentence goes on. passage is the text the
+// quote was taken from ("" if unknown): a quote that ends where its passage
+// ends is whole even without a full stop (a copyright line).
+func displayQuote(q, passage string, max int) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if p := strings.Join(strings.Fields(passage), " "); p != "" && strings.HasSuffix(p, q) && len([]rune(q)) <= max {
+		return q
+	}
+	r := []rune(q)
+	cut := false
+	if len(r) > max {
+		end := max
+		for end > 0 && r[end] != ' ' {
+			end--
+		}
+		if end == 0 { // one long word
+			end = max
+		}
+		q, cut = strings.TrimRight(string(r[:end]), " ,;:—–-"), true
+	}
+	if q != "" && (cut || !endsSentence(q)) {
+		q += "…"
+	}
+	return q
+}
+
+// endsSentence reports whether s ends like a sentence: a full stop, a
+// question or exclamation mark, an ellipsis, optionally followed by
+// closing quotes or brackets.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, "\"'”’»)]")
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "…")
 }
 
 func writeJSON(w io.Writer, v any) error {

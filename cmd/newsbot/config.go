@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/answer"
@@ -19,15 +15,8 @@ import (
 	"github.com/newsbot/newsbot/retrieval"
 )
 
-// Defaults for the OpenAI-compatible endpoint.
-const (
-	defaultBaseURL    = "https://api.openai.com/v1"
-	defaultChatModel  = "gpt-4o-mini"
-	defaultEmbedModel = "text-embedding-3-small"
-)
-
-// config is everything the engine needs, read once: flags over environment
-// over defaults.
+// config is everything the program needs, read once: flags over
+// environment over defaults (settings.go holds the table of settings).
 type config struct {
 	DataDir    string // empty: the embedded corpus
 	IndexDir   string
@@ -35,86 +24,32 @@ type config struct {
 	Offline    bool
 
 	APIKey    string
-	BaseURL   string
+	BaseURL   string // empty: openaiclient.DefaultBaseURL when APIKey is set
 	ChatModel string // "none": extractive answers even with an endpoint
 
 	EmbedModel   string // "local": the offline embedder even with an endpoint
 	EmbedBaseURL string
 	EmbedAPIKey  string
-	EmbedDims    int
+	EmbedDims    int // 0: the model's
 	EmbedBatch   int
 
 	RequestTimeout time.Duration
+
+	// Serve is serve's configuration, filled by loadServeConfig only.
+	Serve serveConfig
 }
 
-// commonFlags registers the flags every engine-using subcommand takes.
-func commonFlags(fs *flag.FlagSet, c *config) {
-	fs.StringVar(&c.DataDir, "data", c.DataDir, "corpus `directory` (default: the embedded article)")
-	fs.StringVar(&c.IndexDir, "index-dir", c.IndexDir, "embedding cache `directory`")
-	fs.StringVar(&c.PromptsDir, "prompts", c.PromptsDir, "prompt templates `directory`")
-	fs.BoolVar(&c.Offline, "offline", c.Offline, "use the local embedder and extractive answers")
-}
-
-// loadConfig reads the environment; flags parsed later override it.
+// loadConfig reads the engine's settings from the environment; flags
+// registered by commonFlags and parsed later override them.
 func loadConfig(getenv func(string) string) (config, error) {
-	c := config{
-		DataDir:      getenv("NEWSBOT_DATA_DIR"),
-		IndexDir:     getenv("NEWSBOT_INDEX_DIR"),
-		PromptsDir:   getenv("NEWSBOT_PROMPTS_DIR"),
-		APIKey:       getenv("OPENAI_API_KEY"),
-		BaseURL:      getenv("OPENAI_BASE_URL"),
-		ChatModel:    getenv("NEWSBOT_CHAT_MODEL"),
-		EmbedModel:   getenv("NEWSBOT_EMBED_MODEL"),
-		EmbedBaseURL: getenv("NEWSBOT_EMBED_BASE_URL"),
-		EmbedAPIKey:  getenv("NEWSBOT_EMBED_API_KEY"),
-	}
-	var err error
-	if c.Offline, err = envBool(getenv, "NEWSBOT_OFFLINE"); err != nil {
+	var c config
+	if err := loadSettings(&c, engineGroup, getenv); err != nil {
 		return c, err
 	}
-	if c.EmbedDims, err = envInt(getenv, "NEWSBOT_EMBED_DIMENSIONS", 0); err != nil {
-		return c, err
-	}
-	if c.EmbedBatch, err = envInt(getenv, "NEWSBOT_EMBED_BATCH", 128); err != nil {
-		return c, err
-	}
-	secs, err := envInt(getenv, "NEWSBOT_REQUEST_TIMEOUT", 60)
-	if err != nil {
-		return c, err
-	}
-	c.RequestTimeout = time.Duration(secs) * time.Second
 	if c.IndexDir == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		c.IndexDir = filepath.Join(dir, "newsbot")
+		c.IndexDir = filepath.Join(userCacheDir(getenv), "newsbot")
 	}
 	return c, nil
-}
-
-func envBool(getenv func(string) string, name string) (bool, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, usageError{fmt.Sprintf("%s=%q: want true or false", name, v)}
-	}
-	return b, nil
-}
-
-func envInt(getenv func(string) string, name string, def int) (int, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, usageError{fmt.Sprintf("%s=%q: want a whole number", name, v)}
-	}
-	return n, nil
 }
 
 // remote reports whether an OpenAI-compatible endpoint is configured.
@@ -126,7 +61,7 @@ func (c config) baseURL() string {
 	if c.BaseURL != "" {
 		return c.BaseURL
 	}
-	return defaultBaseURL
+	return openaiclient.DefaultBaseURL
 }
 
 // embedder returns the configured embedder: the OpenAI-compatible one when
@@ -143,15 +78,11 @@ func (c config) embedder() (retrieval.Embedder, error) {
 		base, key = c.baseURL(), c.APIKey
 	}
 	if base == "" {
-		base = defaultBaseURL
-	}
-	model := c.EmbedModel
-	if model == "" {
-		model = defaultEmbedModel
+		base = openaiclient.DefaultBaseURL
 	}
 	return retrieval.NewOpenAIEmbedder(retrieval.OpenAIEmbedderConfig{
 		Client:     openaiclient.Config{BaseURL: base, APIKey: key, RequestTimeout: c.RequestTimeout},
-		Model:      model,
+		Model:      c.EmbedModel,
 		Dimensions: c.EmbedDims,
 		BatchSize:  c.EmbedBatch,
 	})
@@ -162,13 +93,9 @@ func (c config) chat() (answer.ChatModel, error) {
 	if !c.remote() || c.ChatModel == "none" {
 		return nil, nil
 	}
-	model := c.ChatModel
-	if model == "" {
-		model = defaultChatModel
-	}
 	return answer.NewOpenAIChat(answer.OpenAIChatConfig{
 		Client: openaiclient.Config{BaseURL: c.baseURL(), APIKey: c.APIKey, RequestTimeout: c.RequestTimeout},
-		Model:  model,
+		Model:  c.ChatModel,
 	})
 }
 
@@ -231,7 +158,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
-				return nil, err
+				return nil, helpRequested{fs}
 			}
 			return nil, usageError{err.Error()}
 		}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot/retrieval"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -36,9 +40,17 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 			bar.Set(done)
 		}
 	}
+	// Writing the cache is index's whole point: fail before embedding
+	// anything when it cannot be written, and after when it was not.
+	if err := probeCacheDir(cfg.IndexDir); err != nil {
+		return err
+	}
 	start := time.Now()
 	_, st, err := newEngine(ctx, cfg, cliLogger(e.stderr), progress)
 	if err != nil {
+		return err
+	}
+	if err := checkCacheSaved(cfg.IndexDir, st, start); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "indexed %d documents, %d chunks: %d embedded now, %d reused from cache, in %.2fs\n",
@@ -51,4 +63,33 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 func isTerminal(w any) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// probeCacheDir creates dir if needed and checks that a file can be
+// created in it.
+func probeCacheDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the index directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".newsbot-probe-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in the index directory: %w", err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// checkCacheSaved reports an error when the build embedded chunks but the
+// cache file in dir was not written since start (the engine only logs a
+// failed save, which costs a server nothing but the next start).
+func checkCacheSaved(dir string, st answer.ReloadStats, start time.Time) error {
+	if st.Embedded == 0 {
+		return nil // nothing new: the cache on disk already holds every vector
+	}
+	path := filepath.Join(dir, retrieval.CacheFile)
+	fi, err := os.Stat(path)
+	if err != nil || fi.ModTime().Before(start.Add(-time.Second)) { // -1 s: coarse file system clocks
+		return fmt.Errorf("the embedding cache %s was not saved (see the warning above)", path)
+	}
+	return nil
 }

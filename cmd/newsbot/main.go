@@ -59,6 +59,8 @@ Usage:
   newsbot eval --questions FILE [--json]    score a question set (see README)
   newsbot serve                             run the Discord bot
   newsbot healthcheck                       probe a running bot's /healthz
+  newsbot help [SUBCOMMAND | env]           a subcommand's flags, or every setting
+  newsbot --version                         the module version and VCS revision
 
 Common flags (before or after the subcommand's own):
   --data DIR        corpus directory (default: the embedded article; env NEWSBOT_DATA_DIR)
@@ -66,7 +68,8 @@ Common flags (before or after the subcommand's own):
   --offline         local embedder and extractive answers, whatever the environment says
   --prompts DIR     prompt templates overriding the embedded ones (env NEWSBOT_PROMPTS_DIR)
 
-See README.md for every environment variable.
+"newsbot SUBCOMMAND --help" lists a subcommand's flags; "newsbot help env" lists every
+environment variable with its default.
 `
 
 // run is the whole program.
@@ -81,7 +84,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError{"missing subcommand"}
 	}
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, isTerminal: isTerminal}
+	defer func() {
+		// `newsbot SUBCOMMAND --help`: the subcommand's usage, exit 0.
+		var h helpRequested
+		if errors.As(err, &h) {
+			printFlagUsage(stdout, h.fs)
+			err = nil
+		}
+	}()
 	switch args[0] {
 	case "ask":
 		return runAsk(ctx, e, args[1:])
@@ -94,7 +105,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "healthcheck":
 		return runHealthcheck(ctx, e, args[1:])
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		return runHelp(ctx, e, args[1:])
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, version())
 		return nil
 	default:
 		fmt.Fprint(stderr, usage)
@@ -108,4 +121,7 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// isTerminal reports whether stdin, stdout or stderr is a terminal
+	// (tests replace it).
+	isTerminal func(any) bool
 }

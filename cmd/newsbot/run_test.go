@@ -92,7 +92,9 @@ func TestAskPlainTextShowsCitations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "Peskov") || !strings.Contains(out, "[1] \"") || !strings.Contains(out, "— ") {
+	// Plain text: no Go escaping of quotes or line breaks.
+	if !strings.Contains(out, "Peskov") || !strings.Contains(out, "[1] “") || !strings.Contains(out, "” — ") ||
+		strings.Contains(out, `\"`) || strings.Contains(out, `\n`) {
 		t.Errorf("output:\n%s", out)
 	}
 }

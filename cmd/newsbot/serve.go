@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,94 +24,50 @@ Get one in the Discord developer portal (https://discord.com/developers/applicat
 open its Bot page and reset the token. README.md, section "Creating the Discord application", walks through it.`
 
 // serveConfig is serve's configuration beyond the engine's, read once from
-// the environment.
+// the environment by loadServeConfig (rows of group discordGroup in
+// settings.go).
 type serveConfig struct {
 	Bot      bot.Config
 	HTTPAddr string // "" serves no HTTP
 	LogLevel slog.Level
+
+	token, tokenFile string // DISCORD_TOKEN, DISCORD_TOKEN_FILE: resolved into Bot.Token
 }
 
-// loadServeConfig reads the Discord bot's environment variables (see
-// README.md for each).
+// loadServeConfig reads the Discord bot's settings, then checks them
+// together.
 func loadServeConfig(getenv func(string) string) (serveConfig, error) {
-	var c serveConfig
-	token, err := readToken(getenv)
+	var c config
+	if err := loadSettings(&c, discordGroup, getenv); err != nil {
+		return serveConfig{}, err
+	}
+	sc := c.Serve
+	b := &sc.Bot
+	token, err := readToken(sc.token, sc.tokenFile)
 	if err != nil {
-		return c, err
+		return sc, err
 	}
-	b := bot.Config{
-		Token:        token,
-		GuildID:      strings.TrimSpace(getenv("NEWSBOT_GUILD_ID")),
-		AdminRoleIDs: idList(getenv("NEWSBOT_ADMIN_ROLE_IDS")),
-		AdminUserIDs: idList(getenv("NEWSBOT_ADMIN_USER_IDS")),
-		APIURL:       strings.TrimSpace(getenv("NEWSBOT_DISCORD_API_URL")),
-		GatewayURL:   strings.TrimSpace(getenv("NEWSBOT_DISCORD_GATEWAY_URL")),
-	}
-	if b.Threads, err = envBool(getenv, "NEWSBOT_THREADS"); err != nil {
-		return c, err
-	}
-	if b.ShardID, err = envInt(getenv, "NEWSBOT_SHARD_ID", 0); err != nil {
-		return c, err
-	}
-	if b.ShardCount, err = envInt(getenv, "NEWSBOT_SHARD_COUNT", 1); err != nil {
-		return c, err
-	}
+	b.Token = token
 	if b.ShardCount < 1 || b.ShardID >= b.ShardCount {
-		return c, usageError{fmt.Sprintf("NEWSBOT_SHARD_ID=%d must be below NEWSBOT_SHARD_COUNT=%d", b.ShardID, b.ShardCount)}
-	}
-	if b.MaxConcurrent, err = envInt(getenv, "NEWSBOT_MAX_CONCURRENT", 4); err != nil {
-		return c, err
-	}
-	if b.MaxQueue, err = envInt(getenv, "NEWSBOT_QUEUE_SIZE", 100); err != nil {
-		return c, err
-	}
-	if b.MaxQueue == 0 {
-		b.MaxQueue = -1 // bot.Config: negative is "no queue", zero the default
+		return sc, usageError{fmt.Sprintf("NEWSBOT_SHARD_ID=%d must be below NEWSBOT_SHARD_COUNT=%d", b.ShardID, b.ShardCount)}
 	}
 	if b.MaxConcurrent < 1 {
-		return c, usageError{"NEWSBOT_MAX_CONCURRENT must be at least 1"}
+		return sc, usageError{"NEWSBOT_MAX_CONCURRENT must be at least 1"}
 	}
-	if b.Cooldown, err = envDuration(getenv, "NEWSBOT_COOLDOWN", 10*time.Second); err != nil {
-		return c, err
+	// bot.Config reads zero as "its default" and negative as "none"; here
+	// 0 means none, as the README says.
+	if b.MaxQueue == 0 {
+		b.MaxQueue = -1
 	}
 	if b.Cooldown == 0 {
-		b.Cooldown = -1 // bot.Config: negative is "none", zero the default
+		b.Cooldown = -1
 	}
-	for _, d := range []struct {
-		name string
-		dst  *time.Duration
-	}{
-		{"NEWSBOT_SHUTDOWN_TIMEOUT", &b.ShutdownTimeout},
-		{"NEWSBOT_READY_TIMEOUT", &b.ReadyTimeout},
-		{"NEWSBOT_HEARTBEAT_TIMEOUT", &b.HeartbeatTimeout},
-		{"NEWSBOT_ANSWER_TIMEOUT", &b.AnswerTimeout},
-	} {
-		if *d.dst, err = envDuration(getenv, d.name, 0); err != nil {
-			return c, err
-		}
-	}
-	c.Bot = b
-	c.HTTPAddr = strings.TrimSpace(getenv("NEWSBOT_HTTP_ADDR"))
-	switch lv := strings.ToLower(strings.TrimSpace(getenv("NEWSBOT_LOG_LEVEL"))); lv {
-	case "", "info":
-		c.LogLevel = slog.LevelInfo
-	case "debug":
-		c.LogLevel = slog.LevelDebug
-	case "warn", "warning":
-		c.LogLevel = slog.LevelWarn
-	case "error":
-		c.LogLevel = slog.LevelError
-	default:
-		return c, usageError{fmt.Sprintf("NEWSBOT_LOG_LEVEL=%q: want debug, info, warn or error", lv)}
-	}
-	return c, nil
+	return sc, nil
 }
 
-// readToken returns the bot token from DISCORD_TOKEN or the file named by
-// DISCORD_TOKEN_FILE (a Docker or Kubernetes secret).
-func readToken(getenv func(string) string) (string, error) {
-	token := strings.TrimSpace(getenv("DISCORD_TOKEN"))
-	file := strings.TrimSpace(getenv("DISCORD_TOKEN_FILE"))
+// readToken returns the bot token, given in DISCORD_TOKEN or in the file
+// named by DISCORD_TOKEN_FILE (a Docker or Kubernetes secret).
+func readToken(token, file string) (string, error) {
 	switch {
 	case token != "" && file != "":
 		return "", usageError{"set DISCORD_TOKEN or DISCORD_TOKEN_FILE, not both"}
@@ -129,28 +84,6 @@ func readToken(getenv func(string) string) (string, error) {
 		return "", usageError{tokenHelp}
 	}
 	return token, nil
-}
-
-// idList splits a list of Discord IDs separated by commas or spaces.
-func idList(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
-}
-
-// envDuration reads a duration: a Go duration ("1.5s", "2m") or a number
-// of seconds ("10").
-func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return def, nil
-	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
-		return time.Duration(f * float64(time.Second)), nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, usageError{fmt.Sprintf("%s=%q: want a duration such as 10s or a number of seconds", name, v)}
-	}
-	return d, nil
 }
 
 // serveLogger logs JSON when stderr is not a terminal (a container, a
