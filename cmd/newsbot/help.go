@@ -69,6 +69,11 @@ func runHelp(ctx context.Context, e *env, args []string) error {
 	return run(ctx, []string{args[0], "--help"}, e.getenv, e.stdin, e.stdout, e.stderr)
 }
 
+// revision is the VCS revision given at link time (-ldflags "-X
+// main.revision=…") when the build has no VCS information: the Docker
+// build, whose context leaves .git out.
+var revision string
+
 // version describes this build: the module version and, when the binary
 // was built from a VCS checkout, the revision, its time and whether the
 // tree had local changes.
@@ -92,6 +97,9 @@ func version() string {
 		case "vcs.modified":
 			modified = kv.Value
 		}
+	}
+	if rev == "" {
+		rev = revision
 	}
 	if rev != "" {
 		s += ", revision " + rev
