@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,8 @@ const commandsHelp = `Type a line and press Enter:
   @QUESTION             a message mentioning the bot
   >QUESTION             a reply to the bot's last message (a follow-up)
   /dm QUESTION          a direct message to the bot
+  /burst N QUESTION     N users send /ask at once (2-50): past NEWSBOT_MAX_CONCURRENT (4)
+                        questions wait in line, each told its place
   help                  this list; Ctrl-D or Ctrl-C quits
 The bot's cooldown (NEWSBOT_COOLDOWN, 10 s by default) turns away a second
 question sooner than that: its note is printed like any reply. Start the bot
@@ -210,6 +213,9 @@ func parseLine(line string) (int, string) {
 
 // send sends one typed line.
 func (p *playground) send(line string) error {
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "/burst"); ok {
+		return p.burst(rest)
+	}
 	i, text := parseLine(line)
 	switch i {
 	case -1:
@@ -239,6 +245,36 @@ func (p *playground) send(line string) error {
 		defer p.pending.Done()
 		p.expectReply(d, label)
 	}()
+	return nil
+}
+
+// burst sends "/burst N QUESTION": N /ask at once, each from its own user,
+// as a busy server would.
+func (p *playground) burst(args string) error {
+	nText, q, _ := strings.Cut(strings.TrimSpace(args), " ")
+	n, err := strconv.Atoi(nText)
+	if err != nil || n < 2 || n > 50 || strings.TrimSpace(q) == "" {
+		return errors.New("usage: /burst N QUESTION, with N from 2 to 50")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	first := p.n + 1
+	p.n += n
+	ids, err := p.srv.AskConcurrently(n, strings.TrimSpace(q), func(i int) []fakediscord.Option {
+		u := fakediscord.DefaultUser()
+		u.ID = fmt.Sprintf("%d", 800000000000000000+first+i)
+		u.Username = fmt.Sprintf("reader%d", first+i)
+		return []fakediscord.Option{fakediscord.From(u)}
+	})
+	for i, id := range ids {
+		if id != "" {
+			p.labels[id] = fmt.Sprintf("/burst #%d", first+i)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(p.out, "→ /burst #%d to #%d sent\n", first, first+n-1)
 	return nil
 }
 
@@ -356,7 +392,7 @@ func (p *playground) print(m *fakediscord.Message) {
 	case loading:
 		b.WriteString("  newsbot is thinking…\n")
 	case preview:
-		fmt.Fprintf(&b, "  (being written) %s\n", m.Content)
+		fmt.Fprintf(&b, "  (in progress) %s\n", m.Content)
 	default:
 		if m.Content != "" {
 			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(m.Content, "\n", "\n  "))
