@@ -39,7 +39,8 @@ type soakQuestion struct {
 }
 
 // TestSoak runs `newsbot serve` in model mode against the fake Discord and
-// the fake OpenAI server and asks 1,000 questions (100 with -short), half
+// the fake OpenAI server and asks 1,000 questions (NEWSBOT_LONG_TESTS=1;
+// 100 by default and with -short), half
 // by /ask and half by mention, from many users, at a bounded rate and
 // concurrency, while the model fails at random (429 with Retry-After, 500,
 // hangs past the request timeout, streams cut before [DONE]), Discord's
@@ -51,7 +52,7 @@ func TestSoak(t *testing.T) {
 	// sendEvery is the fastest rate questions are sent at; the short run
 	// is spread out so that the gateway is still dropped a few times.
 	n, budget, sendEvery := 1000, 100*time.Second, 8*time.Millisecond
-	if testing.Short() {
+	if !longTests() { // the default run and -short; .ci/run sets NEWSBOT_LONG_TESTS=1
 		n, budget, sendEvery = 100, 45*time.Second, 60*time.Millisecond
 	}
 	const (

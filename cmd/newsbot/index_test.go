@@ -18,6 +18,62 @@ import (
 	"github.com/newsbot/newsbot/retrieval"
 )
 
+func TestDamagedCacheIsRebuiltWithAWarning(t *testing.T) {
+	t.Parallel()
+	idx := t.TempDir()
+	env := map[string]string{"NEWSBOT_INDEX_DIR": idx}
+	if _, _, err := runCLI(t, env, "", "index"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(idx, retrieval.CacheFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(path, b, 0o644)
+	out, stderr, err := runCLI(t, env, "", "ask", "--json", "Who is the Kremlin spokesman?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "damaged") {
+		t.Errorf("no warning about the cache: %q", stderr)
+	}
+	if a := decodeAnswers(t, out)[0]; !strings.Contains(a.Answer, "Peskov") {
+		t.Errorf("answer after damaged cache: %q", a.Answer)
+	}
+	// And the cache was written anew.
+	out, _, err = runCLI(t, env, "", "index")
+	if err != nil || !strings.Contains(out, " 0 embedded now") {
+		t.Errorf("index after rebuild: %q, %v", out, err)
+	}
+}
+
+func TestIndexReusesCacheAndReembedsOnlyEditedChunks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src, err := fsReadFile("us-russia-talks-saudi-arabia.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "story.md"), src, 0o644)
+	env := map[string]string{"NEWSBOT_INDEX_DIR": t.TempDir(), "NEWSBOT_DATA_DIR": dir}
+	out, _, err := runCLI(t, env, "", "index")
+	if err != nil || !strings.Contains(out, " 0 reused") {
+		t.Fatalf("first index: %q %v", out, err)
+	}
+	out, _, _ = runCLI(t, env, "", "index")
+	if !strings.Contains(out, " 0 embedded now") {
+		t.Errorf("second index: %q, want nothing embedded", out)
+	}
+	edited := strings.Replace(string(src), "Ukraine has also expressed hopes of joining the EU", "Ukraine has also long expressed hopes of joining the EU", 1)
+	os.WriteFile(filepath.Join(dir, "story.md"), []byte(edited), 0o644)
+	out, _, _ = runCLI(t, env, "", "index")
+	if !strings.Contains(out, " 1 embedded now") {
+		t.Errorf("after editing one paragraph: %q, want 1 chunk embedded", out)
+	}
+}
+
 // The crash test: `newsbot index` killed with SIGKILL at random points,
 // many times, while it embeds and writes the cache; after each kill the
 // next start must answer from a valid cache or a rebuilt one, never panic,
@@ -32,13 +88,17 @@ const (
 )
 
 func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and indexes a large corpus")
+	t.Parallel()
+	// The long run (NEWSBOT_LONG_TESTS=1, as .ci/run sets) kills 15 runs
+	// over 1,500 articles; the default, 4 runs over 300.
+	articles, iterations := crashArticles, crashIterations
+	if !longTests() {
+		articles, iterations = 300, 4
 	}
 	bin := buildNewsbot(t)
 	corpus, indexDir := t.TempDir(), t.TempDir()
 	r := rand.New(rand.NewPCG(crashSeed, 0))
-	for i := 0; i < crashArticles; i++ {
+	for i := 0; i < articles; i++ {
 		writeCrashArticle(t, corpus, i, r)
 	}
 	env := append(os.Environ(), "NEWSBOT_DATA_DIR="+corpus, "NEWSBOT_INDEX_DIR="+indexDir, "NEWSBOT_OFFLINE=1")
@@ -49,15 +109,15 @@ func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
 		t.Fatalf("clean index run: %v\nstdout %s\nstderr %s", err, out, errOut)
 	}
 	full := time.Since(start)
-	t.Logf("clean index run of %d articles: %v", crashArticles, full)
+	t.Logf("clean index run of %d articles: %v", articles, full)
 	checkAsk(t, bin, env, corpus, indexDir)
 
 	killedWriting := 0
-	for it := 0; it < crashIterations; it++ {
+	for it := 0; it < iterations; it++ {
 		// Change some articles so that this run embeds and writes the
 		// cache again; every fifth run starts from no cache at all.
-		for k := 0; k < crashArticles/10; k++ {
-			writeCrashArticle(t, corpus, 1+r.IntN(crashArticles-1), r)
+		for k := 0; k < articles/10; k++ {
+			writeCrashArticle(t, corpus, 1+r.IntN(articles-1), r)
 		}
 		if it%5 == 4 {
 			os.Remove(filepath.Join(indexDir, retrieval.CacheFile))
@@ -264,4 +324,27 @@ func squeeze(s string) string {
 		}
 		return r
 	}, s)
+}
+
+func TestIndexFailsWhenTheCacheCannotBeWritten(t *testing.T) {
+	t.Parallel()
+	// A directory cannot be made under a regular file, even by root.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	_, _, err := runCLI(t, map[string]string{"NEWSBOT_INDEX_DIR": filepath.Join(file, "cache")}, "", "index")
+	var buf bytes.Buffer
+	if code := exitCode(err, &buf); code != 1 || !strings.Contains(buf.String(), "index directory") {
+		t.Errorf("index into an impossible directory: exit %d, %q; want exit 1 naming it", code, buf.String())
+	}
+	// The cache file's place taken by a directory: the save fails.
+	idx := t.TempDir()
+	blocker := filepath.Join(idx, retrieval.CacheFile)
+	os.MkdirAll(filepath.Join(blocker, "x"), 0o755)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(blocker, old, old)
+	_, stderr, err := runCLI(t, map[string]string{"NEWSBOT_INDEX_DIR": idx}, "", "index")
+	buf.Reset()
+	if code := exitCode(err, &buf); code != 1 || !strings.Contains(buf.String(), "not saved") {
+		t.Errorf("index whose cache cannot be saved: exit %d, %q (stderr %q); want exit 1", code, buf.String(), stderr)
+	}
 }
