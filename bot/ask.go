@@ -85,7 +85,7 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		if !a.Answered {
 			outcome = outcomeRefused
 		}
-		msgs = formatAnswer(a)
+		msgs = formatAnswer(a, b.storyURLs())
 		if remember != nil {
 			remember(a)
 		}
@@ -112,6 +112,15 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 	log.Info("question answered", "outcome", outcome, "mode", a.Mode, "citations", len(a.Citations),
 		"ms", time.Since(q.At).Milliseconds())
 	return result{Outcome: outcome, Answer: a, FirstID: id}
+}
+
+// storyURLs returns a lookup of the loaded stories' own addresses by slug.
+func (b *Bot) storyURLs() func(slug string) string {
+	urls := map[string]string{}
+	for _, d := range b.ans.Info().Docs {
+		urls[d.Slug] = d.URL
+	}
+	return func(slug string) string { return urls[slug] }
 }
 
 // ask calls the engine: AskStream with streaming edits in model mode, Ask

@@ -11,7 +11,7 @@ import (
 	"github.com/newsbot/newsbot/internal/fakediscord"
 )
 
-func TestAskIsAcknowledgedWithin3sThenEditedWithVerbatimQuote(t *testing.T) {
+func TestAskIsAcknowledgedWithin3sThenEditedWithTitleAndLink(t *testing.T) {
 	ans := newFakeAnswerer()
 	h := start(t, ans, fakediscord.Options{AckDeadline: 3 * time.Second}, nil)
 
@@ -29,16 +29,28 @@ func TestAskIsAcknowledgedWithin3sThenEditedWithVerbatimQuote(t *testing.T) {
 	if !strings.Contains(o.Content, "Riyadh") || !strings.Contains(o.Content, "[1]") {
 		t.Errorf("answer text = %q", o.Content)
 	}
+	checkExtractiveSources(t, o, ans.title)
+	if o.AllowedMentions == nil || o.AllowedMentions.Parse == nil || len(o.AllowedMentions.Parse) != 0 {
+		t.Errorf("allowed mentions = %+v, want parse: []", o.AllowedMentions)
+	}
+}
+
+func TestModelAnswerShowsTheVerbatimQuoteThatAddsToIt(t *testing.T) {
+	ans := newFakeAnswerer()
+	ans.chat = "test-model"
 	quote := ans.sentences[0]
+	ans.answerFn = func(req answerRequest) (answerAnswer, error) {
+		return answerAnswer{Question: req.Question, Answered: true, Mode: "model", Text: "In the Saudi capital [1].",
+			Citations: []answerCitation{{Ref: 1, Chunk: "doc#0", Doc: "doc", Title: ans.title, Quote: quote}}}, nil
+	}
+	h := start(t, ans, fakediscord.Options{}, nil)
+	o := h.ask("Where will the talks be held?").Original
 	vals := fieldValues(o)
-	if len(vals) != 1 || !strings.Contains(vals[0], quote) {
-		t.Fatalf("sources = %q, want the verbatim quote %q", vals, quote)
+	if len(vals) != 1 || !strings.Contains(vals[0], quote) || !strings.Contains(vals[0], "<"+testStoryURL+">") {
+		t.Fatalf("sources = %q, want the verbatim quote %q and the story's link", vals, quote)
 	}
 	if name := o.Embeds[0].Fields[0].Name; !strings.HasPrefix(name, "[1] ") || !strings.Contains(name, ans.title) {
 		t.Errorf("source name = %q, want [1] and the article's title", name)
-	}
-	if o.AllowedMentions == nil || o.AllowedMentions.Parse == nil || len(o.AllowedMentions.Parse) != 0 {
-		t.Errorf("allowed mentions = %+v, want parse: []", o.AllowedMentions)
 	}
 }
 
@@ -77,9 +89,7 @@ func TestMentionGetsReplyReferencingQuestion(t *testing.T) {
 	if len(h.fd.RequestsTo(fakediscord.RouteTyping)) == 0 {
 		t.Error("no typing indicator before the reply")
 	}
-	if vals := fieldValues(reply); len(vals) != 1 || !strings.Contains(vals[0], ans.sentences[1]) {
-		t.Errorf("sources = %q", vals)
-	}
+	checkExtractiveSources(t, reply, ans.title)
 }
 
 func TestDirectMessageIsAnsweredWithoutMention(t *testing.T) {

@@ -177,13 +177,16 @@ func (b *Bot) handleAbout(ctx context.Context, x *interaction) {
 	info := b.ans.Info()
 	var sb strings.Builder
 	for i, d := range info.Docs {
-		line := "• **" + d.Title + "**"
+		line := "• **" + escapeMarkdown(d.Title) + "**"
 		var meta []string
 		if d.Source != "" {
-			meta = append(meta, d.Source)
+			meta = append(meta, escapeMarkdown(d.Source))
 		}
 		if d.Published != "" {
-			meta = append(meta, d.Published)
+			meta = append(meta, escapeMarkdown(d.Published))
+		}
+		if l := storyLink(d.URL); l != "" {
+			meta = append(meta, l)
 		}
 		if len(meta) > 0 {
 			line += " — " + strings.Join(meta, ", ")

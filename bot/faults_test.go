@@ -374,11 +374,11 @@ func TestLongAnswerIsSplitWithinDiscordLimits(t *testing.T) {
 		}
 	}
 	text := strings.TrimSpace(sb.String())
-	long := answerAnswer{Answered: true, Mode: "extractive", Text: text}
+	long := answerAnswer{Answered: true, Mode: "model", Text: text} // model mode: each quote adds to the text, one field each
 	for i := 1; i <= 30; i++ {
 		long.Citations = append(long.Citations, answerCitation{Ref: i, Doc: "doc", Title: strings.Repeat("Long title ", 30), Quote: strings.Repeat("Quoted words from the article. ", 9)})
 	}
-	parts := len(formatAnswer(long))
+	parts := len(formatAnswer(long, nil))
 	ans := newFakeAnswerer()
 	ans.answerFn = func(req answerRequest) (answerAnswer, error) { return long, nil }
 	h := start(t, ans, fakediscord.Options{}, nil)

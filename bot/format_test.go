@@ -161,7 +161,7 @@ func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
 			for i := 1; i <= c.citations; i++ {
 				a.Citations = append(a.Citations, newsbot.Citation{Ref: i, Title: c.title, Quote: c.quote})
 			}
-			msgs := formatAnswer(a)
+			msgs := formatAnswer(a, nil)
 			fields := 0
 			for i, m := range msgs {
 				if discordLen(m.Content) > maxContent {
@@ -196,11 +196,122 @@ func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
 }
 
 func TestFormatRefusalHasNoSources(t *testing.T) {
-	msgs := formatAnswer(newsbot.Answer{Answered: false, Text: "The articles do not say.", Citations: []newsbot.Citation{{Ref: 1, Quote: "x"}}})
+	msgs := formatAnswer(newsbot.Answer{Answered: false, Text: "The articles do not say.", Citations: []newsbot.Citation{{Ref: 1, Quote: "x"}}}, nil)
 	if len(msgs) != 1 || len(msgs[0].Embeds) != 0 || msgs[0].Content != "The articles do not say." {
 		t.Errorf("refusal = %+v", msgs)
 	}
-	if msgs := formatAnswer(newsbot.Answer{}); msgs[0].Content == "" {
+	if msgs := formatAnswer(newsbot.Answer{}, nil); msgs[0].Content == "" {
 		t.Error("an empty refusal sends an empty message")
+	}
+}
+
+func TestFormatExtractiveAnswerListsTitlesAndLinksNotTheSentencesAgain(t *testing.T) {
+	t.Parallel()
+	long := "U.S. and Russian officials to hold talks in Saudi Arabia on ties and the war in Ukraine"
+	a := newsbot.Answer{Answered: true, Mode: "extractive",
+		Text: "The talks will be held in Riyadh [1]. Rubio will lead the delegation [2]. Peskov spoke [3].",
+		Citations: []newsbot.Citation{
+			{Ref: 1, Doc: "talks", Title: long, Quote: "The talks will be held in Riyadh."},
+			{Ref: 2, Doc: "talks", Title: long, Quote: "Rubio will lead the delegation."},
+			{Ref: 3, Doc: "kremlin", Title: "Kremlin_view", Quote: "Peskov spoke."},
+		}}
+	urls := map[string]string{"talks": "https://news.example/talks", "kremlin": "javascript:alert(1)"}
+	msgs := formatAnswer(a, func(slug string) string { return urls[slug] })
+	if len(msgs) != 1 || len(msgs[0].Embeds) != 1 {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	e := msgs[0].Embeds[0]
+	if len(e.Fields) != 0 {
+		t.Errorf("fields %+v repeat the answer's sentences", e.Fields)
+	}
+	lines := strings.Split(e.Description, "\n")
+	if len(lines) != 2 {
+		t.Fatalf("description = %q, want one line per story", e.Description)
+	}
+	if want := "**[1] [2]** "; !strings.HasPrefix(lines[0], want) || !strings.HasSuffix(lines[0], " — <https://news.example/talks>") {
+		t.Errorf("line 1 = %q, want %q…title… — <url>", lines[0], want)
+	}
+	title := strings.TrimSuffix(strings.TrimPrefix(lines[0], "**[1] [2]** "), " — <https://news.example/talks>")
+	if n := utf8.RuneCountInString(title); n > maxSourceTitle || !strings.HasSuffix(title, "…") || !strings.HasPrefix(long, strings.TrimSuffix(title, "…")) {
+		t.Errorf("title = %q (%d characters), want the headline cut to %d with …", title, n, maxSourceTitle)
+	}
+	if lines[1] != `**[3]** Kremlin\_view` {
+		t.Errorf("line 2 = %q: an escaped title and no link for a javascript: url", lines[1])
+	}
+	for _, c := range a.Citations {
+		if strings.Contains(e.Description, strings.TrimSuffix(c.Quote, ".")) {
+			t.Errorf("sources repeat the sentence %q", c.Quote)
+		}
+	}
+}
+
+func TestFormatModelAnswerShowsOnlyTheQuotesThatAddSomething(t *testing.T) {
+	t.Parallel()
+	a := newsbot.Answer{Answered: true, Mode: "model",
+		Text: "The talks will be held in Riyadh, Saudi Arabia [1]. They are about restoring relations [2].",
+		Citations: []newsbot.Citation{
+			{Ref: 1, Doc: "talks", Title: "Talks", Quote: "The talks will be held in Riyadh, Saudi Arabia."},
+			{Ref: 2, Doc: "talks", Title: "Talks", Quote: "Kremlin spokesman Dmitry Peskov said the meeting would focus on restoring relations."},
+		}}
+	msgs := formatAnswer(a, func(string) string { return "https://news.example/talks" })
+	e := msgs[0].Embeds[0]
+	if len(e.Fields) != 1 || e.Fields[0].Name != "[2] Talks" || !strings.Contains(e.Fields[0].Value, "Dmitry Peskov") ||
+		!strings.HasSuffix(e.Fields[0].Value, "\n<https://news.example/talks>") {
+		t.Errorf("fields = %+v, want only [2], with its quote and link", e.Fields)
+	}
+	if e.Description != "**[1]** Talks — <https://news.example/talks>" {
+		t.Errorf("description = %q, want the repeated quote's reference as a line", e.Description)
+	}
+}
+
+func TestQuoteAddsToAnswer(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		quote, answer string
+		want          bool
+	}{
+		{"The talks will be held in Riyadh.", "The talks will be held in Riyadh [1].", false},
+		{"The talks will be held in Riyadh.", "The talks, will be held in Riyadh [1]!", false},
+		{"Peskov said the meeting would focus on restoring relations.", "The meeting is about relations [1].", true},
+		{"Rubio will lead the delegation.", "Rubio will lead [1].", true},
+		{"", "anything", false},
+	}
+	for _, c := range cases {
+		if got := quoteAddsToAnswer(c.quote, c.answer); got != c.want {
+			t.Errorf("quoteAddsToAnswer(%q, %q) = %v, want %v", c.quote, c.answer, got, c.want)
+		}
+	}
+}
+
+func TestFormatAnswerShowsArticleMarkdownAsText(t *testing.T) {
+	t.Parallel()
+	text := "# Breaking\n- The **deal** was [signed](https://evil.example/x) in _Riyadh_ [1].\n> quoted <@&123>"
+	quote := "The **deal** was [signed](https://evil.example/x) ~~today~~."
+	a := newsbot.Answer{Answered: true, Mode: "model", Note: "The language *model* is unavailable.", Text: text,
+		Citations: []newsbot.Citation{{Ref: 1, Doc: "d", Title: "[Click](https://evil.example) *now*", Quote: quote}}}
+	msgs := formatAnswer(a, func(string) string { return "https://news.example/story" })
+	content := msgs[0].Content
+	note, body, ok := strings.Cut(content, "\n\n")
+	if !ok || note != `*The language \*model\* is unavailable.*` {
+		t.Fatalf("content = %q, want the note in italics first", content)
+	}
+	if renderPlain(body) != text || activeMarkdown(body) != "" {
+		t.Errorf("answer text %q is not shown as written (active: %q)", body, activeMarkdown(body))
+	}
+	f := msgs[0].Embeds[0].Fields[0]
+	value, link, _ := strings.Cut(f.Value, "\n")
+	if link != "<https://news.example/story>" {
+		t.Errorf("link line = %q", link)
+	}
+	if inner := strings.TrimSuffix(strings.TrimPrefix(value, "“"), "”"); renderPlain(inner) != quote || activeMarkdown(inner) != "" {
+		t.Errorf("quote %q is not shown as written", value)
+	}
+	if name := strings.TrimPrefix(f.Name, "[1] "); renderPlain(name) != "[Click](https://evil.example) *now*" || activeMarkdown(name) != "" {
+		t.Errorf("title %q is not shown as written", f.Name)
+	}
+	for _, s := range []string{content, f.Name, f.Value, msgs[0].Embeds[0].Description} {
+		if hasMaskedLink(s) || strings.Contains(s, "https://evil") {
+			t.Errorf("%q renders a link that is not the story's", s)
+		}
 	}
 }

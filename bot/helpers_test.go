@@ -51,6 +51,9 @@ type fakeAnswerer struct {
 	started   chan newsbot.Request // if not nil, receives every request as it starts
 }
 
+// testStoryURL is the fake story's own address (never dialed).
+const testStoryURL = "https://news.example/us-russia-talks"
+
 func newFakeAnswerer(sentences ...string) *fakeAnswerer {
 	if len(sentences) == 0 {
 		sentences = []string{
@@ -158,7 +161,7 @@ func (f *fakeAnswerer) Info() newsbot.Info {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return newsbot.Info{
-		Docs:       []newsbot.Story{{Slug: "doc", Title: f.title, Source: "AP", Published: "2025-02-17"}},
+		Docs:       []newsbot.Story{{Slug: "doc", Title: f.title, Source: "AP", URL: testStoryURL, Published: "2025-02-17"}},
 		Chunks:     len(f.sentences),
 		EmbedModel: "local",
 		ChatModel:  f.chat,
@@ -429,4 +432,26 @@ func fieldValues(m *fakediscord.Message) []string {
 		}
 	}
 	return out
+}
+
+// sourcesText returns the descriptions of a message's embeds.
+func sourcesText(m *fakediscord.Message) string {
+	var sb strings.Builder
+	for _, e := range m.Embeds {
+		sb.WriteString(e.Description)
+	}
+	return sb.String()
+}
+
+// checkExtractiveSources checks the sources of an extractive answer: the
+// story's title and its own link in <…>, and no quote repeating the answer.
+func checkExtractiveSources(t *testing.T, m *fakediscord.Message, title string) {
+	t.Helper()
+	if vals := fieldValues(m); len(vals) != 0 {
+		t.Errorf("extractive answer repeats its sentences as quotes: %q", vals)
+	}
+	src := sourcesText(m)
+	if !strings.Contains(src, "[1]") || !strings.Contains(src, title) || !strings.Contains(src, "<"+testStoryURL+">") {
+		t.Errorf("sources = %q, want [1], the title %q and <%s>", src, title, testStoryURL)
+	}
 }

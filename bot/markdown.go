@@ -57,7 +57,7 @@ func escapeMarkdown(s string) string {
 				// "- ", "+ ": escape the sign; "12. ": escape the dot.
 				if s[i] == '-' || s[i] == '+' {
 					sb.WriteByte('\\')
-					sb.WriteString(s[i:n+i])
+					sb.WriteString(s[i : n+i])
 				} else {
 					sb.WriteString(s[i : i+n-1])
 					sb.WriteString("\\.")
