@@ -345,7 +345,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request, body []b
 	}
 	s.mu.Lock()
 	rec, ok := s.interactions[r.PathValue("interaction")]
-	if !ok || rec.i.Token != r.PathValue("token") {
+	if !ok || rec.i.Token != r.PathValue("token") || rec.expired {
 		s.mu.Unlock()
 		errNotFound(codeUnknownInteraction, "Unknown interaction").write(w)
 		return
@@ -441,6 +441,10 @@ func (s *Server) webhookInteraction(r *http.Request) (*interactionRecord, *httpE
 	rec, ok := s.byToken[r.PathValue("token")]
 	if !ok || r.PathValue("app") != s.opts.ApplicationID {
 		return nil, errNotFound(codeUnknownWebhook, "Unknown Webhook")
+	}
+	if rec.expired {
+		// What Discord answers once the 15 minutes of a token are over.
+		return nil, &httpErr{status: http.StatusUnauthorized, code: codeInvalidWebhookToken, msg: "Invalid Webhook Token"}
 	}
 	return rec, nil
 }

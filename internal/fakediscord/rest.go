@@ -328,6 +328,7 @@ const (
 	codeUnknownWebhook       = 10015
 	codeUnknownApplication   = 10002
 	codeUnknownInteraction   = 10062
+	codeInvalidWebhookToken  = 50027
 	codeMissingAccess        = 50001
 	codeCannotEditOthers     = 50005
 	codeEmptyMessage         = 50006

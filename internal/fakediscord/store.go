@@ -123,6 +123,7 @@ type interactionRecord struct {
 	originalID    string
 	originalEdits int
 	followups     []string
+	expired       bool // ExpireInteraction: its token no longer works
 }
 
 // InteractionState is what the fake knows about one interaction it
@@ -202,6 +203,21 @@ func (s *Server) Interaction(id string) (InteractionState, bool) {
 		return InteractionState{}, false
 	}
 	return s.exportInteraction(rec), true
+}
+
+// ExpireInteraction ends the life of an interaction's token, as Discord
+// does 15 minutes after the interaction was created: from now on its
+// webhook routes (edits of the original response, follow-ups) answer 401
+// with code 50027 Invalid Webhook Token, and its callback 404 with 10062
+// Unknown interaction. It reports whether the interaction exists.
+func (s *Server) ExpireInteraction(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.interactions[id]
+	if ok {
+		rec.expired = true
+	}
+	return ok
 }
 
 // Interactions returns the state of every interaction dispatched, in
