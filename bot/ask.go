@@ -19,6 +19,10 @@ type question struct {
 	Text    string
 	History []newsbot.Turn
 	At      time.Time // when it arrived
+	// Expires, when set, is when the question becomes too old to start
+	// answering (an /ask whose interaction token would expire); zero for
+	// mentions and DMs, which never expire.
+	Expires time.Time
 }
 
 // responder sends the messages of one reply. first sets the reply's first
@@ -53,7 +57,13 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome string
 	)
 	release, gerr := b.gate.acquire(ctx, queued)
-	if gerr == nil {
+	stale := false
+	if gerr == nil && !q.Expires.IsZero() && b.cfg.now().After(q.Expires) {
+		// Its turn came too late: the answer could not replace the
+		// queue note before the token expires. No model call is made.
+		release()
+		stale = true
+	} else if gerr == nil {
 		a, err = func() (a newsbot.Answer, err error) {
 			defer release()
 			defer func() {
@@ -68,6 +78,11 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		}()
 	}
 	switch {
+	case stale:
+		outcome, msgs = outcomeExpired, formatText(expiredText)
+		b.metrics.tokenExpired.WithLabelValues("queue").Inc()
+		log.Warn("question dropped: it waited in the queue until its interaction was about to expire",
+			"waited", b.cfg.now().Sub(q.At).Round(time.Second))
 	case errors.Is(gerr, errBusy):
 		outcome, msgs = outcomeBusy, formatText(busyText)
 	case gerr != nil || (err != nil && b.workCtx.Err() != nil):
@@ -78,14 +93,21 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome, msgs = outcomeRejected, formatText(tooLongText())
 	case err != nil:
 		outcome, msgs = outcomeModelError, formatText(apologyText)
-		b.metrics.modelErrors.Inc()
-		log.Error("answering failed", "err", err)
+		kind := modelErrorKind(err)
+		b.metrics.modelErrors.WithLabelValues(kind).Inc()
+		log.Error("answering failed", "err", err, "kind", kind)
 	default:
 		outcome = outcomeAnswered
 		if !a.Answered {
 			outcome = outcomeRefused
 		}
 		msgs = formatAnswer(a, b.storyURLs())
+		if a.Fallback != "" {
+			kind := labelValue(a.Fallback)
+			b.metrics.modelErrors.WithLabelValues(kind).Inc()
+			b.metrics.fallbacks.WithLabelValues(kind).Inc()
+			log.Warn("the chat model failed; answered without it", "kind", kind)
+		}
 		if remember != nil {
 			remember(a)
 		}
@@ -94,7 +116,7 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 	}
 
 	switch outcome {
-	case outcomeBusy, outcomeModelError, outcomeShutdown:
+	case outcomeBusy, outcomeModelError, outcomeShutdown, outcomeExpired:
 		// The apology says to try again: that must be possible as soon as
 		// the user reads it, so the cooldown is given back before.
 		b.cooldown.refund(q.User, q.At)

@@ -88,7 +88,16 @@ type Config struct {
 
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
+
+	// now is the clock that dates interactions and judges their age
+	// (time.Now; tests move it forward).
+	now func() time.Time
 }
+
+// interactionMaxAge is how old a queued /ask may be when its turn comes.
+// Discord's interaction tokens last 15 minutes; an older question is
+// dropped before any model call, leaving two minutes to tell the asker.
+const interactionMaxAge = 13 * time.Minute
 
 func (c *Config) setDefaults() {
 	def := func(d *time.Duration, v time.Duration) {
@@ -120,6 +129,9 @@ func (c *Config) setDefaults() {
 	def(&c.ReconnectBackoff, time.Second)
 	if c.ShardCount <= 0 {
 		c.ShardCount = 1
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -166,7 +166,8 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			log.Debug("queue notice", "err", err)
 		}
 	}
-	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at}
+	x.question = text
+	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at, Expires: x.created().Add(interactionMaxAge)}
 	b.answer(ctx, q, x, queued, func(a newsbot.Answer) {
 		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
 	})
@@ -310,6 +311,7 @@ const (
 	shutdownText   = "newsbot is restarting. Please ask again in a minute."
 	emptyText      = "Please ask a question about the news story, for example: *What was agreed at the talks?*"
 	deliveryFailed = "Sorry, something went wrong sending the answer. Please try again."
+	expiredText    = "Sorry, your question waited in line too long for me to answer it here. Please ask again."
 )
 
 func tooLongText() string {

@@ -32,7 +32,7 @@ func TestModelErrorGetsApologyAndNextQuestionIsAnswered(t *testing.T) {
 		t.Errorf("next question: %q", st.Original.Content)
 	}
 	h.waitMetrics(
-		"newsbot_model_errors_total 1",
+		`newsbot_model_errors_total{kind="http_5xx"} 1`,
 		`newsbot_questions_total{outcome="model_error",source="slash"} 1`,
 		`newsbot_questions_total{outcome="answered",source="slash"} 1`,
 	)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -109,7 +110,7 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req newsbot.Request, onDel
 		}
 	}
 	if fail {
-		return newsbot.Answer{}, errors.New("chat model: HTTP 500 after 3 attempts")
+		return newsbot.Answer{}, fmt.Errorf("chat model: %w", kindedError{kind: "http_5xx", msg: "HTTP 500 after 3 attempts"})
 	}
 	if fn != nil {
 		return fn(req)
@@ -130,6 +131,12 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req newsbot.Request, onDel
 	}
 	return newsbot.Answer{Question: req.Question, Mode: mode, Text: "The articles do not say."}, nil
 }
+
+// kindedError is a model error that names its kind, as the engine's do.
+type kindedError struct{ kind, msg string }
+
+func (e kindedError) Error() string          { return e.msg }
+func (e kindedError) ModelErrorKind() string { return e.kind }
 
 func sharesWord(q, s string) bool {
 	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !('a' <= r && r <= 'z') })

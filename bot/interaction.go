@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,7 +19,78 @@ type interaction struct {
 	i         *discordgo.Interaction
 	at        time.Time // when the gateway delivered it
 	lim       interactionLimit
-	ephemeral bool // the deferred response, and so the answer, is ephemeral
+	ephemeral bool   // the deferred response, and so the answer, is ephemeral
+	question  string // the /ask question, named when the answer goes to the channel
+
+	// channel, once set, takes the reply's messages: the interaction's
+	// token expired before the answer was delivered.
+	channel atomic.Pointer[channelReply]
+}
+
+// created is when the interaction was made: the time in its snowflake ID
+// when that is earlier than its arrival (an event replayed after a resume
+// arrives late), else its arrival.
+func (x *interaction) created() time.Time {
+	if t, err := discordgo.SnowflakeTimestamp(x.i.ID); err == nil && t.Before(x.at) {
+		return t
+	}
+	return x.at
+}
+
+// displayName is how the asker is named in a channel message: the server
+// nickname, else the display name, else the user name (never a mention).
+func (x *interaction) displayName() string {
+	if m := x.i.Member; m != nil && m.Nick != "" {
+		return m.Nick
+	}
+	u := x.user()
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	if u.Username != "" {
+		return u.Username
+	}
+	return "someone"
+}
+
+// tokenExpired reports whether err is Discord refusing an interaction's
+// webhook because its token has expired (401, code 50027 Invalid Webhook
+// Token).
+func tokenExpired(err error) bool {
+	var re *restError
+	return errors.As(err, &re) && (re.Code == codeInvalidWebhookToken || re.Status == http.StatusUnauthorized)
+}
+
+// errExpiredPrivate is returned when the token of a private /ask expired:
+// its answer is not posted in the channel, where everyone would read it.
+var errExpiredPrivate = errors.New("the interaction token expired; a private answer is not posted in the channel")
+
+// toChannel delivers m, and every later message of the reply, as channel
+// messages, once the interaction's token has expired (cause): the first
+// says whose question it answers, by name (no ping: every message sends an
+// empty allowed_mentions parse). A private answer is not posted.
+func (x *interaction) toChannel(ctx context.Context, m outMessage, cause error) (string, error) {
+	log := x.b.log.With("interaction", x.i.ID, "user", x.user().ID, "channel", x.i.ChannelID)
+	if x.ephemeral {
+		log.Error("answer lost: the interaction token expired and the question was private", "err", cause)
+		return "", fmt.Errorf("%w: %w", errExpiredPrivate, cause)
+	}
+	x.b.metrics.tokenExpired.WithLabelValues("reply").Inc()
+	log.Warn("the interaction token expired; posting the answer in the channel", "err", cause)
+	cr := &channelReply{b: x.b, channelID: x.i.ChannelID}
+	x.channel.Store(cr)
+	header := fmt.Sprintf("Answer to %s's question “%s”:", escapeMarkdown(truncate(x.displayName(), 64)),
+		escapeMarkdown(truncate(x.question, 200)))
+	if discordLen(header)+1+discordLen(m.Content) <= maxContent {
+		m.Content = header + "\n" + m.Content
+		return cr.first(ctx, m)
+	}
+	id, err := cr.first(ctx, outMessage{Content: header})
+	if err != nil {
+		return "", err
+	}
+	_, err = cr.more(ctx, m)
+	return id, err
 }
 
 // onInteraction is called in the gateway's read loop for every
@@ -148,6 +221,9 @@ func (x *interaction) respondEmbed(ctx context.Context, e *discordgo.MessageEmbe
 
 // first replaces the deferred response with m. It implements responder.
 func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
+	if cr := x.channel.Load(); cr != nil {
+		return cr.first(ctx, m)
+	}
 	embeds := m.Embeds
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{} // clear embeds of an earlier edit
@@ -155,6 +231,9 @@ func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
 	edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, AllowedMentions: noMentions()}
 	var msg discordgo.Message
 	if err := x.b.ic.do(ctx, &x.lim, "edit response", http.MethodPatch, originalURL(x.i), edit, &msg); err != nil {
+		if tokenExpired(err) {
+			return x.toChannel(ctx, m, err)
+		}
 		return "", err
 	}
 	return msg.ID, nil
@@ -164,6 +243,9 @@ func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
 // deferred response: one attempt, skipped when the interaction is rate
 // limited. It implements responder.
 func (x *interaction) preview(ctx context.Context, content string) error {
+	if x.channel.Load() != nil {
+		return nil // the reply moved to the channel; the final message will do
+	}
 	embeds := []*discordgo.MessageEmbed{}
 	edit := &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
 	return x.b.ic.doOnce(ctx, &x.lim, "preview", http.MethodPatch, originalURL(x.i), edit, nil)
@@ -172,6 +254,9 @@ func (x *interaction) preview(ctx context.Context, content string) error {
 // more sends m as a follow-up message, ephemeral if the response is. It
 // implements responder.
 func (x *interaction) more(ctx context.Context, m outMessage) (string, error) {
+	if cr := x.channel.Load(); cr != nil {
+		return cr.more(ctx, m)
+	}
 	p := &discordgo.WebhookParams{
 		Content:         m.Content,
 		Embeds:          m.Embeds,
@@ -180,6 +265,9 @@ func (x *interaction) more(ctx context.Context, m outMessage) (string, error) {
 	}
 	var msg discordgo.Message
 	if err := x.b.ic.do(ctx, &x.lim, "follow-up", http.MethodPost, followupURL(x.i), p, &msg); err != nil {
+		if tokenExpired(err) {
+			return x.toChannel(ctx, m, err)
+		}
 		return "", err
 	}
 	return msg.ID, nil
