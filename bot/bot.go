@@ -222,7 +222,7 @@ func New(cfg Config, a Answerer) (*Bot, error) {
 	b.rest = rest
 	b.ic = &restClient{client: client, auth: b.auth, userAgent: userAgent,
 		onError: func(op string) { b.metrics.restErrors.WithLabelValues(op).Inc() }}
-	b.handlers = b.commandHandlers()
+	b.handlers = b.commandHandlers(commandTable)
 	return b, nil
 }
 

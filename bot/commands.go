@@ -20,52 +20,116 @@ var (
 	noDM               = false
 )
 
-// commands are the slash commands, registered with one bulk overwrite at
-// start.
-var commands = []*discordgo.ApplicationCommand{
+// command is one row of the command table: a slash command's definition,
+// its handler, and whether only admins may run it. Adding a command is
+// adding a row (and its handler).
+type command struct {
+	// def is what is registered with Discord. For an admin command,
+	// commandDefs adds DefaultMemberPermissions Manage Server and no DMs.
+	def *discordgo.ApplicationCommand
+	// run handles the command and replies to x itself.
+	run func(b *Bot, ctx context.Context, x *interaction)
+	// admin commands run only for server admins (isAdmin), checked before
+	// run whatever the server's permission settings let Discord show.
+	admin bool
+}
+
+// commandTable lists the slash commands, registered with one bulk
+// overwrite at start.
+var commandTable = []command{
 	{
-		Name:        "ask",
-		Description: "Ask a question about the news story; the answer cites the articles",
-		Options: []*discordgo.ApplicationCommandOption{
-			{
-				Type:        discordgo.ApplicationCommandOptionString,
-				Name:        "question",
-				Description: "Your question",
-				Required:    true,
-				MaxLength:   maxAskLen,
-			},
-			{
-				Type:        discordgo.ApplicationCommandOptionBoolean,
-				Name:        "private",
-				Description: "Show the answer to you only",
+		def: &discordgo.ApplicationCommand{
+			Name:        "ask",
+			Description: "Ask a question about the news story; the answer cites the articles",
+			Options: []*discordgo.ApplicationCommandOption{
+				{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        "question",
+					Description: "Your question",
+					Required:    true,
+					MaxLength:   maxAskLen,
+				},
+				{
+					Type:        discordgo.ApplicationCommandOptionBoolean,
+					Name:        "private",
+					Description: "Show the answer to you only",
+				},
 			},
 		},
+		run: (*Bot).handleAsk,
 	},
 	{
-		Name:        "about",
-		Description: "The articles newsbot knows, its models and when it last reloaded",
+		def: &discordgo.ApplicationCommand{
+			Name:        "about",
+			Description: "The articles newsbot knows, its models and when it last reloaded",
+		},
+		run: (*Bot).handleAbout,
 	},
 	{
-		Name:        "help",
-		Description: "How to ask newsbot questions",
+		def: &discordgo.ApplicationCommand{
+			Name:        "help",
+			Description: "How to ask newsbot questions",
+		},
+		run: (*Bot).handleHelp,
 	},
 	{
-		Name:        "reload",
-		Description: "Reload the articles from disk (server admins only)",
-		// Discord hides it from members without Manage Server; server
-		// admins can change that, so handleReload checks again.
-		DefaultMemberPermissions: &manageServer,
-		DMPermission:             &noDM,
+		def: &discordgo.ApplicationCommand{
+			Name:        "reload",
+			Description: "Reload the articles from disk (server admins only)",
+		},
+		run:   (*Bot).handleReload,
+		admin: true,
 	},
 }
 
-// commandHandlers maps each command's name to its handler.
-func (b *Bot) commandHandlers() map[string]func(ctx context.Context, x *interaction) {
-	return map[string]func(ctx context.Context, x *interaction){
-		"ask":    b.handleAsk,
-		"about":  b.handleAbout,
-		"help":   b.handleHelp,
-		"reload": b.handleReload,
+// commands are the definitions of commandTable, as registered.
+var commands = commandDefs(commandTable)
+
+// commandDefs returns the definitions of table, an admin command's hidden
+// from members without Manage Server and unavailable in DMs.
+func commandDefs(table []command) []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, len(table))
+	for i, c := range table {
+		d := *c.def
+		if c.admin {
+			d.DefaultMemberPermissions = &manageServer
+			d.DMPermission = &noDM
+		}
+		defs[i] = &d
+	}
+	return defs
+}
+
+// commandHandlers maps each command's name to its handler: the row's run,
+// behind the admin check for admin commands.
+func (b *Bot) commandHandlers(table []command) map[string]func(ctx context.Context, x *interaction) {
+	m := make(map[string]func(ctx context.Context, x *interaction), len(table))
+	for _, c := range table {
+		run, name := c.run, c.def.Name
+		if !c.admin {
+			m[name] = func(ctx context.Context, x *interaction) { run(b, ctx, x) }
+			continue
+		}
+		m[name] = func(ctx context.Context, x *interaction) {
+			if !b.isAdmin(x.i) {
+				b.refuseNonAdmin(ctx, x, name)
+				return
+			}
+			run(b, ctx, x)
+		}
+	}
+	return m
+}
+
+// refuseNonAdmin tells a member who is not an admin that /name is for
+// admins, ephemerally, and logs and counts it.
+func (b *Bot) refuseNonAdmin(ctx context.Context, x *interaction, name string) {
+	log := b.log.With("user", x.user().ID, "guild", x.i.GuildID, "command", name)
+	log.Warn("command refused: not an admin")
+	b.metrics.adminRefusals.WithLabelValues(name).Inc()
+	text := fmt.Sprintf("Sorry, only server admins (Manage Server) can use /%s.", name)
+	if err := x.respond(ctx, text, true); err != nil {
+		log.Warn("admin refusal", "err", err)
 	}
 }
 
@@ -234,19 +298,12 @@ func (b *Bot) handleHelp(ctx context.Context, x *interaction) {
 	}
 }
 
-// handleReload reloads the corpus, for admins only (checked here as well
-// as by Discord), and tells the admin the outcome, ephemerally.
+// handleReload reloads the corpus, for admins only (checked by the
+// command table as well as by Discord), and tells the admin the outcome,
+// ephemerally.
 func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 	user := x.user()
 	log := b.log.With("user", user.ID, "guild", x.i.GuildID)
-	if !b.isAdmin(x.i) {
-		log.Warn("/reload refused: not an admin")
-		b.metrics.reloads.WithLabelValues("refused").Inc()
-		if err := x.respond(ctx, "Sorry, only server admins (Manage Server) can reload the articles.", true); err != nil {
-			log.Warn("/reload refusal", "err", err)
-		}
-		return
-	}
 	if err := x.deferReply(ctx, true); err != nil {
 		log.Error("acknowledge /reload", "err", err)
 		return

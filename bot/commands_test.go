@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,6 +93,42 @@ func TestReloadByMemberWithoutPermissionIsRefusedAndChangesNothing(t *testing.T)
 	if st := h2.command("reload", fakediscord.From(u)); !strings.HasPrefix(st.Original.Content, "Reloaded") {
 		t.Errorf("admin user: %q", st.Original.Content)
 	}
+}
+
+func TestCommandTableRowsAreWholeAndAdminRowsAreGuarded(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, d := range commands {
+		if d.Name == "" || d.Description == "" || seen[d.Name] {
+			t.Errorf("command %+v: empty or duplicate", d)
+		}
+		seen[d.Name] = true
+	}
+	for i, c := range commandTable {
+		if c.run == nil {
+			t.Errorf("/%s has no handler", c.def.Name)
+		}
+		d := commands[i]
+		guarded := d.DefaultMemberPermissions != nil && *d.DefaultMemberPermissions == discordgo.PermissionManageGuild &&
+			d.DMPermission != nil && !*d.DMPermission
+		if guarded != c.admin {
+			t.Errorf("/%s: admin %v but hidden from members %v", c.def.Name, c.admin, guarded)
+		}
+		if c.def.DefaultMemberPermissions != nil {
+			t.Errorf("/%s sets its permissions by hand; the admin flag does", c.def.Name)
+		}
+	}
+	// A new admin row is refused to members before its handler runs.
+	ran := false
+	table := []command{{def: &discordgo.ApplicationCommand{Name: "remove", Description: "x"}, admin: true,
+		run: func(*Bot, context.Context, *interaction) { ran = true }}}
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	h.bot.handlers = h.bot.commandHandlers(table) // before any interaction arrives
+	st := h.command("remove")
+	if ran || !st.Ephemeral || !strings.Contains(st.Original.Content, "only server admins") || !strings.Contains(st.Original.Content, "/remove") {
+		t.Errorf("member ran an admin command: ran %v, reply %q", ran, st.Original.Content)
+	}
+	h.waitMetrics(`newsbot_admin_refusals_total{command="remove"} 1`)
 }
 
 func TestReloadByAdminMakesNewTextAnswerable(t *testing.T) {

@@ -40,6 +40,7 @@ type metrics struct {
 	modelErrors    *prometheus.CounterVec
 	fallbacks      *prometheus.CounterVec
 	tokenExpired   *prometheus.CounterVec
+	adminRefusals  *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
 	reloads        *prometheus.CounterVec
 	gatewayUp      prometheus.Gauge
@@ -73,6 +74,10 @@ func newMetrics(chunks func() float64, queued func() float64) *metrics {
 		Name: "newsbot_model_fallbacks_total",
 		Help: "Questions answered without the chat model after it failed (extractive, with a note), by the kind of failure.",
 	}, []string{"kind"})
+	m.adminRefusals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newsbot_admin_refusals_total",
+		Help: "Admin commands refused to members who are not admins, by command.",
+	}, []string{"command"})
 	m.tokenExpired = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "newsbot_interaction_token_expired_total",
 		Help: "Slash-command questions that outlived their interaction token, by stage (queue: dropped before any model call; reply: the answer was posted in the channel instead).",
@@ -109,7 +114,7 @@ func newMetrics(chunks func() float64, queued func() float64) *metrics {
 		Name: "newsbot_index_chunks",
 		Help: "Chunks in the loaded index.",
 	}, chunks)
-	m.reg.MustRegister(m.questions, m.answerSeconds, m.ackSeconds, m.modelErrors, m.fallbacks, m.tokenExpired, m.tokens,
+	m.reg.MustRegister(m.questions, m.answerSeconds, m.ackSeconds, m.modelErrors, m.fallbacks, m.tokenExpired, m.adminRefusals, m.tokens,
 		m.reloads, m.gatewayUp, m.gatewayResets, m.editsDropped, m.restErrors, m.questionsQueue, index,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
