@@ -168,6 +168,7 @@ type Bot struct {
 	gw         atomic.Pointer[gatewaySession] // the current gateway session
 	botID      atomic.Pointer[string]
 	appID      atomic.Pointer[string]
+	events     atomic.Int64 // MESSAGE_CREATE and INTERACTION_CREATE events taken, their work registered
 	connected  atomic.Bool
 	registered atomic.Bool
 	started    atomic.Bool

@@ -137,7 +137,11 @@ func (b *Bot) refuseNonAdmin(ctx context.Context, x *interaction, name string) {
 // in the guild NEWSBOT_GUILD_ID when set (instant), globally otherwise. Only
 // shard 0 does it. A failure is logged and retried at the next READY.
 func (b *Bot) registerCommands(ctx context.Context) {
-	if b.registered.Load() || b.cfg.ShardID != 0 {
+	if b.registered.Load() {
+		return
+	}
+	if b.cfg.ShardID != 0 {
+		b.log.Debug("slash commands are registered by shard 0", "shard", b.cfg.ShardID)
 		return
 	}
 	appID := b.appID.Load()

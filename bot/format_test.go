@@ -9,123 +9,11 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsbot/newsbot"
+	"github.com/newsbot/newsbot/internal/fakediscord"
 )
 
-// checkParts checks the promises of splitText for s and its pieces.
-func checkParts(t *testing.T, s string, max int, parts []string) {
-	t.Helper()
-	for i, p := range parts {
-		if p == "" {
-			t.Errorf("part %d is empty", i)
-		}
-		if n := discordLen(p); n > max {
-			t.Errorf("part %d is %d units long, max %d", i, n, max)
-		}
-		if utf8.ValidString(s) && !utf8.ValidString(p) {
-			t.Errorf("part %d cuts a rune: %q", i, p)
-		}
-	}
-	// Cuts never fall inside a marker: every marker of s is whole in one part.
-	want := markerTexts(s)
-	var got []string
-	for _, p := range parts {
-		got = append(got, markerTexts(p)...)
-	}
-	if strings.Join(got, "") != strings.Join(want, "") {
-		t.Errorf("markers %q became %q", want, got)
-	}
-	if noSpace(strings.Join(parts, "")) != noSpace(s) {
-		t.Errorf("parts do not add up to the text")
-	}
-}
-
-// noSpace drops whitespace: the pieces of a split add up to the text up to
-// the whitespace at the cuts.
-func noSpace(s string) string { return strings.Join(strings.Fields(s), "") }
-
-func markerTexts(s string) []string {
-	var out []string
-	for _, m := range markerSpans(s) {
-		out = append(out, s[m[0]:m[1]])
-	}
-	return out
-}
-
-func TestSplitTextPrefersParagraphsLinesSentencesThenWords(t *testing.T) {
-	cases := []struct {
-		name, in string
-		max      int
-		want     []string
-	}{
-		{"fits", "Short answer [1].", 50, []string{"Short answer [1]."}},
-		{"paragraph", "First paragraph here.\n\nSecond one is here too.", 30, []string{"First paragraph here.", "Second one is here too."}},
-		{"line", "One line of text here\nand another line here", 30, []string{"One line of text here", "and another line here"}},
-		{"sentence keeps its marker", "The talks begin today [1]. They end tomorrow [2].", 30, []string{"The talks begin today [1].", "They end tomorrow [2]."}},
-		{"marker after the period", "The talks begin today. [1] They end tomorrow. [2]", 30, []string{"The talks begin today. [1]", "They end tomorrow. [2]"}},
-		{"words", "alpha beta gamma delta epsilon zeta eta theta", 20, []string{"alpha beta gamma", "delta epsilon zeta", "eta theta"}},
-		{"never inside a marker", "aaaaaaaaaaaaaaaaaa[12]bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 20, []string{"aaaaaaaaaaaaaaaaaa", "[12]bbbbbbbbbbbbbbbb", "bbbbbbbbbbbbbbbb"}},
-		{"multibyte", strings.Repeat("é", 40), 16, []string{strings.Repeat("é", 16), strings.Repeat("é", 16), strings.Repeat("é", 8)}},
-		{"astral runes count twice", strings.Repeat("🇺", 10), 16, []string{strings.Repeat("🇺", 8), strings.Repeat("🇺", 2)}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := splitText(c.in, c.max)
-			if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", c.want) {
-				t.Errorf("splitText(%q, %d) =\n%q\nwant\n%q", c.in, c.max, got, c.want)
-			}
-			checkParts(t, c.in, c.max, got)
-		})
-	}
-}
-
-func TestSplitTextOfALongAnswerKeepsEveryPromise(t *testing.T) {
-	var sb strings.Builder
-	for i := 0; sb.Len() < 20000; i++ {
-		fmt.Fprintf(&sb, "Claim number %d about the talks [%d, %d]. ", i, i%9+1, i%4+1)
-		if i%5 == 0 {
-			sb.WriteString("Ünïcödé 🇺🇦 “quoted” words.\n")
-		}
-		if i%11 == 0 {
-			sb.WriteString(strings.Repeat("x", 300) + " ")
-		}
-	}
-	for _, max := range []int{16, 100, 1024, 2000} {
-		checkParts(t, sb.String(), max, splitText(sb.String(), max))
-	}
-}
-
-func FuzzSplitText(f *testing.F) {
-	f.Add("The talks begin today [1]. They end tomorrow [2].", 20)
-	f.Add(strings.Repeat("🇺🇦 [3]", 50), 17)
-	f.Add("a\n\nb\nc. d! e? [1] f", 16)
-	f.Add("[1][2][3][4][5][6][7][8][9][10][11][12]", 16)
-	f.Fuzz(func(t *testing.T, s string, max int) {
-		if max < 16 || max > 4096 || len(s) > 20000 {
-			return
-		}
-		parts := splitText(s, max)
-		for i, p := range parts {
-			if p == "" || discordLen(p) > max {
-				t.Fatalf("part %d = %q (%d units, max %d)", i, p, discordLen(p), max)
-			}
-		}
-		if noSpace(strings.Join(parts, "")) != noSpace(strings.ToValidUTF8(s, "\uFFFD")) {
-			t.Fatalf("parts %q do not add up to %q", parts, s)
-		}
-	})
-}
-
-func TestTruncateEndsWithEllipsisWithinLimit(t *testing.T) {
-	s := truncate(strings.Repeat("word ", 100), 50)
-	if discordLen(s) > 50 || !strings.HasSuffix(s, "…") {
-		t.Errorf("truncate = %q", s)
-	}
-	if truncate("short", 50) != "short" {
-		t.Error("short text changed")
-	}
-}
-
 func TestNoMentionsSerializesAnEmptyParseList(t *testing.T) {
+	t.Parallel()
 	// A nil Parse slice would be sent as "parse": null, which restricts
 	// nothing; discordgo sends what the struct holds.
 	b, err := json.Marshal(&discordgo.WebhookEdit{AllowedMentions: noMentions()})
@@ -142,6 +30,7 @@ func TestNoMentionsSerializesAnEmptyParseList(t *testing.T) {
 }
 
 func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("quoted words ", n/13+1)[:n] }
 	cases := []struct {
 		name      string
@@ -196,6 +85,7 @@ func TestFormatAnswerRespectsDiscordLimits(t *testing.T) {
 }
 
 func TestFormatRefusalHasNoSources(t *testing.T) {
+	t.Parallel()
 	msgs := formatAnswer(newsbot.Answer{Answered: false, Text: "The articles do not say.", Citations: []newsbot.Citation{{Ref: 1, Quote: "x"}}}, nil)
 	if len(msgs) != 1 || len(msgs[0].Embeds) != 0 || msgs[0].Content != "The articles do not say." {
 		t.Errorf("refusal = %+v", msgs)
@@ -312,6 +202,159 @@ func TestFormatAnswerShowsArticleMarkdownAsText(t *testing.T) {
 	for _, s := range []string{content, f.Name, f.Value, msgs[0].Embeds[0].Description} {
 		if hasMaskedLink(s) || strings.Contains(s, "https://evil") {
 			t.Errorf("%q renders a link that is not the story's", s)
+		}
+	}
+}
+
+func TestModelAnswerShowsTheVerbatimQuoteThatAddsToIt(t *testing.T) {
+	t.Parallel()
+	ans := newFakeAnswerer()
+	ans.chat = "test-model"
+	quote := ans.sentences[0]
+	ans.answerFn = func(req answerRequest) (answerAnswer, error) {
+		return answerAnswer{Question: req.Question, Answered: true, Mode: "model", Text: "In the Saudi capital [1].",
+			Citations: []answerCitation{{Ref: 1, Chunk: "doc#0", Doc: "doc", Title: ans.title, Quote: quote}}}, nil
+	}
+	h := start(t, ans, fakediscord.Options{}, nil)
+	o := h.ask("Where will the talks be held?").Original
+	vals := fieldValues(o)
+	if len(vals) != 1 || !strings.Contains(vals[0], quote) || !strings.Contains(vals[0], "<"+testStoryURL+">") {
+		t.Fatalf("sources = %q, want the verbatim quote %q and the story's link", vals, quote)
+	}
+	if name := o.Embeds[0].Fields[0].Name; !strings.HasPrefix(name, "[1] ") || !strings.Contains(name, ans.title) {
+		t.Errorf("source name = %q, want [1] and the article's title", name)
+	}
+}
+
+func TestRefusalIsTextWithoutSources(t *testing.T) {
+	t.Parallel()
+	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
+	st := h.ask("Who won the football world cup?")
+	if st.Original.Content != "The articles do not say." || len(st.Original.Embeds) != 0 {
+		t.Errorf("refusal = %q with %d embeds", st.Original.Content, len(st.Original.Embeds))
+	}
+}
+
+func TestEveryoneInQuestionPingsNobody(t *testing.T) {
+	t.Parallel()
+	ans := newFakeAnswerer("Protesters shouted @everyone and @here at <@900000000000000300> and <@&900000000000000777> outside the Riyadh venue.")
+	h := start(t, ans, fakediscord.Options{}, nil)
+	st := h.ask("@everyone @here <@900000000000000300> what happened outside the Riyadh venue?")
+	if !strings.Contains(st.Original.Content, "@everyone") {
+		t.Fatalf("the test needs an answer that repeats the mentions, got %q", st.Original.Content)
+	}
+	_, _ = h.mention("@everyone what happened outside the Riyadh venue?")
+	if pings := h.fd.Pings(); len(pings) != 0 {
+		t.Errorf("the bot's messages pinged %+v", pings)
+	}
+	// Every message and edit the bot sent says parse: [] explicitly.
+	checked := 0
+	for _, r := range h.fd.Requests() {
+		switch r.Route {
+		case fakediscord.RouteInteractionCallback, fakediscord.RouteWebhookMessageEdit, fakediscord.RouteFollowupCreate,
+			fakediscord.RouteMessageCreate, fakediscord.RouteMessageEdit:
+		default:
+			continue
+		}
+		var body struct {
+			AllowedMentions *json.RawMessage `json:"allowed_mentions"`
+			Data            *struct {
+				AllowedMentions *json.RawMessage `json:"allowed_mentions"`
+			} `json:"data"`
+		}
+		if err := r.JSON(&body); err != nil {
+			t.Fatal(err)
+		}
+		am := body.AllowedMentions
+		if body.Data != nil {
+			am = body.Data.AllowedMentions
+		}
+		if am == nil || !strings.Contains(string(*am), `"parse":[]`) {
+			t.Errorf("%s sent allowed_mentions %s, want parse: []", r.Route, ptrString(am))
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Errorf("checked only %d writes", checked)
+	}
+}
+
+func ptrString(r *json.RawMessage) string {
+	if r == nil {
+		return "(absent)"
+	}
+	return string(*r)
+}
+
+func TestLongAnswerIsSplitWithinDiscordLimits(t *testing.T) {
+	t.Parallel()
+	var sb strings.Builder
+	for i := 1; sb.Len() < 5200; i++ {
+		fmt.Fprintf(&sb, "Sentence number %d of a long answer about the Riyadh talks, with a citation [%d]. ", i, i%30+1)
+		if i%7 == 0 {
+			sb.WriteString("Ünïcödé ✓ 🇺🇦 text. \n\n")
+		}
+	}
+	text := strings.TrimSpace(sb.String())
+	long := answerAnswer{Answered: true, Mode: "model", Text: text} // model mode: each quote adds to the text, one field each
+	for i := 1; i <= 30; i++ {
+		long.Citations = append(long.Citations, answerCitation{Ref: i, Doc: "doc", Title: strings.Repeat("Long title ", 30), Quote: strings.Repeat("Quoted words from the article. ", 9)})
+	}
+	parts := len(formatAnswer(long, nil))
+	ans := newFakeAnswerer()
+	ans.answerFn = func(req answerRequest) (answerAnswer, error) { return long, nil }
+	h := start(t, ans, fakediscord.Options{}, nil)
+	check := func(msgs []*fakediscord.Message) {
+		t.Helper()
+		var got []string
+		fields := 0
+		for _, m := range msgs {
+			if n := len([]rune(m.Content)); n > maxContent {
+				t.Errorf("message of %d characters", n)
+			}
+			if m.Content != "" {
+				got = append(got, m.Content)
+			}
+			for _, e := range m.Embeds {
+				fields += len(e.Fields)
+			}
+		}
+		if len(got) < 3 {
+			t.Fatalf("%d messages with text, want at least 3", len(got))
+		}
+		if noSpace(strings.Join(got, "")) != noSpace(text) {
+			t.Error("the parts do not add up to the answer")
+		}
+		for _, p := range got {
+			if strings.Count(p, "[") != strings.Count(p, "]") {
+				t.Errorf("a part splits a citation marker: …%s", p[max(0, len(p)-40):])
+			}
+		}
+		if fields != 30 {
+			t.Errorf("%d source fields, want 30", fields)
+		}
+	}
+	st := h.ask("where are the talks, Riyadh?")
+	st, _ = h.fd.WaitInteraction(h.ctx(), st.Interaction.ID, func(st fakediscord.InteractionState) bool {
+		return len(st.Followups) == parts-1
+	})
+	check(append([]*fakediscord.Message{st.Original}, st.Followups...))
+
+	q, _ := h.mention("where are the talks, Riyadh?")
+	var replies []*fakediscord.Message
+	h.fd.WaitFor(h.ctx(), func() bool {
+		replies = nil
+		for _, m := range h.fd.BotMessages() {
+			if m.MessageReference != nil && m.MessageReference.MessageID == q.ID {
+				replies = append(replies, m)
+			}
+		}
+		return len(replies) == parts
+	})
+	check(replies)
+	for _, r := range h.fd.Requests() {
+		if r.Status >= 400 {
+			t.Errorf("Discord refused %s: %s", r.Route, r.Response)
 		}
 	}
 }

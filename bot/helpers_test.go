@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +29,20 @@ var leakOpts = []goleak.Option{
 	goleak.IgnoreAnyFunction("github.com/bwmarrin/discordgo.(*Session).CloseWithCode"),
 }
 
+// parallelTests is how many parallel tests run at once unless -parallel
+// says otherwise. The bot's end-to-end tests spend their time waiting (on
+// loopback round trips, edit intervals, and the second discordgo sleeps in
+// Close), not computing, so more of them than GOMAXPROCS share the CPUs
+// well.
+const parallelTests = 8
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(parallelTests, runtime.GOMAXPROCS(0))))
+	}
 	goleak.VerifyTestMain(m, leakOpts...)
 }
 
@@ -390,6 +406,17 @@ func (h *harness) healthz() int {
 	rec := httptest.NewRecorder()
 	h.bot.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
 	return rec.Code
+}
+
+// settle waits until the bot has taken n message and interaction events
+// (every one the test dispatched, echoes included) and finished the work
+// they started: the barrier before asserting that something did not
+// happen.
+func (h *harness) settle(n int64) {
+	h.t.Helper()
+	if !eventually(func() bool { return h.bot.events.Load() >= n && h.bot.work.inFlight() == 0 }) {
+		h.t.Fatalf("the bot took %d of %d events; %d handlers still running", h.bot.events.Load(), n, h.bot.work.inFlight())
+	}
 }
 
 // eventually polls cond every 10 ms for up to 10 s.

@@ -96,6 +96,7 @@ func (x *interaction) toChannel(ctx context.Context, m outMessage, cause error) 
 // onInteraction is called in the gateway's read loop for every
 // INTERACTION_CREATE: it registers the work and hands it to a goroutine.
 func (b *Bot) onInteraction(i *discordgo.Interaction, at time.Time) {
+	defer b.events.Add(1) // after the work is registered
 	accepting := b.work.enter()
 	go func() {
 		defer b.work.leave()
