@@ -61,26 +61,31 @@ func tokenExpired(err error) bool {
 	return errors.As(err, &re) && (re.Code == codeInvalidWebhookToken || re.Status == http.StatusUnauthorized)
 }
 
-// errExpiredPrivate is returned when the token of a private /ask expired:
-// its answer is not posted in the channel, where everyone would read it.
-var errExpiredPrivate = errors.New("the interaction token expired; a private answer is not posted in the channel")
-
-// toChannel delivers m, and every later message of the reply, as channel
-// messages, once the interaction's token has expired (cause): the first
-// says whose question it answers, by name (no ping: every message sends an
-// empty allowed_mentions parse). A private answer is not posted.
+// toChannel delivers m, and every later message of the reply, as ordinary
+// messages once the interaction's token has expired (cause): a public
+// answer in the channel, its first message saying whose question it
+// answers, by name (no ping: every message sends an empty allowed_mentions
+// parse); a private answer in a direct message to the asker, never in the
+// channel.
 func (x *interaction) toChannel(ctx context.Context, m outMessage, cause error) (string, error) {
 	log := x.b.log.With("interaction", x.i.ID, "user", x.user().ID, "channel", x.i.ChannelID)
+	question := escapeMarkdown(truncate(x.question, 200))
+	channelID := x.i.ChannelID
+	header := fmt.Sprintf("Answer to %s's question “%s”:", escapeMarkdown(truncate(x.displayName(), 64)), question)
 	if x.ephemeral {
-		log.Error("answer lost: the interaction token expired and the question was private", "err", cause)
-		return "", fmt.Errorf("%w: %w", errExpiredPrivate, cause)
+		dm, err := x.b.rest.UserChannelCreate(x.user().ID, discordgo.WithContext(ctx))
+		if err != nil {
+			log.Error("answer lost: the interaction token expired and no direct message could be opened for a private question",
+				"err", err, "cause", cause)
+			return "", fmt.Errorf("open a direct message after %w: %w", cause, err)
+		}
+		channelID = dm.ID
+		header = fmt.Sprintf("The answer to your private question “%s” took too long to show where you asked, so here it is:", question)
 	}
 	x.b.metrics.tokenExpired.WithLabelValues("reply").Inc()
-	log.Warn("the interaction token expired; posting the answer in the channel", "err", cause)
-	cr := &channelReply{b: x.b, channelID: x.i.ChannelID}
+	log.Warn("the interaction token expired; sending the answer as a message", "err", cause, "to", channelID)
+	cr := &channelReply{b: x.b, channelID: channelID}
 	x.channel.Store(cr)
-	header := fmt.Sprintf("Answer to %s's question “%s”:", escapeMarkdown(truncate(x.displayName(), 64)),
-		escapeMarkdown(truncate(x.question, 200)))
 	if discordLen(header)+1+discordLen(m.Content) <= maxContent {
 		m.Content = header + "\n" + m.Content
 		return cr.first(ctx, m)

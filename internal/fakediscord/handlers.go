@@ -566,6 +566,32 @@ func (s *Server) handleChannel(w http.ResponseWriter, r *http.Request, _ []byte)
 	})
 }
 
+// handleUserChannelCreate opens the bot's DM channel with a user, or
+// returns the one already open, as Discord does.
+func (s *Server) handleUserChannelCreate(w http.ResponseWriter, r *http.Request, body []byte) {
+	var b struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if json.Unmarshal(body, &b) != nil || b.RecipientID == "" {
+		errForm("recipient_id", "BASE_TYPE_REQUIRED", "This field is required").write(w)
+		return
+	}
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		for _, ch := range s.channels {
+			if ch.Type == discordgo.ChannelTypeDM && len(ch.Recipients) > 0 && ch.Recipients[0].ID == b.RecipientID {
+				return marshalFound(ch, true, 0, "")
+			}
+		}
+		u, ok := s.users[b.RecipientID]
+		if !ok {
+			u = &discordgo.User{ID: b.RecipientID}
+		}
+		id := s.newID()
+		s.ensureChannel(id, "", u)
+		return marshalFound(s.channels[id], true, 0, "")
+	})
+}
+
 func isThread(ch *discordgo.Channel) bool {
 	return ch.Type == discordgo.ChannelTypeGuildPublicThread || ch.Type == discordgo.ChannelTypeGuildPrivateThread ||
 		ch.Type == discordgo.ChannelTypeGuildNewsThread

@@ -277,6 +277,27 @@ func TestRESTExpiredInteractionTokenIsInvalid(t *testing.T) {
 	}
 }
 
+func TestRESTUserChannelCreateOpensOneDMPerUser(t *testing.T) {
+	t.Parallel()
+	srv := fakediscord.Start(t, fakediscord.Options{})
+	s := newSession(t, srv)
+	ch, err := s.UserChannelCreate("900000000000000999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Type != discordgo.ChannelTypeDM || len(ch.Recipients) == 0 || ch.Recipients[0].ID != "900000000000000999" {
+		t.Fatalf("DM channel = %+v", ch)
+	}
+	again, err := s.UserChannelCreate("900000000000000999")
+	if err != nil || again.ID != ch.ID {
+		t.Errorf("second open = %+v, %v; want the same channel %s", again, err, ch.ID)
+	}
+	m, err := s.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "hello", AllowedMentions: noMentions})
+	if err != nil || m.ChannelID != ch.ID {
+		t.Errorf("message in the DM: %+v, %v", m, err)
+	}
+}
+
 func TestRESTLateCallbackIsUnknownInteraction(t *testing.T) {
 	t.Parallel()
 	srv := fakediscord.Start(t, fakediscord.Options{AckDeadline: 50 * time.Millisecond})
