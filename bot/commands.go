@@ -320,7 +320,7 @@ func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 	case errors.Is(err, newsbot.ErrReloadRunning):
 		text = "A reload is already running; try again when it has finished."
 	case err != nil:
-		text = "Reload failed; still answering from the previous articles.\n" + truncate(err.Error(), 1500)
+		text = "Reload failed; still answering from the previous articles.\n" + escapeMarkdown(truncate(err.Error(), 1500))
 	default:
 		text = fmt.Sprintf("Reloaded: %d documents, %d chunks, %d new embeddings, in %s.",
 			st.Documents, st.Chunks, st.Embedded, st.Duration.Round(time.Millisecond))
