@@ -23,6 +23,26 @@ func TestParseCitations(t *testing.T) {
 		{"deeply nested removals", "a " + strings.Repeat("[0", 40) + strings.Repeat("]", 40) + " b [1].", 1, "a b [1].", []int{1}},
 		{"nested valid inside invalid", "x [0[1]] y", 2, "x [0[1]] y", []int{1}},
 		{"huge number", "x [99999999999999999999].", 3, "x [99999999999999999999].", nil},
+		// Every style models use reads as [n].
+		{"range", "Both sides [1-3].", 4, "Both sides [1, 2, 3].", []int{1, 2, 3}},
+		{"range with en dash and list", "Both [1–2, 4].", 4, "Both [1, 2, 4].", []int{1, 2, 4}},
+		{"range too wide keeps its ends", "Both [1-400].", 3, "Both [1].", []int{1}},
+		{"semicolons", "Both [2; 1].", 2, "Both [2, 1].", []int{2, 1}},
+		{"double brackets", "Riyadh [[1]]. Tuesday [[2]][[1]].", 2, "Riyadh [1]. Tuesday [2][1].", []int{1, 2}},
+		{"full-width brackets", "Riyadh【1】. Tuesday【2†source】.", 2, "Riyadh[1]. Tuesday[2].", []int{1, 2}},
+		{"full-width with a long source", "Riyadh 【3†L1-L5 the article】.", 3, "Riyadh [3].", []int{3}},
+		{"footnote", "Riyadh [^1]. Tuesday [^2].\n\n[^1]: snippet 1\n[^2]: snippet 2", 2, "Riyadh [1]. Tuesday [2].", []int{1, 2}},
+		{"doc", "Riyadh [doc1]. Tuesday [Doc 2]. Lavrov [document 3].", 3, "Riyadh [1]. Tuesday [2]. Lavrov [3].", []int{1, 2, 3}},
+		{"source and snippet words", "Riyadh [source 2]. Tuesday [Snippets 1 and 2].", 2, "Riyadh [2]. Tuesday [1, 2].", []int{2, 1}},
+		{"markdown link on a marker", "Riyadh [1](https://example.com/a_(b)). Tuesday [2](#s2).", 2, "Riyadh [1]. Tuesday [2].", []int{1, 2}},
+		{"invalid doc removed", "Riyadh [doc9].", 3, "Riyadh.", nil},
+		{"mismatched brackets are text", "x [1】 y", 3, "x [1】 y", nil},
+		{"paren at clause end", "The talks are on Tuesday (1). Lavrov will go (2, 3), officials said.", 3, "The talks are on Tuesday [1]. Lavrov will go [2, 3], officials said.", []int{1, 2, 3}},
+		{"paren at line end", "The talks are on Tuesday (2)\nMore", 3, "The talks are on Tuesday [2]\nMore", []int{2}},
+		{"paren with a word anywhere", "Officials (source 2) said so", 3, "Officials [2] said so", []int{2}},
+		{"enumeration is text", "Three steps: (1) a ceasefire, (2) talks, (3) a treaty.", 3, "Three steps: (1) a ceasefire, (2) talks, (3) a treaty.", nil},
+		{"paren out of range is text", "It rose (7).", 3, "It rose (7).", nil},
+		{"square brackets in ordinary text stay", "He said [sic] it [was] fine [1].", 2, "He said [sic] it [was] fine [1].", []int{1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -70,7 +90,9 @@ func TestLoadOverridesFromDirectory(t *testing.T) {
 }
 
 func FuzzParseCitations(f *testing.F) {
-	for _, s := range []string{"a [1] b [2, 3]", "[", "[1,", "x [0][99]", "[snippet 2]", "\xff[1]"} {
+	for _, s := range []string{"a [1] b [2, 3]", "[", "[1,", "x [0][99]", "[snippet 2]", "\xff[1]",
+		"[1-3]", "[[1]]", "【1】", "【1†source】", "[^1]\n[^1]: x", "[doc1]", "[Doc 1]", "[source 1]", "[1](http://x)",
+		"a (1). b (snippet 2)", "【[0]1】", "[doc[0]1]", "([0]1).", "[[0][1]]", "[1-2-3]", "[ (1).]"} {
 		f.Add(s, 3)
 	}
 	f.Fuzz(func(t *testing.T, s string, n int) {
@@ -86,5 +108,10 @@ func FuzzParseCitations(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q", out, again)
 		}
 		Claims(s, n)
+		for _, r := range MarkerRefs(out) {
+			if r < 1 || r > n {
+				t.Fatalf("marker %d left in %q", r, out)
+			}
+		}
 	})
 }
