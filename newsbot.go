@@ -125,6 +125,11 @@ type Answer struct {
 	// is unavailable; this answer quotes the article directly." Empty when
 	// there is none.
 	Note string
+	// Reason says why a model answer is a refusal (every claim of the
+	// reply unsupported or uncited, a content filter), or what the claim
+	// check removed from a presented one, one item per removal; for logs
+	// and `ask --json`, not for the asker. Empty when nothing was removed.
+	Reason string
 }
 
 // ReloadStats describes a completed reload or index build.

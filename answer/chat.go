@@ -34,6 +34,26 @@ const chatEndpoint = "chat/completions"
 // an answer, however plausible its beginning.
 var ErrCutOff = errors.New("the reply was cut off")
 
+// ErrLengthLimit and ErrContentFilter say why a reply stopped early; an
+// error wrapping one wraps ErrCutOff too, and the Reply returned with it
+// holds the text that arrived, which the engine may still use (the
+// complete sentences of a reply cut at the token limit).
+var (
+	ErrLengthLimit   = errors.New("the reply reached the token limit")
+	ErrContentFilter = errors.New("the reply was stopped by a content filter")
+)
+
+// ErrEmptyReply is wrapped by the error of a reply with no text once its
+// reasoning blocks are removed (or whose text was all in reasoning_content,
+// which is never shown): a model or server misconfiguration, not a refusal.
+var ErrEmptyReply = errors.New("the model's reply was empty")
+
+// stoppedEarly is ErrCutOff for a known reason; its message is ErrCutOff's.
+type stoppedEarly struct{ why error }
+
+func (e stoppedEarly) Error() string   { return ErrCutOff.Error() }
+func (e stoppedEarly) Unwrap() []error { return []error{ErrCutOff, e.why} }
+
 // OpenAIChatConfig configures an OpenAIChat.
 type OpenAIChatConfig struct {
 	// Client says where the server is and how to retry; see openaiclient.
@@ -90,6 +110,9 @@ func NewOpenAIChat(cfg OpenAIChatConfig) (*OpenAIChat, error) {
 
 // Name implements ChatModel: the model's name as configured.
 func (c *OpenAIChat) Name() string { return c.model }
+
+// BaseURL is the endpoint's base URL, for messages that name it.
+func (c *OpenAIChat) BaseURL() string { return c.baseURL }
 
 // Chat implements ChatModel. Without onDelta it makes one plain request;
 // with it, it streams (asking for the usage in the last event) and calls
@@ -216,9 +239,9 @@ func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionReques
 func (c *OpenAIChat) checkFinish(r Reply) error {
 	switch openai.FinishReason(r.FinishReason) {
 	case openai.FinishReasonLength:
-		return c.errorf("the reply reached the limit of %d tokens: %w", c.maxTokens, ErrCutOff)
+		return c.errorf("the reply reached the limit of %d tokens: %w", c.maxTokens, stoppedEarly{ErrLengthLimit})
 	case openai.FinishReasonContentFilter:
-		return c.errorf("the reply was stopped by a content filter: %w", ErrCutOff)
+		return c.errorf("the reply was stopped by a content filter: %w", stoppedEarly{ErrContentFilter})
 	}
 	return nil
 }

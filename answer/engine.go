@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,16 @@ type Config struct {
 	Logger  *slog.Logger
 	// Progress, if set, reports embedding progress during index builds.
 	Progress func(done, total int)
+	// Verifier configures the check of a model's claims against the
+	// snippets they cite; the zero value checks them lexically.
+	Verifier VerifierConfig
+	// Fallback, when true, answers extractively (with a note that the
+	// language model is unavailable) when the chat model fails after its
+	// retries: down, 5xx, timeout, an empty reply. When false the error is
+	// returned (the CLI exits non-zero; the bot apologizes).
+	Fallback bool
+	// Metrics, if set, counts model errors, fallbacks and removed claims.
+	Metrics Metrics
 }
 
 // Engine answers questions about the corpus. It is safe for concurrent use;
@@ -70,6 +81,9 @@ func New(ctx context.Context, cfg Config) (*Engine, ReloadStats, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
 	}
 	e := &Engine{cfg: cfg}
 	st, err := e.build(ctx)
@@ -163,7 +177,9 @@ func (e *Engine) AskStream(ctx context.Context, req Request, onDelta func(string
 
 func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (Answer, error) {
 	start := time.Now()
-	q := strings.TrimSpace(req.Question)
+	// Invisible characters go before any check: "ig\u200bnore" is
+	// "ignore".
+	q := strings.TrimSpace(RemoveInvisible(req.Question))
 	if q == "" {
 		return Answer{}, ErrEmptyQuestion
 	}
@@ -183,7 +199,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
-	if reason := hostile(q); reason != "" {
+	if reason := hostile(FoldForMatching(q)); reason != "" {
 		a.Text = refusalOffTopic
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
@@ -207,11 +223,24 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if e.cfg.Chat != nil {
 		minCov = minCoverageModel
 	}
-	v := st.analyzer.judge(q, history, hits, minCov)
-	hits = rerank(&v, hits, k)
+	searched := slices.Clone(hits)
+	lang, foreign := "", false
+	if e.cfg.Chat != nil {
+		lang, foreign = QuestionLanguage(q)
+	}
+	var v verdict
+	if foreign {
+		// The lexical gate reads English; a question in another language
+		// goes to the model, which says itself when the snippets do not
+		// answer, and whose claims are checked on names, numbers and dates.
+		hits = hits[:min(k, len(hits))]
+	} else {
+		v = st.analyzer.judge(q, history, hits, minCov)
+		hits = rerank(&v, hits, k)
+	}
 	a.Retrieved = hits
 	a.Timings["gate"] = ms(time.Since(t))
-	if !v.answerable {
+	if !foreign && !v.answerable {
 		a.Text = refusalNotInArticle
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
@@ -226,12 +255,41 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		return a, nil
 	}
 	t = time.Now()
-	if err := e.modelAnswer(ctx, st, &a, q, history, hits, onDelta); err != nil {
-		return Answer{}, err
-	}
+	err = e.modelAnswer(ctx, st, &a, modelQuestion{text: q, lang: lang, foreign: foreign}, history, hits, onDelta)
 	a.Timings["model"] = ms(time.Since(t))
+	if err != nil {
+		kind := ModelErrorKind(err)
+		e.cfg.Metrics.ModelError(kind)
+		if !e.cfg.Fallback || ctx.Err() != nil {
+			return Answer{}, err
+		}
+		e.cfg.Logger.Warn("chat model failed; answering extractively", "err", err, "kind", kind, "model", a.Model)
+		e.cfg.Metrics.Fallback()
+		a = e.fallbackAnswer(st, a, q, history, searched, k, err)
+		e.deliver(onDelta, a.Text)
+	}
 	a.Timings["total"] = ms(time.Since(start))
 	return a, nil
+}
+
+// FallbackNote ends an answer made without the language model.
+const FallbackNote = "(The language model is unavailable right now, so this answer quotes the article directly.)"
+
+// fallbackAnswer answers extractively after the chat model failed with
+// err, from the hits searched for the question, through the extractive
+// gate.
+func (e *Engine) fallbackAnswer(st *state, a Answer, q string, history []Turn, searched []retrieval.Hit, k int, err error) Answer {
+	a = Answer{Question: a.Question, Mode: "extractive", Timings: a.Timings, Fallback: err.Error()}
+	v := st.analyzer.judge(q, history, searched, minCoverage)
+	hits := rerank(&v, searched, k)
+	a.Retrieved = hits
+	if v.answerable {
+		st.analyzer.extract(&a, v, hits)
+	} else {
+		a.Text = refusalNotInArticle
+	}
+	a.Text += "\n" + FallbackNote
+	return a
 }
 
 func (e *Engine) deliver(onDelta func(string), text string) {
@@ -247,6 +305,7 @@ const (
 	refusalNotInArticle = "The article does not say. I can only answer from the article, and I found nothing in it about that."
 	refusalOffTopic     = "I can only answer questions about the news article, and I don't take instructions to do anything else."
 	refusalUngrounded   = "I couldn't find a well-sourced answer to that in the article."
+	refusalFiltered     = "I can't answer that one: the language model's content filter stopped its reply. Try asking about the story in other words."
 )
 
 // Index returns the index now serving. It is immutable; a reload replaces

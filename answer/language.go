@@ -11,16 +11,13 @@ import (
 
 // Language detection decides whether a question is in English. The
 // detector is whatlanggo (trigram profiles of 84 languages); on a short
-// question it guesses, so a question counts as another language only when
-// the detector is confident and few of its words are common English.
+// question it guesses, and its confidence is the margin over the runner-up
+// (low between Spanish and Portuguese, say), so a Latin-script question
+// counts as another language when the detector says so and few of its
+// words are common English.
 const (
-	// minLangConfidence is whatlanggo's confidence below which a Latin-script
-	// question is taken for English. Its own "reliable" threshold is 0.8;
-	// questions are short, and the English-word check below catches the
-	// detector's mistakes on them.
-	minLangConfidence = 0.5
 	// maxEnglishShare is the share of a question's words found among common
-	// English words (SUBTLEX, rarity under commonRarity) above which it is
+	// English words (SUBTLEX, rarity under commonRarity) from which it is
 	// English whatever the detector says: "Who is Lavrov?" reads as
 	// Tagalog to trigrams.
 	maxEnglishShare = 0.5
@@ -60,7 +57,7 @@ func detectLanguage(q string) (name string, other, sure bool) {
 		// script alone rules English out.
 		return info.Lang.String(), info.Lang != whatlanggo.Eng, info.IsReliable()
 	}
-	if info.Lang == whatlanggo.Eng || info.Confidence < minLangConfidence || englishShare(q) > maxEnglishShare {
+	if info.Lang == whatlanggo.Eng || englishShare(q) >= maxEnglishShare {
 		return "", false, false
 	}
 	return info.Lang.String(), true, info.IsReliable()
@@ -85,11 +82,9 @@ func englishShare(q string) float64 {
 			common++
 			continue
 		}
-		for _, t := range retrieval.Terms(w) {
-			if retrieval.Rarity(t) < commonRarity {
-				common++
-			}
-			break
+		ts := retrieval.Terms(w)
+		if len(ts) == 0 || retrieval.Rarity(ts[0]) < commonRarity {
+			common++ // a stopword ("again", "who's") or a common word
 		}
 	}
 	if n == 0 {

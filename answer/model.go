@@ -2,9 +2,12 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/prompts"
 	"github.com/newsbot/newsbot/retrieval"
@@ -23,13 +26,31 @@ func saysNotInArticle(text string) bool {
 	return false
 }
 
-// modelAnswer asks the chat model with the snippets and validates its
-// citations: markers that point at no snippet are dropped, and every kept
-// one gets the snippet's sentence that best supports the claim it follows.
-func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q string, history []Turn, hits []retrieval.Hit, onDelta func(string)) error {
-	data := prompts.Data{Question: q}
+// modelQuestion is the question as the model gets it.
+type modelQuestion struct {
+	text    string
+	lang    string // the language's name when it is known and not English
+	foreign bool   // not English
+}
+
+// maxStreamPreview bounds the text streamed to onDelta: the final answer
+// is cut at MaxAnswerChars anyway, and a runaway reply must not fill a
+// channel while it lasts.
+const maxStreamPreview = MaxAnswerChars
+
+// modelAnswer asks the chat model with the snippets and keeps what its
+// citations support (verifyReply): reasoning blocks are removed, in the
+// stream too; markers that point at no snippet, unsupported citations,
+// uncited sentences and foreign links are dropped; every kept marker gets
+// the snippet's sentence that best supports its claims as a verbatim
+// quote. A reply with nothing supported left is a refusal whose Reason
+// says why. Errors are the model's, or ErrEmptyReply.
+func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q modelQuestion, history []Turn, hits []retrieval.Hit, onDelta func(string)) error {
+	data := prompts.Data{Question: q.text, OtherLanguage: q.foreign, Language: q.lang}
+	snippets := make([]string, len(hits))
 	for i, h := range hits {
-		data.Snippets = append(data.Snippets, prompts.Snippet{N: i + 1, Title: h.Chunk.Title, Text: snippetText(h.Chunk)})
+		snippets[i] = snippetText(h.Chunk)
+		data.Snippets = append(data.Snippets, prompts.Snippet{N: i + 1, Title: h.Chunk.Title, Text: snippets[i]})
 	}
 	for _, t := range history {
 		data.History = append(data.History, prompts.Turn{Question: t.Question, Answer: t.Answer})
@@ -42,29 +63,148 @@ func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q string
 	if err != nil {
 		return err
 	}
-	reply, err := e.cfg.Chat.Chat(ctx, []Message{{Role: "system", Content: sys}, {Role: "user", Content: user}}, onDelta)
-	if err != nil {
+	var stream func(string)
+	if onDelta != nil {
+		stream = newStreamCleaner(onDelta, maxStreamPreview).write
+	}
+	reply, err := e.cfg.Chat.Chat(ctx, []Message{{Role: "system", Content: sys}, {Role: "user", Content: user}}, stream)
+	truncated := false
+	switch {
+	case errors.Is(err, ErrContentFilter):
+		e.cfg.Metrics.ModelError(ModelErrContentFilter)
+		a.Usage = reply.Usage
+		a.Text, a.Reason = refusalFiltered, "the model's reply was stopped by a content filter"
+		e.logDropped(a, nil)
+		return nil
+	case errors.Is(err, ErrLengthLimit):
+		// The complete sentences that arrived may still answer.
+		e.cfg.Metrics.ModelError(ModelErrLength)
+		truncated = true
+	case err != nil:
 		return fmt.Errorf("chat model: %w", err)
 	}
 	a.Usage = reply.Usage
-	text, refs := prompts.ParseCitations(reply.Text, len(hits))
-	if len(refs) == 0 {
+	text := StripReasoning(reply.Text)
+	if text == "" {
+		return e.emptyReply()
+	}
+	urls := storyURLs(st, hits)
+	c := verifyReply(ctx, e.cfg.Verifier, text, replyOptions{snippets: snippets, storyURLs: urls, foreign: q.foreign, truncated: truncated})
+	e.countDropped(c)
+	if c.text == "" {
 		if saysNotInArticle(text) {
 			a.Text = refusalNotInArticle
 		} else {
 			a.Text = refusalUngrounded
 		}
+		a.Reason = "no supported claim: " + strings.Join(c.dropped, "; ")
+		if len(c.dropped) == 0 {
+			a.Reason = "the reply cites no snippet"
+		}
+		if truncated && len(c.dropped) == 0 {
+			a.Reason = "the reply reached the token limit before a complete cited sentence"
+		}
+		e.logDropped(a, c.dropped)
 		return nil
 	}
-	claims := prompts.Claims(reply.Text, len(hits))
+	refs := slices.Clone(c.refs)
 	sort.Ints(refs)
 	for _, r := range refs {
 		h := hits[r-1]
-		a.Citations = append(a.Citations, citationFor(h, r, supportingQuote(h.Chunk, claims[r]+" "+q)))
+		a.Citations = append(a.Citations, citationFor(h, r, supportingQuote(h.Chunk, c.claims[r]+" "+q.text)))
 	}
-	a.Text = text
+	a.Text = c.text
+	if truncated || c.cut {
+		a.Text += " " + CutShortNote
+	}
 	a.Answered = true
+	a.Reason = strings.Join(c.dropped, "; ")
+	e.logDropped(a, c.dropped)
 	return nil
+}
+
+// emptyReply is the error of a reply with no text: it names the model and,
+// when known, its URL.
+func (e *Engine) emptyReply() error {
+	where := ""
+	if u, ok := e.cfg.Chat.(interface{ BaseURL() string }); ok {
+		where = " at " + u.BaseURL()
+	}
+	return fmt.Errorf("chat model %q%s: %w (nothing but reasoning, or an empty content field)", e.cfg.Chat.Name(), where, ErrEmptyReply)
+}
+
+// countDropped counts what the claim check removed, by reason.
+func (e *Engine) countDropped(c checked) {
+	counts := map[string]int{}
+	for _, d := range c.dropped {
+		switch {
+		case strings.Contains(d, "link"):
+			counts["link"]++
+		case strings.HasSuffix(d, ": no citation"):
+			counts["uncited"]++
+		case strings.Contains(d, "token limit"):
+			counts["cut"]++
+		default:
+			counts["unsupported"]++
+		}
+	}
+	for reason, n := range counts {
+		e.cfg.Metrics.ClaimsDropped(reason, n)
+	}
+}
+
+func (e *Engine) logDropped(a *Answer, dropped []string) {
+	if a.Reason == "" {
+		return
+	}
+	e.cfg.Logger.Info("model reply checked", "answered", a.Answered, "model", a.Model, "reason", a.Reason, "removed", len(dropped))
+}
+
+// storyURLs are the addresses of the stories the hits come from: the only
+// ones an answer may carry.
+func storyURLs(st *state, hits []retrieval.Hit) []string {
+	var urls []string
+	for _, d := range st.ix.Docs() {
+		for _, h := range hits {
+			if h.Chunk.Doc == d.Slug && d.URL != "" {
+				urls = append(urls, d.URL)
+				break
+			}
+		}
+	}
+	return urls
+}
+
+// streamCleaner passes a streamed reply on without its reasoning blocks,
+// up to a bound.
+type streamCleaner struct {
+	f     reasoningFilter
+	out   func(string)
+	left  int
+	begun bool
+}
+
+func newStreamCleaner(out func(string), limit int) *streamCleaner {
+	return &streamCleaner{out: out, left: limit}
+}
+
+func (s *streamCleaner) write(piece string) {
+	text := s.f.Write(piece)
+	if !s.begun {
+		text = strings.TrimLeft(text, " \t\r\n")
+	}
+	if text == "" || s.left <= 0 {
+		return
+	}
+	if len(text) > s.left {
+		text = text[:s.left]
+		for !utf8.ValidString(text) {
+			text = text[:len(text)-1]
+		}
+	}
+	s.left -= len(text)
+	s.begun = true
+	s.out(text)
 }
 
 // snippetText is what the model sees of a chunk: for the meta chunk, its

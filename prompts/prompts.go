@@ -41,6 +41,12 @@ type Data struct {
 	Question string
 	Snippets []Snippet
 	History  []Turn
+	// OtherLanguage is set when the question is not in English: the model
+	// is told to answer in the question's language, quotes verbatim.
+	OtherLanguage bool
+	// Language names the question's language ("French") when it is known
+	// for sure; may be empty even when OtherLanguage is set.
+	Language string
 }
 
 // Set is a pair of parsed templates.

@@ -22,7 +22,12 @@ type jsonAnswer struct {
 	Mode      string             `json:"mode"`
 	Model     string             `json:"model"`
 	TimingsMS map[string]float64 `json:"timings_ms"`
-	Error     string             `json:"error,omitempty"`
+	// Reason says why a model answer was refused or what the claim check
+	// removed from it; Fallback is the model's error when the answer was
+	// made without it.
+	Reason   string `json:"reason,omitempty"`
+	Fallback string `json:"fallback,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 type jsonHit struct {
@@ -36,6 +41,7 @@ func toJSON(a answer.Answer) jsonAnswer {
 	j := jsonAnswer{
 		Question: a.Question, Answered: a.Answered, Answer: a.Text, Citations: a.Citations,
 		Mode: a.Mode, Model: a.Model, TimingsMS: a.Timings, Retrieved: []jsonHit{},
+		Reason: a.Reason, Fallback: a.Fallback,
 	}
 	if j.Citations == nil {
 		j.Citations = []answer.Citation{}
@@ -72,6 +78,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// The CLI reports a failing model (exit 1, naming it and its URL)
+	// rather than hiding it behind an extractive answer.
+	cfg.Fallback = false
 	eng, _, err := newEngine(ctx, cfg, cliLogger(e.stderr), nil)
 	if err != nil {
 		return err

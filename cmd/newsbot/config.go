@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/answer"
@@ -34,6 +36,12 @@ type config struct {
 	EmbedBatch   int
 
 	RequestTimeout time.Duration
+	MaxTokens      int // the longest chat reply, in tokens
+	// FallbackMode is what serve does when the chat model fails:
+	// "extractive" or "apology" (NEWSBOT_FALLBACK). Fallback is true for
+	// "extractive"; ask and eval set it false, to report the failure.
+	FallbackMode string
+	Fallback     bool
 
 	// Serve is serve's configuration, filled by loadServeConfig only.
 	Serve serveConfig
@@ -45,6 +53,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	var c config
 	if err := loadSettings(&c, engineGroup, getenv); err != nil {
 		return c, err
+	}
+	if c.MaxTokens == 0 {
+		return c, usageError{"NEWSBOT_MAX_TOKENS=0: want a positive number of tokens"}
+	}
+	switch strings.ToLower(c.FallbackMode) {
+	case "extractive":
+		c.Fallback = true
+	case "apology":
+	default:
+		return c, usageError{fmt.Sprintf("NEWSBOT_FALLBACK=%q: want extractive or apology", c.FallbackMode)}
 	}
 	if c.IndexDir == "" {
 		c.IndexDir = filepath.Join(userCacheDir(getenv), "newsbot")
@@ -94,8 +112,9 @@ func (c config) chat() (answer.ChatModel, error) {
 		return nil, nil
 	}
 	return answer.NewOpenAIChat(answer.OpenAIChatConfig{
-		Client: openaiclient.Config{BaseURL: c.baseURL(), APIKey: c.APIKey, RequestTimeout: c.RequestTimeout},
-		Model:  c.ChatModel,
+		Client:    openaiclient.Config{BaseURL: c.baseURL(), APIKey: c.APIKey, RequestTimeout: c.RequestTimeout},
+		Model:     c.ChatModel,
+		MaxTokens: c.MaxTokens,
 	})
 }
 
@@ -141,6 +160,7 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 		Prompts:  p,
 		Logger:   logger,
 		Progress: progress,
+		Fallback: c.Fallback,
 	})
 }
 

@@ -79,6 +79,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Fallback = false // a failing model is an error of the run, not a lower score
 	eng, _, err := newEngine(ctx, cfg, cliLogger(e.stderr), nil)
 	if err != nil {
 		return err

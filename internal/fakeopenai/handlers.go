@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 type usage struct {
@@ -167,7 +168,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, body []byte, f Fau
 		cr.Messages = append(cr.Messages, Message{Role: m.Role, Content: c})
 		u.PromptTokens += words(c)
 	}
-	text := DefaultReply
+	text := GroundedReply(cr)
 	if s.opts.Reply != nil {
 		text = s.opts.Reply(cr)
 	}
@@ -181,6 +182,16 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, body []byte, f Fau
 	}
 	u.CompletionTokens = len(pieces)
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	if s.opts.FinishReason != "" {
+		finish = s.opts.FinishReason
+	}
+	if n := s.opts.StreamPieceBytes; n > 0 {
+		pieces = bytePieces(text, n)
+	}
+	reasoning := ""
+	if s.opts.ReasoningContent != nil {
+		reasoning = s.opts.ReasoningContent(cr)
+	}
 
 	s.mu.Lock()
 	s.ids++
@@ -191,7 +202,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, body []byte, f Fau
 	s.mu.Unlock()
 
 	if req.Stream {
-		s.stream(w, id, cr, pieces, finish, u, f)
+		s.stream(w, id, cr, reasoning, pieces, finish, u, f)
 		return
 	}
 	switch f.Kind {
@@ -209,7 +220,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, body []byte, f Fau
 		"id": id, "object": "chat.completion", "created": time.Now().Unix(), "model": req.Model,
 		"choices": []any{map[string]any{
 			"index":         0,
-			"message":       map[string]string{"role": "assistant", "content": text},
+			"message":       message(text, reasoning),
 			"finish_reason": finish,
 		}},
 		"usage": u,
@@ -240,7 +251,7 @@ type chunk struct {
 // stream answers with server-sent events: a chunk giving the role, one per
 // piece of the reply, one with the finish reason, the usage when asked
 // for, then [DONE]; or the fault's broken version of that.
-func (s *Server) stream(w http.ResponseWriter, id string, cr ChatRequest, pieces []string, finish string, u usage, f Fault) {
+func (s *Server) stream(w http.ResponseWriter, id string, cr ChatRequest, reasoning string, pieces []string, finish string, u usage, f Fault) {
 	flusher, _ := w.(http.Flusher)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -282,6 +293,11 @@ func (s *Server) stream(w http.ResponseWriter, id string, cr ChatRequest, pieces
 	if !sendChunk(delta(map[string]string{"role": "assistant", "content": ""}), nil) {
 		return
 	}
+	for _, p := range strings.SplitAfter(reasoning, " ") {
+		if p != "" && !sendChunk(delta(map[string]string{"reasoning_content": p}), nil) {
+			return
+		}
+	}
 	for _, p := range pieces {
 		if !sendChunk(delta(map[string]string{"content": p}), nil) {
 			return
@@ -304,4 +320,29 @@ func writeRaw(w http.ResponseWriter, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(body))
+}
+
+// message is a plain reply's message, with reasoning_content when there
+// is reasoning.
+func message(text, reasoning string) map[string]string {
+	m := map[string]string{"role": "assistant", "content": text}
+	if reasoning != "" {
+		m["reasoning_content"] = reasoning
+	}
+	return m
+}
+
+// bytePieces splits s into pieces of n bytes, each ending on a rune
+// boundary.
+func bytePieces(s string, n int) []string {
+	var out []string
+	for len(s) > 0 {
+		end := min(n, len(s))
+		for end < len(s) && !utf8.RuneStart(s[end]) {
+			end++
+		}
+		out = append(out, s[:end])
+		s = s[end:]
+	}
+	return out
 }

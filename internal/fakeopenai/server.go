@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -43,15 +44,53 @@ type Options struct {
 	// Reply produces the chat model's reply; nil replies with
 	// DefaultReply. It may be called from several requests at once.
 	Reply func(ChatRequest) string
+	// ReasoningContent, when set, produces a reasoning_content field sent
+	// with the reply, as DeepSeek's API, vLLM and LM Studio do for
+	// reasoning models: next to content in a plain reply, as deltas before
+	// the content in a stream.
+	ReasoningContent func(ChatRequest) string
+	// FinishReason, when set, replaces the finish reason of every chat
+	// reply ("content_filter", "length").
+	FinishReason string
+	// StreamPieceBytes, when above 0, streams the content in pieces of that
+	// many bytes (whole runes) rather than word by word, so that tags and
+	// markers are split across chunks.
+	StreamPieceBytes int
 	// Seed seeds the random faults and the shuffling.
 	Seed uint64
 	// APIKey, when set, is required as the bearer token (401 otherwise).
 	APIKey string
 }
 
-// DefaultReply is the reply when Options.Reply is nil: a short answer
-// citing the first snippet.
+// DefaultReply is the reply when Options.Reply is nil and the request
+// shows no numbered snippet: a short answer citing the first snippet. With
+// snippets ("[1] (from …)" followed by its text, as newsbot's prompt
+// numbers them) the reply is GroundedReply's: what a faithful model says.
 const DefaultReply = "The article answers this in the first snippet [1]."
+
+// snippetOne finds the text of snippet [1] in a prompt.
+var snippetOne = regexp.MustCompile(`(?m)^\[1\][^\n]*\n([^\n]+)`)
+
+// GroundedReply returns the first sentence of snippet [1] of the last user
+// message of r, cited "[1]", or DefaultReply when there is none.
+func GroundedReply(r ChatRequest) string {
+	for i := len(r.Messages) - 1; i >= 0; i-- {
+		if r.Messages[i].Role != "user" {
+			continue
+		}
+		m := snippetOne.FindStringSubmatch(r.Messages[i].Content)
+		if m == nil {
+			break
+		}
+		first := strings.TrimSpace(m[1])
+		if j := strings.Index(first, ". "); j > 0 {
+			first = first[:j+1]
+		}
+		first = strings.TrimRight(first, ".") + " [1]."
+		return first
+	}
+	return DefaultReply
+}
 
 // Message is one chat message as the server received it.
 type Message struct {
