@@ -57,6 +57,28 @@ var aliases = map[string]string{
 	"percent": "%", "pct": "%",
 }
 
+// demonyms maps nationality words whose country does not share their
+// first five letters ("Polish", "Chinese") to the country; the others
+// ("Russian", "Kenyan") meet their country through sameWordFamily.
+var demonyms = map[string]string{
+	"polish": "poland", "pole": "poland", "poles": "poland", "chinese": "china", "spanish": "spain", "spaniard": "spain",
+	"french": "france", "dutch": "netherlands", "swiss": "switzerland", "turkish": "turkey", "greek": "greece",
+	"danish": "denmark", "dane": "denmark", "swedish": "sweden", "swede": "sweden", "finnish": "finland", "finn": "finland",
+	"norwegian": "norway", "irish": "ireland", "welsh": "wales", "scottish": "scotland", "scots": "scotland",
+	"thai": "thailand", "filipino": "philippines", "peruvian": "peru", "cuban": "cuba", "iraqi": "iraq", "iranian": "iran",
+	"israeli": "israel", "saudi": "saudi", "emirati": "uae", "qatari": "qatar", "omani": "oman", "yemeni": "yemen",
+	"afghan": "afghanistan", "pakistani": "pakistan", "bangladeshi": "bangladesh", "nepalese": "nepal", "nepali": "nepal",
+	"japanese": "japan", "korean": "korea", "vietnamese": "vietnam", "lebanese": "lebanon", "sudanese": "sudan",
+	"congolese": "congo", "portuguese": "portugal", "maltese": "malta", "icelandic": "iceland", "czech": "czechia",
+	"slovak": "slovakia", "croatian": "croatia", "croat": "croatia", "serb": "serbia", "bosnian": "bosnia",
+	"belgian": "belgium", "hungarian": "hungary", "romanian": "romania", "bulgarian": "bulgaria", "ukrainian": "ukraine",
+	"belarusian": "belarus", "lithuanian": "lithuania", "latvian": "latvia", "estonian": "estonia", "mexican": "mexico",
+	"brazilian": "brazil", "argentine": "argentina", "argentinian": "argentina", "chilean": "chile", "colombian": "colombia",
+	"venezuelan": "venezuela", "canadian": "canada", "australian": "australia", "egyptian": "egypt", "moroccan": "morocco",
+	"algerian": "algeria", "tunisian": "tunisia", "libyan": "libya", "nigerian": "nigeria", "ghanaian": "ghana",
+	"somali": "somalia", "german": "germany", "italian": "italy", "indian": "india", "kiwi": "zealand",
+}
+
 // numberWords are read as numbers. "one" is not: "one of the officials".
 var numberWords = map[string]string{
 	"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
@@ -198,6 +220,8 @@ func tokenize(text string) []token {
 func canonToken(low string, t token) token {
 	if a, ok := aliases[low]; ok {
 		low = a
+	} else if c, ok := demonyms[low]; ok && t.capital {
+		low = c
 	}
 	switch {
 	case isNumber(low):
