@@ -86,7 +86,7 @@ var numberWords = map[string]string{
 	"sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30",
 	"forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 	"hundred": "100", "thousand": "1000", "dozen": "12", "first": "1", "second": "2", "third": "3",
-	"fourth": "4", "fifth": "5", "twice": "2", "half": "0.5",
+	"fourth": "4", "fifth": "5", "twice": "2", "double": "2", "doubled": "2", "half": "0.5",
 }
 
 // dateWords maps months and weekdays, and their abbreviations, to one
@@ -317,7 +317,7 @@ func factsOf(text string, foreign bool, known map[string]bool) facts {
 			}
 			lastName = i
 		}
-		if t.stem != "" && !fillerStems[t.stem] && !foreign {
+		if t.stem != "" && !fillerStems[t.stem] && !foreign && !ageWord(f.toks, i) {
 			add(&f.content, t.stem)
 		}
 	}
@@ -362,3 +362,62 @@ func sameWordFamily(x, y string) bool {
 	}
 	return n >= 5 && n >= min(len(x), len(y))-1
 }
+
+// ageWord reports whether toks[i] is the "year" or "old" of an age ("a
+// 27-year-old", "27 years old"): the number is the fact, the words are
+// wording.
+func ageWord(toks []token, i int) bool {
+	switch toks[i].canon {
+	case "year", "years":
+		return i > 0 && toks[i-1].kind == numberTok && i+1 < len(toks) && toks[i+1].canon == "old"
+	case "old":
+		return i > 1 && (toks[i-1].canon == "year" || toks[i-1].canon == "years") && toks[i-2].kind == numberTok
+	}
+	return false
+}
+
+// paraphraseGroups are words news writing uses for one another, which the
+// verifier lets stand for each other in a claim (on top of retrieval's
+// thesaurus, which is tuned for search). One group a line.
+const paraphraseGroups = `
+expect anticipate predict forecast
+twice double doubled
+prepare ready
+begin start launch
+end finish conclude
+buy purchase acquire
+big large major
+cost price spend bill
+about roughly around approximately some nearly almost
+show reveal indicate
+rise increase grow climb
+fall decrease drop decline
+help assist aid
+try attempt seek
+need require
+use employ
+build construct
+shut close
+first opening initial inaugural
+previous last former
+attend visit visitor attendee
+get receive obtain
+`
+
+var paraphrases = func() map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(paraphraseGroups, "\n") {
+		var stems []string
+		for _, w := range strings.Fields(line) {
+			stems = append(stems, stemOf(w))
+		}
+		for _, a := range stems {
+			for _, b := range stems {
+				if a != b {
+					m[a] = append(m[a], b)
+				}
+			}
+		}
+	}
+	return m
+}()

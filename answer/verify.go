@@ -130,7 +130,7 @@ func (vc *verifierRun) checkClaim(claim string, snippet string, foreign bool) su
 	// of a sentence that names him "Reyes"); numbers, dates and wording
 	// must be found together.
 	snippetCanon := map[string]bool{}
-	for _, t := range tokenize(snippet) {
+	for _, t := range vc.tokenize(snippet) {
 		snippetCanon[t.canon] = true
 	}
 	for _, n := range cf.names {
@@ -152,7 +152,7 @@ func (vc *verifierRun) checkClaim(claim string, snippet string, foreign bool) su
 }
 
 func (vc *verifierRun) checkWindow(cf facts, window string, foreign bool) support {
-	wt := tokenize(window)
+	wt := vc.tokenize(window)
 	canon := map[string]bool{}
 	stems := map[string]bool{}
 	for _, t := range wt {
@@ -180,8 +180,12 @@ func (vc *verifierRun) checkWindow(cf facts, window string, foreign bool) suppor
 			miss(fmt.Sprintf("%q is not in the snippet", d))
 		}
 	}
+	pronoun := slices.ContainsFunc(wt, func(t token) bool { return pronouns[t.canon] })
 	for _, g := range cf.nameGroups {
-		if !slices.ContainsFunc(g, func(n string) bool { return nearIn(n, canon) }) {
+		// "She signed a five-year contract" supports "Teixeira's contract
+		// runs for five years" when the snippet names Teixeira elsewhere
+		// (checkClaim has checked that it does).
+		if !slices.ContainsFunc(g, func(n string) bool { return nearIn(n, canon) }) && !pronoun {
 			miss(fmt.Sprintf("%q is not where the claim's other facts are", strings.Join(g, " ")))
 		}
 	}
@@ -232,6 +236,11 @@ func stemFound(stem string, stems map[string]bool) bool {
 	}
 	for _, syn := range retrieval.Synonyms(stem) {
 		if stems[syn] {
+			return true
+		}
+	}
+	for _, p := range paraphrases[stem] {
+		if stems[p] {
 			return true
 		}
 	}
@@ -298,6 +307,10 @@ func polarity(cf facts, wt []token, canon, stems map[string]bool) string {
 	return ""
 }
 
+// pronouns stand for a name given in an earlier sentence.
+var pronouns = map[string]bool{"he": true, "she": true, "they": true, "his": true, "her": true, "their": true,
+	"him": true, "them": true, "it": true, "its": true}
+
 func anyNegation(wt []token) bool {
 	for _, t := range wt {
 		if negationWords[t.canon] {
@@ -344,15 +357,27 @@ type verifierRun struct {
 	encoder Encoder
 	minSim  float64
 	known   map[string]bool // capitalized words of the snippets, canonical
+	tokens  map[string][]token
+}
+
+// tokenize is tokenize, remembered: every claim of a reply reads the same
+// snippets.
+func (vc *verifierRun) tokenize(text string) []token {
+	if ts, ok := vc.tokens[text]; ok {
+		return ts
+	}
+	ts := tokenize(text)
+	vc.tokens[text] = ts
+	return ts
 }
 
 func newVerifierRun(ctx context.Context, cfg VerifierConfig, snippets []string) *verifierRun {
-	vc := &verifierRun{ctx: ctx, encoder: cfg.Encoder, minSim: cfg.MinSimilarity, known: map[string]bool{}}
+	vc := &verifierRun{ctx: ctx, encoder: cfg.Encoder, minSim: cfg.MinSimilarity, known: map[string]bool{}, tokens: map[string][]token{}}
 	if vc.minSim == 0 {
 		vc.minSim = DefaultMinSimilarity
 	}
 	for _, s := range snippets {
-		for _, t := range tokenize(s) {
+		for _, t := range vc.tokenize(s) {
 			if t.capital && t.kind == plainWord && !titleWords[t.canon] {
 				vc.known[t.canon] = true
 			}
@@ -550,8 +575,8 @@ func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, strin
 		return "", "no citation"
 	}
 	foreign := o.foreign
-	if !foreign {
-		_, foreign = QuestionLanguage(prompts.StripMarkers(sent))
+	if plain := prompts.StripMarkers(sent); !foreign && englishShare(plain) < maxEnglishShare {
+		_, foreign = QuestionLanguage(plain)
 	}
 	// Each group of markers backs the text since the group before it ("A
 	// [1] and B [2]."); a single group backs the whole sentence.

@@ -93,7 +93,7 @@ func TestVerifierOnLabelledClaims(t *testing.T) {
 		// The figures in BENCHMARKS.md, less a margin: a change that costs
 		// more than two claims either way fails here.
 		if sc.precision() < 0.88 || sc.recall() < 0.9 || sc.tp+sc.fp+sc.fn+sc.tn < 100 {
-			t.Errorf("%s: below the recorded figures (0.930, 0.952)", c.name)
+			t.Errorf("%s: below the recorded figures (0.932, 0.976)", c.name)
 		}
 	}
 }
@@ -103,11 +103,17 @@ func TestVerifierOnLabelledClaims(t *testing.T) {
 //
 //	go test ./answer -run TestVerifierOnHeldOutClaims -v
 func TestVerifierOnHeldOutClaims(t *testing.T) {
-	sc := scoreVerifier(t, "testdata/claims_heldout.json", VerifierConfig{})
-	t.Logf("held out: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d)", sc.precision(), sc.recall(), sc.tp, sc.fp, sc.fn, sc.tn)
-	t.Log("\n" + strings.Join(sc.misses, "\n"))
-	if sc.precision() < 0.8 || sc.recall() < 0.75 {
-		t.Errorf("below the recorded figures (0.867, 0.812)")
+	for _, set := range []struct {
+		file      string
+		precision float64 // the figures in BENCHMARKS.md, less a margin
+		recall    float64
+	}{{"testdata/claims_heldout.json", 0.82, 0.87}, {"testdata/claims_heldout_c.json", 0.9, 0.85}} {
+		sc := scoreVerifier(t, set.file, VerifierConfig{})
+		t.Logf("%s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d)", set.file, sc.precision(), sc.recall(), sc.tp, sc.fp, sc.fn, sc.tn)
+		t.Log("\n" + strings.Join(sc.misses, "\n"))
+		if sc.precision() < set.precision || sc.recall() < set.recall {
+			t.Errorf("%s: below the recorded figures", set.file)
+		}
 	}
 }
 
