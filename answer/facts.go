@@ -46,7 +46,11 @@ const (
 // wordPattern matches the words of a text: letters and digits, with inner
 // dots ("U.S."), apostrophes ("Putin's") and digit groups ("1,000",
 // "2.5"); "%" on its own.
-var wordPattern = regexp.MustCompile(`[\p{L}\p{N}]+(?:(?:[.'’]|,\d)[\p{L}\p{N}]+)*\.?|%`)
+var wordPattern = regexp.MustCompile(`\d+,\d{1,2}\b|[\p{L}\p{N}]+(?:(?:[.'’]|,\d)[\p{L}\p{N}]+)*\.?|%`)
+
+// decimalComma matches a number written with a decimal comma, as most of
+// Europe does ("14,5"): thousands groups have three digits.
+var decimalComma = regexp.MustCompile(`^\d+,\d{1,2}$`)
 
 // aliases maps spellings of the same name to one form (after lower-casing
 // and removing dots). Bigrams are joined with a space.
@@ -196,7 +200,9 @@ func tokenize(text string) []token {
 		case strings.HasSuffix(low, "'"), strings.HasSuffix(low, "’"):
 			low = strings.TrimRight(low, "'’")
 		}
-		if isNumber(low) {
+		if decimalComma.MatchString(low) {
+			low = strings.Replace(low, ",", ".", 1)
+		} else if isNumber(low) {
 			low = strings.ReplaceAll(low, ",", "")
 		} else {
 			low = strings.ReplaceAll(low, ".", "")

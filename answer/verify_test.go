@@ -172,3 +172,29 @@ func BenchmarkVerifyReply(b *testing.B) {
 		}
 	})
 }
+
+func TestFactsCompareAcrossSpellings(t *testing.T) {
+	cases := []struct {
+		claim, snippet string
+		ok             bool
+	}{
+		{"The talks are on Feb. 18 in the U.S.", "The talks are on February 18 in the United States.", true},
+		{"Ten officials will attend.", "10 officials will attend.", true},
+		{"Putin's envoy will attend.", "The envoy of Putin will attend.", true},
+		{"The Polish delegation will attend.", "The delegation from Poland will attend.", true},
+		{"The 41-year-old conductor will lead it.", "The conductor, 41, will lead it.", true},
+		{"El presupuesto es de 14,5 millones.", "The budget is 14.5 million.", true},
+		{"Les pourparlers auront lieu mardi.", "The talks will be held on Tuesday.", true},
+		{"Les pourparlers auront lieu vendredi.", "The talks will be held on Tuesday.", false},
+		{"The talks are on Feb. 19.", "The talks are on February 18.", false},
+		{"The talks will not be held.", "The talks will be held on Tuesday.", false},
+		{"Prices rose sharply.", "Prices fell sharply.", false},
+	}
+	for _, c := range cases {
+		vc := newVerifierRun(context.Background(), VerifierConfig{}, []string{c.snippet})
+		_, foreign := QuestionLanguage(c.claim)
+		if got := vc.checkClaim(c.claim, c.snippet, foreign); got.ok != c.ok {
+			t.Errorf("%q against %q: ok %v (%s), want %v", c.claim, c.snippet, got.ok, got.why, c.ok)
+		}
+	}
+}
