@@ -165,9 +165,10 @@ func (e *Engine) Ask(ctx context.Context, req Request) (Answer, error) {
 
 // AskStream answers one question like Ask, calling onDelta with pieces of
 // the answer text as a model produces them (in extractive mode, once with
-// the whole text). The final Answer holds the validated text, which may
-// differ from the streamed pieces: markers that point at no snippet are
-// removed.
+// the whole text). Reasoning blocks are never streamed, and the stream
+// stops at MaxAnswerChars. The final Answer holds the checked text, which
+// may differ from the streamed pieces: markers in other styles read [n],
+// and unsupported or uncited claims and foreign links are removed.
 func (e *Engine) AskStream(ctx context.Context, req Request, onDelta func(string)) (Answer, error) {
 	if onDelta == nil {
 		onDelta = func(string) {}
@@ -255,20 +256,32 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		return a, nil
 	}
 	t = time.Now()
-	err = e.modelAnswer(ctx, st, &a, modelQuestion{text: q, lang: lang, foreign: foreign}, history, hits, onDelta)
-	a.Timings["model"] = ms(time.Since(t))
+	a, err = e.byModel(ctx, st, a, modelQuestion{text: q, lang: lang, foreign: foreign}, history, hits, searched, k, onDelta)
 	if err != nil {
-		kind := ModelErrorKind(err)
-		e.cfg.Metrics.ModelError(kind)
-		if !e.cfg.Fallback || ctx.Err() != nil {
-			return Answer{}, err
-		}
-		e.cfg.Logger.Warn("chat model failed; answering extractively", "err", err, "kind", kind, "model", a.Model)
-		e.cfg.Metrics.Fallback()
-		a = e.fallbackAnswer(st, a, q, history, searched, k, err)
-		e.deliver(onDelta, a.Text)
+		return Answer{}, err
 	}
+	a.Timings["model"] = ms(time.Since(t))
 	a.Timings["total"] = ms(time.Since(start))
+	return a, nil
+}
+
+// byModel answers with the chat model; when it fails, it counts the
+// failure and, with Config.Fallback, answers extractively from the hits
+// searched for the question.
+func (e *Engine) byModel(ctx context.Context, st *state, a Answer, q modelQuestion, history []Turn, hits, searched []retrieval.Hit, k int, onDelta func(string)) (Answer, error) {
+	err := e.modelAnswer(ctx, st, &a, q, history, hits, onDelta)
+	if err == nil {
+		return a, nil
+	}
+	kind := ModelErrorKind(err)
+	e.cfg.Metrics.ModelError(kind)
+	if !e.cfg.Fallback || ctx.Err() != nil {
+		return Answer{}, err
+	}
+	e.cfg.Logger.Warn("chat model failed; answering extractively", "err", err, "kind", kind, "model", a.Model)
+	e.cfg.Metrics.Fallback()
+	a = e.fallbackAnswer(st, a, q.text, history, searched, k, err)
+	e.deliver(onDelta, a.Text)
 	return a, nil
 }
 

@@ -138,12 +138,14 @@ func (e *Engine) countDropped(c checked) {
 	counts := map[string]int{}
 	for _, d := range c.dropped {
 		switch {
-		case strings.Contains(d, "link"):
+		case strings.HasSuffix(d, "to other addresses removed"):
 			counts["link"]++
 		case strings.HasSuffix(d, ": no citation"):
 			counts["uncited"]++
-		case strings.Contains(d, "token limit"):
+		case strings.HasSuffix(d, "cut off by the token limit"), strings.HasPrefix(d, "cut at a sentence"):
 			counts["cut"]++
+		case strings.HasSuffix(d, "repeated sentence(s) collapsed"):
+			counts["repeated"]++
 		default:
 			counts["unsupported"]++
 		}

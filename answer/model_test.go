@@ -306,6 +306,11 @@ func TestModelClaimsAreCheckedAgainstTheirCitations(t *testing.T) {
 			if !strings.Contains(a.Reason, c.reason) {
 				t.Errorf("reason %q lacks %q", a.Reason, c.reason)
 			}
+			for want, kind := range map[string]string{"no citation": "uncited", "link": "link", "not in the snippet": "unsupported"} {
+				if strings.Contains(c.reason, want) && m.dropped[kind] == 0 {
+					t.Errorf("removals counted %v, want %q", m.dropped, kind)
+				}
+			}
 			if a.Answered {
 				for _, r := range regexp.MustCompile(`\[(\d+)\]`).FindAllStringSubmatch(a.Text, -1) {
 					if !strings.Contains(a.Text, "["+r[1]+"]") || len(a.Citations) == 0 {

@@ -473,11 +473,11 @@ func removeLinks(text string, allowed []string) (string, int) {
 // kept once; the text stops at the last whole sentence within
 // MaxAnswerChars; after the token limit, only complete sentences count.
 func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyOptions) checked {
-	out := checked{claims: map[int]string{}}
+	b := replyBuilder{out: checked{claims: map[int]string{}}, seen: map[string]bool{}, refSeen: map[int]bool{}}
 	text, _ := prompts.ParseCitations(reply, len(o.snippets))
 	text, links := removeLinks(text, o.storyURLs)
 	if links > 0 {
-		out.dropped = append(out.dropped, fmt.Sprintf("%d link(s) to other addresses removed", links))
+		b.drop(fmt.Sprintf("%d link(s) to other addresses removed", links))
 	}
 	text = gluedMarker.ReplaceAllString(text, "$1 $2")
 	text = markerAfter.ReplaceAllStringFunc(text, func(m string) string {
@@ -485,83 +485,95 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 		return " " + strings.TrimSpace(sub[2]) + sub[1]
 	})
 	vc := newVerifierRun(ctx, cfg, o.snippets)
-	type line struct {
-		prefix string
-		sents  []string
-	}
-	var lines []line
-	seen := map[string]bool{}
-	total, cited := 0, 0
-	refSeen := map[int]bool{}
-	rawLines := strings.Split(text, "\n")
-	lastLine := len(rawLines) - 1
-	for lastLine > 0 && strings.TrimSpace(rawLines[lastLine]) == "" {
-		lastLine--
-	}
+	rawLines := strings.Split(strings.TrimRight(text, " \t\r\n"), "\n")
 	for li, raw := range rawLines {
-		if out.cut {
-			break
-		}
 		prefix := bullet.FindString(raw)
 		body := raw[len(prefix):]
 		spans := retrieval.SplitSentences(body)
-		var l line
-		l.prefix = strings.TrimLeft(prefix, " \t")
+		b.line(strings.TrimLeft(prefix, " \t"))
 		for si, sp := range spans {
 			sent := strings.TrimSpace(body[sp.Start:sp.End])
-			last := li == lastLine && si == len(spans)-1
-			if o.truncated && last && !complete(sent) {
-				out.dropped = append(out.dropped, fmt.Sprintf("%q: cut off by the token limit", clip(sent)))
+			if o.truncated && li == len(rawLines)-1 && si == len(spans)-1 && !complete(sent) {
+				b.drop(fmt.Sprintf("%q: cut off by the token limit", clip(sent)))
 				continue
 			}
 			kept, why := vc.checkSentence(sent, o)
 			if why != "" {
-				out.dropped = append(out.dropped, fmt.Sprintf("%q: %s", clip(sent), why))
+				b.drop(fmt.Sprintf("%q: %s", clip(sent), why))
 			}
-			if kept == "" {
-				continue
-			}
-			key := strings.ToLower(retrieval.Normalize(prompts.StripMarkers(kept)))
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			if total+len(kept)+1 > MaxAnswerChars {
-				out.cut = true
-				break
-			}
-			total += len(kept) + 1
-			l.sents = append(l.sents, kept)
-			refs := prompts.MarkerRefs(kept)
-			if len(refs) > 0 {
-				cited++
-			}
-			claim := prompts.StripMarkers(kept)
-			for _, r := range refs {
-				out.claims[r] += " " + claim
-				if !refSeen[r] {
-					refSeen[r] = true
-					out.refs = append(out.refs, r)
-				}
+			if kept != "" && !b.add(kept) {
+				return b.done()
 			}
 		}
-		if len(l.sents) > 0 {
-			lines = append(lines, l)
+	}
+	return b.done()
+}
+
+// replyBuilder gathers the kept sentences of a reply, line by line.
+type replyBuilder struct {
+	out      checked
+	lines    [][]string // sentences by line; the first item is the line's bullet
+	seen     map[string]bool
+	refSeen  map[int]bool
+	total    int
+	cited    int
+	repeated int
+}
+
+func (b *replyBuilder) drop(why string) { b.out.dropped = append(b.out.dropped, why) }
+
+func (b *replyBuilder) line(prefix string) { b.lines = append(b.lines, []string{prefix}) }
+
+// add keeps a checked sentence, unless it repeats one kept already; it
+// reports false when the answer is full (MaxAnswerChars).
+func (b *replyBuilder) add(sent string) bool {
+	claim := prompts.StripMarkers(sent)
+	key := strings.ToLower(retrieval.Normalize(claim))
+	if b.seen[key] {
+		b.repeated++
+		return true
+	}
+	b.seen[key] = true
+	if b.total+len(sent)+1 > MaxAnswerChars {
+		b.out.cut = true
+		return false
+	}
+	b.total += len(sent) + 1
+	l := &b.lines[len(b.lines)-1]
+	*l = append(*l, sent)
+	refs := prompts.MarkerRefs(sent)
+	if len(refs) > 0 {
+		b.cited++
+	}
+	for _, r := range refs {
+		b.out.claims[r] += " " + claim
+		if !b.refSeen[r] {
+			b.refSeen[r] = true
+			b.out.refs = append(b.out.refs, r)
 		}
 	}
-	if cited == 0 {
-		return out
+	return true
+}
+
+// done returns the result: no text unless a cited sentence was kept.
+func (b *replyBuilder) done() checked {
+	if b.repeated > 0 {
+		b.drop(fmt.Sprintf("%d repeated sentence(s) collapsed", b.repeated))
 	}
-	var b strings.Builder
-	for i, l := range lines {
-		if i > 0 {
-			b.WriteByte('\n')
+	if b.out.cut {
+		b.drop(fmt.Sprintf("cut at a sentence to stay within %d characters", MaxAnswerChars))
+	}
+	if b.cited == 0 {
+		return b.out
+	}
+	var lines []string
+	for _, l := range b.lines {
+		if len(l) > 1 {
+			lines = append(lines, l[0]+strings.Join(l[1:], " "))
 		}
-		b.WriteString(l.prefix)
-		b.WriteString(strings.Join(l.sents, " "))
 	}
-	out.text = b.String()
-	return out
+	b.out.text = strings.Join(lines, "\n")
+	return b.out
 }
 
 // checkSentence returns sent with only the markers whose snippets support
