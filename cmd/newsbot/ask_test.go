@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/newsbot/newsbot/internal/fakeopenai"
@@ -107,8 +109,13 @@ func TestAskAnswersQuestionsAboutTheArticleItself(t *testing.T) {
 
 func TestModelModeBatchesCachesAndValidatesCitations(t *testing.T) {
 	t.Parallel()
+	var mu sync.Mutex
+	cited := 0
 	srv := fakeopenai.New(fakeopenai.Options{Reply: func(r fakeopenai.ChatRequest) string {
-		return "The talks are in Saudi Arabia [1]. Nothing else [7]."
+		mu.Lock()
+		defer mu.Unlock()
+		cited = snippetWith(r, "scheduled for Tuesday in Saudi Arabia")
+		return fmt.Sprintf("The talks are scheduled for Tuesday in Saudi Arabia [%d]. Nothing else [7].", cited)
 	}})
 	defer srv.Close()
 	env := map[string]string{"OPENAI_BASE_URL": srv.URL, "NEWSBOT_INDEX_DIR": t.TempDir()}
@@ -120,7 +127,10 @@ func TestModelModeBatchesCachesAndValidatesCitations(t *testing.T) {
 	if a.Mode != "model" || !a.Answered {
 		t.Fatalf("answer = %+v", a)
 	}
-	if strings.Contains(a.Answer, "[7]") || len(a.Citations) != 1 || a.Citations[0].Ref != 1 {
+	mu.Lock()
+	want := cited
+	mu.Unlock()
+	if strings.Contains(a.Answer, "[7]") || len(a.Citations) != 1 || a.Citations[0].Ref != want || want == 0 {
 		t.Errorf("answer %q citations %+v: the marker to a missing snippet must go", a.Answer, a.Citations)
 	}
 	if !strings.Contains(articleText(t), norm(a.Citations[0].Quote)) {
@@ -319,5 +329,41 @@ func TestDisplayQuoteIsPlainTextCutAtAWord(t *testing.T) {
 	}
 	if got := displayQuote(strings.Repeat("x", 50), "", 10); got != strings.Repeat("x", 10)+"…" {
 		t.Errorf("one long word cut to %q", got)
+	}
+}
+
+// A server that puts its text in reasoning_content and leaves content
+// empty is a model error: `ask` fails naming the model and the URL, even
+// with NEWSBOT_FALLBACK at its default (the CLI never hides a failing
+// model behind an extractive answer).
+func TestEmptyModelReplyIsAnErrorNamingModelAndURL(t *testing.T) {
+	t.Parallel()
+	srv := fakeopenai.New(fakeopenai.Options{
+		Reply:            func(fakeopenai.ChatRequest) string { return "" },
+		ReasoningContent: func(fakeopenai.ChatRequest) string { return "Peskov is the spokesman [1]." },
+	})
+	defer srv.Close()
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL, "NEWSBOT_CHAT_MODEL": "deepseek-r1:8b", "NEWSBOT_EMBED_MODEL": "local"}
+	_, _, err := runCLI(t, env, "", "ask", "--json", "Who is the Kremlin spokesman?")
+	if err == nil || !strings.Contains(err.Error(), `"deepseek-r1:8b"`) || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// `ask --json` says why a model answer was refused.
+func TestAskJSONCarriesTheReason(t *testing.T) {
+	t.Parallel()
+	srv := fakeopenai.New(fakeopenai.Options{Reply: func(r fakeopenai.ChatRequest) string {
+		return fmt.Sprintf("Zelenskyy will travel to Turkey on Friday [%d].", snippetWith(r, "travel to Turkey"))
+	}})
+	defer srv.Close()
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL, "NEWSBOT_EMBED_MODEL": "local"}
+	out, _, err := runCLI(t, env, "", "ask", "--json", "When will Zelenskyy travel to Turkey?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := decodeAnswers(t, out)[0]
+	if a.Answered || !strings.Contains(a.Reason, "friday") || strings.Contains(a.Answer, "Friday") {
+		t.Errorf("answer %+v", a)
 	}
 }

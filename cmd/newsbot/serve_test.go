@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -472,37 +473,68 @@ func TestServeFollowUpSendsTheEarlierTurnToTheModel(t *testing.T) {
 	}
 }
 
-func TestServeStreamsModelAnswersAndSplitsLongOnes(t *testing.T) {
+// snippetWith returns the number under which the prompt of r shows the
+// snippet holding phrase (0 when none does), so that a fake reply cites
+// the snippet that supports it, as a faithful model would.
+func snippetWith(r fakeopenai.ChatRequest, phrase string) int {
+	user := r.Messages[len(r.Messages)-1].Content
+	if end := strings.Index(user, "\nQuestion: "); end >= 0 {
+		user = user[:end]
+	}
+	heads := regexp.MustCompile(`(?m)^\[(\d+)\] \(from [^\n]*\)\n`).FindAllStringSubmatchIndex(user, -1)
+	for i, h := range heads {
+		end := len(user)
+		if i+1 < len(heads) {
+			end = heads[i+1][0]
+		}
+		if strings.Contains(user[h[1]:end], phrase) {
+			n, _ := strconv.Atoi(user[h[2]:h[3]])
+			return n
+		}
+	}
+	return 0
+}
+
+// A streamed reply that opens with a reasoning block and then says the
+// same sentence 45 times (the 17 KB replies of runaway local models) is
+// posted once, collapsed, in one message; nothing of the block is ever
+// sent to Discord, not even in the streaming edits.
+func TestServeStreamsModelAnswersAndBoundsLongOnes(t *testing.T) {
 	noLeaks(t)
-	long := strings.Repeat("Kremlin spokesman Dmitry Peskov spoke about the talks in Saudi Arabia [1]. ", 45)
-	fo := fakeopenai.New(fakeopenai.Options{Reply: func(fakeopenai.ChatRequest) string { return long }})
+	fo := fakeopenai.New(fakeopenai.Options{StreamPieceBytes: 5, Reply: func(r fakeopenai.ChatRequest) string {
+		n := snippetWith(r, "Kremlin spokesman Dmitry Peskov")
+		return "<think>Perhaps the spokesman is someone in Geneva.</think>" +
+			strings.Repeat(fmt.Sprintf("Kremlin spokesman Dmitry Peskov said that Lavrov and Ushakov will fly to the Saudi capital [%d]. ", n), 45)
+	}})
 	t.Cleanup(fo.Close)
 	fd := fakediscord.Start(t, fakediscord.Options{})
-	env := modelEnv(fo)
-	s := startServe(t, fd, env)
+	s := startServe(t, fd, modelEnv(fo))
 	st := s.ask("Who is the Kremlin spokesman?")
-	st, err := fd.WaitInteraction(s.ctx(), st.Interaction.ID, func(st fakediscord.InteractionState) bool {
-		return len(st.Followups) > 0 && len(st.Original.Embeds)+len(st.Followups[len(st.Followups)-1].Embeds) > 0
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := append([]*fakediscord.Message{st.Original}, st.Followups...)
-	var text []string
-	for _, p := range parts {
-		if n := len([]rune(p.Content)); n > 2000 {
-			t.Errorf("a part of %d characters", n)
-		}
-		text = append(text, p.Content)
-	}
-	got := strings.Join(strings.Fields(strings.Join(text, " ")), " ")
-	if got != strings.TrimSpace(long) {
-		t.Errorf("the parts do not add up to the answer:\n%q", got)
+	if c := st.Original.Content; strings.Count(c, "Dmitry Peskov said") != 1 || len([]rune(c)) > 2000 || len(st.Followups) != 0 {
+		t.Errorf("answer %q with %d follow-ups", c, len(st.Followups))
 	}
 	for _, r := range fd.Requests() {
 		if r.Status >= 400 {
 			t.Errorf("Discord refused %s: %s", r.Route, r.Response)
 		}
+		if strings.Contains(string(r.Body), "Geneva") || strings.Contains(string(r.Body), "think>") {
+			t.Errorf("the reasoning block reached Discord: %s", r.Body)
+		}
+	}
+}
+
+// With NEWSBOT_FALLBACK at its default, a model that stays down gets an
+// extractive answer with a note, not an apology.
+func TestServeModelDownFallsBackToExtractiveAnswers(t *testing.T) {
+	noLeaks(t)
+	fo := fakeopenai.New(fakeopenai.Options{})
+	t.Cleanup(fo.Close)
+	fd := fakediscord.Start(t, fakediscord.Options{})
+	s := startServe(t, fd, modelEnv(fo))
+	fo.FailNext(fakeopenai.Chat, 5, fakeopenai.Failing())
+	st := s.ask("Who is the Kremlin spokesman?")
+	if c := st.Original.Content; !strings.Contains(c, "Peskov") || !strings.Contains(c, "language model is unavailable") || len(st.Original.Embeds) == 0 {
+		t.Errorf("after the model failed: %q", c)
 	}
 }
 
@@ -511,7 +543,9 @@ func TestServeNeverLogsTheToken(t *testing.T) {
 	fo := fakeopenai.New(fakeopenai.Options{})
 	t.Cleanup(fo.Close)
 	fd := fakediscord.Start(t, fakediscord.Options{HeartbeatInterval: 200 * time.Millisecond})
-	s := startServe(t, fd, modelEnv(fo))
+	env := modelEnv(fo)
+	env["NEWSBOT_FALLBACK"] = "apology" // the model's failure must reach the logs
+	s := startServe(t, fd, env)
 	fo.FailNext(fakeopenai.Chat, 5, fakeopenai.Failing())
 	s.ask("Who is the Kremlin spokesman?")
 	fd.DropConnections()

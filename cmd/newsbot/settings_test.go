@@ -171,6 +171,7 @@ func TestBadSettingsNameTheVariable(t *testing.T) {
 	t.Parallel()
 	for k, v := range map[string]string{
 		"NEWSBOT_EMBED_BATCH": "many", "NEWSBOT_OFFLINE": "perhaps", "NEWSBOT_REQUEST_TIMEOUT": "-3",
+		"NEWSBOT_MAX_TOKENS": "0", "NEWSBOT_FALLBACK": "silence",
 	} {
 		_, err := loadConfig(func(name string) string {
 			if name == k {
@@ -181,6 +182,24 @@ func TestBadSettingsNameTheVariable(t *testing.T) {
 		var ue usageError
 		if err == nil || !strings.Contains(err.Error(), k) || !errorsAs(err, &ue) {
 			t.Errorf("%s=%q: %v, want a usage error naming it", k, v, err)
+		}
+	}
+}
+
+func TestModelSettings(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		env      map[string]string
+		tokens   int
+		fallback bool
+	}{
+		{map[string]string{}, 600, true},
+		{map[string]string{"NEWSBOT_MAX_TOKENS": "200", "NEWSBOT_FALLBACK": "apology"}, 200, false},
+		{map[string]string{"NEWSBOT_FALLBACK": "Extractive"}, 600, true},
+	} {
+		cfg, err := loadConfig(func(k string) string { return c.env[k] })
+		if err != nil || cfg.MaxTokens != c.tokens || cfg.Fallback != c.fallback {
+			t.Errorf("%v: %d tokens, fallback %v, %v", c.env, cfg.MaxTokens, cfg.Fallback, err)
 		}
 	}
 }
