@@ -51,6 +51,9 @@ func detectLanguage(q string) (name string, other, sure bool) {
 	if letters < 4 {
 		return "", false, false
 	}
+	if latin*2 >= letters && englishShare(q) >= maxEnglishShare {
+		return "", false, false // English whatever the detector would say
+	}
 	info := whatlanggo.Detect(q)
 	if latin*2 < letters {
 		// Another script: the detector is sure of the script, and the

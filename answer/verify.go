@@ -120,7 +120,7 @@ func windows(text string) []string {
 // the two coverage bounds, the encoder finds the two alike). A claim in
 // another language (foreign) is checked on its names, numbers and dates.
 func (vc *verifierRun) checkClaim(claim string, snippet string, foreign bool) support {
-	cf := factsOf(claim, foreign, vc.known)
+	cf := factsOf(claim, foreign, vc.knownFor(foreign))
 	if foreign && len(cf.names)+len(cf.numbers)+len(cf.dates) == 0 {
 		// Nothing checkable: a sentence in another language without a
 		// name, number or date is taken on its citation.
@@ -353,11 +353,12 @@ func cosine(a, b []float32) float64 {
 
 // verifierRun is the verification of one reply.
 type verifierRun struct {
-	ctx     context.Context
-	encoder Encoder
-	minSim  float64
-	known   map[string]bool // capitalized words of the snippets, canonical
-	tokens  map[string][]token
+	ctx      context.Context
+	encoder  Encoder
+	minSim   float64
+	known    map[string]bool // capitalized words of the snippets, canonical; see knownNames
+	snippets []string
+	tokens   map[string][]token
 }
 
 // tokenize is tokenize, remembered: every claim of a reply reads the same
@@ -372,18 +373,37 @@ func (vc *verifierRun) tokenize(text string) []token {
 }
 
 func newVerifierRun(ctx context.Context, cfg VerifierConfig, snippets []string) *verifierRun {
-	vc := &verifierRun{ctx: ctx, encoder: cfg.Encoder, minSim: cfg.MinSimilarity, known: map[string]bool{}, tokens: map[string][]token{}}
+	vc := &verifierRun{ctx: ctx, encoder: cfg.Encoder, minSim: cfg.MinSimilarity, snippets: snippets, tokens: map[string][]token{}}
 	if vc.minSim == 0 {
 		vc.minSim = DefaultMinSimilarity
 	}
-	for _, s := range snippets {
+	return vc
+}
+
+// knownFor returns the known names when foreign, else nil (English claims
+// do not use them).
+func (vc *verifierRun) knownFor(foreign bool) map[string]bool {
+	if !foreign {
+		return nil
+	}
+	return vc.knownNames()
+}
+
+// knownNames returns the capitalized words of the snippets, read on first
+// use: only claims in other languages need them.
+func (vc *verifierRun) knownNames() map[string]bool {
+	if vc.known != nil {
+		return vc.known
+	}
+	vc.known = map[string]bool{}
+	for _, s := range vc.snippets {
 		for _, t := range vc.tokenize(s) {
 			if t.capital && t.kind == plainWord && !titleWords[t.canon] {
 				vc.known[t.canon] = true
 			}
 		}
 	}
-	return vc
+	return vc.known
 }
 
 // checked is a model reply after verification.
@@ -587,8 +607,8 @@ func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, strin
 		return "", "no citation"
 	}
 	foreign := o.foreign
-	if plain := prompts.StripMarkers(sent); !foreign && englishShare(plain) < maxEnglishShare {
-		_, foreign = QuestionLanguage(plain)
+	if !foreign {
+		_, foreign = QuestionLanguage(prompts.StripMarkers(sent))
 	}
 	// Each group of markers backs the text since the group before it ("A
 	// [1] and B [2]."); a single group backs the whole sentence.
@@ -631,7 +651,7 @@ func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, strin
 			union = append(union, o.snippets[r-1])
 		}
 		if s := vc.checkClaim(whole, strings.Join(union, "\n"), foreign); s.ok {
-			cf := factsOf(whole, foreign, vc.known)
+			cf := factsOf(whole, foreign, vc.knownFor(foreign))
 			for _, r := range refs {
 				if contributes(cf, o.snippets[r-1]) {
 					keep[r] = true

@@ -65,13 +65,17 @@ type Options struct {
 // DefaultReply is the reply when Options.Reply is nil and the request
 // shows no numbered snippet: a short answer citing the first snippet. With
 // snippets ("[1] (from …)" followed by its text, as newsbot's prompt
-// numbers them) the reply is GroundedReply's: what a faithful model says.
+// numbers them) the reply is GroundedReply's: a claim the snippet supports.
 const DefaultReply = "The article answers this in the first snippet [1]."
 
 // snippetOne finds the text of snippet [1] in a prompt.
 var snippetOne = regexp.MustCompile(`(?m)^\[1\][^\n]*\n([^\n]+)`)
 
-// GroundedReply returns the first sentence of snippet [1] of the last user
+// groundedWords is the length of GroundedReply's claim, about that of
+// DefaultReply, so that streams stay as short as they were.
+const groundedWords = 10
+
+// GroundedReply returns the first words of snippet [1] of the last user
 // message of r, cited "[1]", or DefaultReply when there is none.
 func GroundedReply(r ChatRequest) string {
 	for i := len(r.Messages) - 1; i >= 0; i-- {
@@ -82,12 +86,11 @@ func GroundedReply(r ChatRequest) string {
 		if m == nil {
 			break
 		}
-		first := strings.TrimSpace(m[1])
-		if j := strings.Index(first, ". "); j > 0 {
-			first = first[:j+1]
-		}
-		first = strings.TrimRight(first, ".") + " [1]."
-		return first
+		// The first words of the snippet, as many as a short reply has:
+		// every word is the snippet's, so the claim is supported.
+		words := strings.Fields(m[1])
+		words = words[:min(len(words), groundedWords)]
+		return strings.TrimRight(strings.Join(words, " "), ".,;:") + " [1]."
 	}
 	return DefaultReply
 }
