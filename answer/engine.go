@@ -45,7 +45,7 @@ type Config struct {
 	// retries: down, 5xx, timeout, an empty reply. When false the error is
 	// returned (the CLI exits non-zero; the bot apologizes).
 	Fallback bool
-	// Metrics, if set, counts model errors, fallbacks and removed claims.
+	// Metrics, if set, counts removed claims and replies stopped early.
 	Metrics Metrics
 }
 
@@ -265,34 +265,33 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	return a, nil
 }
 
-// byModel answers with the chat model; when it fails, it counts the
-// failure and, with Config.Fallback, answers extractively from the hits
-// searched for the question.
+// byModel answers with the chat model. When it fails, the error is a
+// *ModelError saying its kind; with Config.Fallback the answer is made
+// extractively instead, from the hits searched for the question, with
+// Fallback set to the kind and a Note saying the model is unavailable.
 func (e *Engine) byModel(ctx context.Context, st *state, a Answer, q modelQuestion, history []Turn, hits, searched []retrieval.Hit, k int, onDelta func(string)) (Answer, error) {
 	err := e.modelAnswer(ctx, st, &a, q, history, hits, onDelta)
 	if err == nil {
 		return a, nil
 	}
 	kind := ModelErrorKind(err)
-	e.cfg.Metrics.ModelError(kind)
 	if !e.cfg.Fallback || ctx.Err() != nil {
-		return Answer{}, err
+		return Answer{}, &ModelError{Kind: kind, Err: err}
 	}
 	e.cfg.Logger.Warn("chat model failed; answering extractively", "err", err, "kind", kind, "model", a.Model)
-	e.cfg.Metrics.Fallback()
-	a = e.fallbackAnswer(st, a, q.text, history, searched, k, err)
+	a = e.fallbackAnswer(st, a, q.text, history, searched, k, kind)
 	e.deliver(onDelta, a.Text)
 	return a, nil
 }
 
-// FallbackNote ends an answer made without the language model.
-const FallbackNote = "(The language model is unavailable right now, so this answer quotes the article directly.)"
+// FallbackNote is the Note of an answer made without the language model.
+const FallbackNote = "The language model is unavailable right now, so this answer quotes the article directly."
 
-// fallbackAnswer answers extractively after the chat model failed with
-// err, from the hits searched for the question, through the extractive
-// gate.
-func (e *Engine) fallbackAnswer(st *state, a Answer, q string, history []Turn, searched []retrieval.Hit, k int, err error) Answer {
-	a = Answer{Question: a.Question, Mode: "extractive", Timings: a.Timings, Fallback: err.Error()}
+// fallbackAnswer answers extractively, after the chat model failed with an
+// error of the given kind, from the hits searched for the question,
+// through the extractive gate.
+func (e *Engine) fallbackAnswer(st *state, a Answer, q string, history []Turn, searched []retrieval.Hit, k int, kind string) Answer {
+	a = Answer{Question: a.Question, Mode: "extractive", Timings: a.Timings, Fallback: kind, Note: FallbackNote}
 	v := st.analyzer.judge(q, history, searched, minCoverage)
 	hits := rerank(&v, searched, k)
 	a.Retrieved = hits
@@ -301,7 +300,6 @@ func (e *Engine) fallbackAnswer(st *state, a Answer, q string, history []Turn, s
 	} else {
 		a.Text = refusalNotInArticle
 	}
-	a.Text += "\n" + FallbackNote
 	return a
 }
 

@@ -9,21 +9,20 @@ import (
 	"github.com/newsbot/newsbot/internal/openaiclient"
 )
 
-// Metrics receives the engine's counts of what went wrong with the chat
-// model and of what the claim check removed. The bot registers an
-// implementation backed by Prometheus counters; nil counts nothing.
-// Implementations must be safe for concurrent use.
+// Metrics receives the engine's counts of what the bot cannot see in an
+// answer or an error: sentences and citations the claim check removed,
+// and model replies that stopped early but still made an answer or a
+// refusal. (Model errors reach the bot as errors with a ModelErrorKind
+// method, and fallbacks as Answer.Fallback; it counts those itself.) nil
+// counts nothing. Implementations must be safe for concurrent use.
 type Metrics interface {
-	// ModelError counts a model call that gave no usable reply, by kind
-	// (ModelErrorKind): newsbot_model_errors_total{kind}.
-	ModelError(kind string)
-	// Fallback counts an answer made extractively because the model
-	// failed: newsbot_model_fallbacks_total.
-	Fallback()
 	// ClaimsDropped counts the sentences and citations the claim check
 	// removed from model replies, by reason ("uncited", "unsupported",
 	// "link", "repeated", "cut"): newsbot_claims_dropped_total{reason}.
 	ClaimsDropped(reason string, n int)
+	// ModelStopped counts replies stopped early by the model, by reason
+	// ("length", "content_filter"): newsbot_model_stops_total{reason}.
+	ModelStopped(reason string)
 }
 
 // The kinds of model errors ModelErrorKind returns.
@@ -31,9 +30,9 @@ const (
 	ModelErrEmpty         = "empty"          // nothing left after removing reasoning blocks
 	ModelErrDown          = "down"           // connection refused, DNS, reset
 	ModelErrTimeout       = "timeout"        // a deadline passed
-	ModelErrServer        = "server"         // 5xx after the retries
-	ModelErrRateLimit     = "rate_limit"     // 429 after the retries
-	ModelErrRequest       = "request"        // another 4xx: wrong model name, bad key
+	ModelErrServer        = "http_5xx"       // 5xx after the retries
+	ModelErrRateLimit     = "http_429"       // 429 after the retries
+	ModelErrRequest       = "http_4xx"       // another 4xx: wrong model name, bad key
 	ModelErrCutOff        = "cut_off"        // the stream broke off
 	ModelErrLength        = "length"         // stopped at the token limit
 	ModelErrContentFilter = "content_filter" // stopped by a content filter
@@ -70,9 +69,22 @@ func ModelErrorKind(err error) string {
 	return ModelErrOther
 }
 
+// ModelError is the error of a question the chat model could not answer:
+// it wraps the model's error and says its kind (ModelErrorKind), which
+// the bot uses as the label of newsbot_model_errors_total.
+type ModelError struct {
+	Kind string
+	Err  error
+}
+
+func (e *ModelError) Error() string { return e.Err.Error() }
+func (e *ModelError) Unwrap() error { return e.Err }
+
+// ModelErrorKind returns the kind: "down", "timeout", "empty", "http_5xx", ….
+func (e *ModelError) ModelErrorKind() string { return e.Kind }
+
 // noMetrics counts nothing.
 type noMetrics struct{}
 
-func (noMetrics) ModelError(string)         {}
-func (noMetrics) Fallback()                 {}
 func (noMetrics) ClaimsDropped(string, int) {}
+func (noMetrics) ModelStopped(string)       {}

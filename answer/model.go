@@ -71,14 +71,14 @@ func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q modelQ
 	truncated := false
 	switch {
 	case errors.Is(err, ErrContentFilter):
-		e.cfg.Metrics.ModelError(ModelErrContentFilter)
+		e.cfg.Metrics.ModelStopped(ModelErrContentFilter)
 		a.Usage = reply.Usage
 		a.Text, a.Reason = refusalFiltered, "the model's reply was stopped by a content filter"
 		e.logDropped(a, nil)
 		return nil
 	case errors.Is(err, ErrLengthLimit):
 		// The complete sentences that arrived may still answer.
-		e.cfg.Metrics.ModelError(ModelErrLength)
+		e.cfg.Metrics.ModelStopped(ModelErrLength)
 		truncated = true
 	case err != nil:
 		return fmt.Errorf("chat model: %w", err)

@@ -28,18 +28,16 @@ The bridge carries about 30,000 vehicles a day. The ferry service that ran acros
 
 // recorder counts what the engine reports to Metrics.
 type recorder struct {
-	mu        sync.Mutex
-	errors    map[string]int
-	fallbacks int
-	dropped   map[string]int
+	mu      sync.Mutex
+	stopped map[string]int
+	dropped map[string]int
 }
 
 func newRecorder() *recorder {
-	return &recorder{errors: map[string]int{}, dropped: map[string]int{}}
+	return &recorder{stopped: map[string]int{}, dropped: map[string]int{}}
 }
 
-func (r *recorder) ModelError(kind string) { r.mu.Lock(); r.errors[kind]++; r.mu.Unlock() }
-func (r *recorder) Fallback()              { r.mu.Lock(); r.fallbacks++; r.mu.Unlock() }
+func (r *recorder) ModelStopped(reason string) { r.mu.Lock(); r.stopped[reason]++; r.mu.Unlock() }
 func (r *recorder) ClaimsDropped(reason string, n int) {
 	r.mu.Lock()
 	r.dropped[reason] += n
@@ -176,11 +174,11 @@ func TestModelReplyOfOnlyReasoningOrEmptyContentIsAnError(t *testing.T) {
 			t.Parallel()
 			s := fakeopenai.New(c.opts)
 			defer s.Close()
-			m := newRecorder()
-			e := modelEngine(t, s, func(cfg *Config, _ *OpenAIChatConfig) { cfg.Metrics = m })
+			e := modelEngine(t, s, nil)
 			askBoth(t, e, bridgeQ, func(t *testing.T, a Answer, err error, streamed string) {
-				if !errors.Is(err, ErrEmptyReply) || a.Answered {
-					t.Fatalf("got %+v, %v; want ErrEmptyReply", a, err)
+				var me *ModelError
+				if !errors.Is(err, ErrEmptyReply) || !errors.As(err, &me) || me.ModelErrorKind() != ModelErrEmpty || a.Answered {
+					t.Fatalf("got %+v, %v; want ErrEmptyReply of kind empty", a, err)
 				}
 				if msg := err.Error(); !strings.Contains(msg, `"fake-r1"`) || !strings.Contains(msg, s.URL) {
 					t.Errorf("the error %q does not name the model and its URL", msg)
@@ -189,9 +187,6 @@ func TestModelReplyOfOnlyReasoningOrEmptyContentIsAnError(t *testing.T) {
 					t.Errorf("streamed %q", streamed)
 				}
 			})
-			if m.errors[ModelErrEmpty] != 2 {
-				t.Errorf("empty replies counted %v", m.errors)
-			}
 		})
 	}
 }
@@ -363,8 +358,8 @@ func TestModelReplyAtTheTokenLimitKeepsItsCompleteSentences(t *testing.T) {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
-	if m.errors[ModelErrLength] != 2 {
-		t.Errorf("counted %v", m.errors)
+	if m.stopped[ModelErrLength] != 2 {
+		t.Errorf("counted %v", m.stopped)
 	}
 	// Cut before any sentence is whole: no answer, and the reason says so.
 	e = modelEngine(t, s, func(_ *Config, cc *OpenAIChatConfig) { cc.MaxTokens = 5 })
@@ -385,8 +380,8 @@ func TestModelContentFilterGetsAPoliteRefusal(t *testing.T) {
 			t.Errorf("%+v %v", a, err)
 		}
 	})
-	if m.errors[ModelErrContentFilter] != 2 {
-		t.Errorf("counted %v", m.errors)
+	if m.stopped[ModelErrContentFilter] != 2 {
+		t.Errorf("counted %v", m.stopped)
 	}
 }
 
@@ -459,38 +454,40 @@ func TestModelQuestionInAnotherLanguage(t *testing.T) {
 
 func TestModelDownFallsBackToAnExtractiveAnswer(t *testing.T) {
 	t.Parallel()
-	for _, fault := range []fakeopenai.Fault{fakeopenai.Failing(), fakeopenai.CutStream()} {
-		t.Run(fault.Kind.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		fault fakeopenai.Fault
+		kind  string
+	}{{fakeopenai.Failing(), ModelErrServer}, {fakeopenai.CutStream(), ModelErrCutOff}} {
+		t.Run(c.fault.Kind.String(), func(t *testing.T) {
 			t.Parallel()
 			s := fakeopenai.New(fakeopenai.Options{})
 			defer s.Close()
-			s.FailRandomly(fakeopenai.Chat, 1, fault)
-			m := newRecorder()
-			e := modelEngine(t, s, func(cfg *Config, _ *OpenAIChatConfig) { cfg.Fallback, cfg.Metrics = true, m })
+			s.FailRandomly(fakeopenai.Chat, 1, c.fault)
+			e := modelEngine(t, s, func(cfg *Config, _ *OpenAIChatConfig) { cfg.Fallback = true })
 			askBoth(t, e, bridgeQ, func(t *testing.T, a Answer, err error, _ string) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !a.Answered || a.Mode != "extractive" || !strings.Contains(a.Text, "March 12") || !strings.HasSuffix(a.Text, "\n"+FallbackNote) || a.Fallback == "" || len(a.Citations) == 0 {
+				if !a.Answered || a.Mode != "extractive" || !strings.Contains(a.Text, "March 12") || a.Note != FallbackNote ||
+					strings.Contains(a.Text, FallbackNote) || a.Fallback != c.kind || len(a.Citations) == 0 {
 					t.Errorf("answer %+v", a)
 				}
 			})
-			if m.fallbacks != 2 || len(m.errors) == 0 {
-				t.Errorf("fallbacks %d errors %v", m.fallbacks, m.errors)
-			}
-			// Without the fallback, the error reaches the caller.
+			// Without the fallback, the error reaches the caller, with its
+			// kind for the bot's metrics.
 			e = modelEngine(t, s, nil)
-			if _, err := e.Ask(context.Background(), Request{Question: bridgeQ}); err == nil || !strings.Contains(err.Error(), s.URL) {
+			_, err := e.Ask(context.Background(), Request{Question: bridgeQ})
+			var me *ModelError
+			if err == nil || !strings.Contains(err.Error(), s.URL) || !errors.As(err, &me) || me.Kind != c.kind {
 				t.Errorf("err = %v", err)
 			}
 		})
 	}
 	s := fakeopenai.New(fakeopenai.Options{})
-	url := s.URL
 	s.Close()
 	e := modelEngine(t, s, func(cfg *Config, _ *OpenAIChatConfig) { cfg.Fallback = true })
 	a, err := e.Ask(context.Background(), Request{Question: bridgeQ})
-	if err != nil || !strings.Contains(a.Fallback, url) || !strings.HasSuffix(a.Text, FallbackNote) {
+	if err != nil || a.Fallback != ModelErrDown || a.Note != FallbackNote {
 		t.Errorf("endpoint down: %+v %v", a, err)
 	}
 }

@@ -23,10 +23,11 @@ type jsonAnswer struct {
 	Model     string             `json:"model"`
 	TimingsMS map[string]float64 `json:"timings_ms"`
 	// Reason says why a model answer was refused or what the claim check
-	// removed from it; Fallback is the model's error when the answer was
-	// made without it.
+	// removed from it; Fallback is the kind of model failure when the
+	// answer was made without it, and Note the line shown with it.
 	Reason   string `json:"reason,omitempty"`
 	Fallback string `json:"fallback,omitempty"`
+	Note     string `json:"note,omitempty"`
 	Error    string `json:"error,omitempty"`
 }
 
@@ -41,7 +42,7 @@ func toJSON(a answer.Answer) jsonAnswer {
 	j := jsonAnswer{
 		Question: a.Question, Answered: a.Answered, Answer: a.Text, Citations: a.Citations,
 		Mode: a.Mode, Model: a.Model, TimingsMS: a.Timings, Retrieved: []jsonHit{},
-		Reason: a.Reason, Fallback: a.Fallback,
+		Reason: a.Reason, Fallback: a.Fallback, Note: a.Note,
 	}
 	if j.Citations == nil {
 		j.Citations = []answer.Citation{}

@@ -248,7 +248,15 @@ func quotes(m *fakediscord.Message) []string {
 	if len(out) > 0 || len(m.Embeds) == 0 {
 		return out
 	}
-	for _, s := range markerRE.Split(unescapeMarkdown(m.Content), -1) {
+	content := m.Content
+	if strings.HasPrefix(content, "*") {
+		// An italic note comes first (a fallback answer's "The language
+		// model is unavailable…"); it is the bot's, not a quote.
+		if _, rest, ok := strings.Cut(content, "*\n\n"); ok {
+			content = rest
+		}
+	}
+	for _, s := range markerRE.Split(unescapeMarkdown(content), -1) {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
