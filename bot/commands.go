@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +36,7 @@ var commands = []*discordgo.ApplicationCommand{
 				Required:    true,
 				MaxLength:   maxAskLen,
 			},
+			storyOption("The story to ask about (default: all of them)"), // stories.go
 			{
 				Type:        discordgo.ApplicationCommandOptionBoolean,
 				Name:        "private",
@@ -61,12 +64,14 @@ var commands = []*discordgo.ApplicationCommand{
 
 // commandHandlers maps each command's name to its handler.
 func (b *Bot) commandHandlers() map[string]func(ctx context.Context, x *interaction) {
-	return map[string]func(ctx context.Context, x *interaction){
+	h := map[string]func(ctx context.Context, x *interaction){
 		"ask":    b.handleAsk,
 		"about":  b.handleAbout,
 		"help":   b.handleHelp,
 		"reload": b.handleReload,
 	}
+	maps.Copy(h, b.storyHandlers()) // stories.go
+	return h
 }
 
 // registerCommands overwrites the application's commands with commands:
@@ -83,9 +88,10 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	cmds := append(slices.Clone(commands), b.storyCommands()...) // stories.go
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, commands, discordgo.WithContext(ctx))
+		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, cmds, discordgo.WithContext(ctx))
 		if err == nil || !retryable(err) {
 			break
 		}
@@ -102,7 +108,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
-	b.log.Info("slash commands registered", "scope", scope, "count", len(commands))
+	b.log.Info("slash commands registered", "scope", scope, "count", len(cmds))
 }
 
 // handleAsk answers /ask: a deferred acknowledgement first, before any
@@ -125,6 +131,10 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	}
 	user := x.user()
 	log := b.log.With("source", sourceSlash, "user", user.ID, "interaction", x.i.ID)
+	story, ok := b.storyArg(ctx, x, data.Options) // stories.go; it told the user if !ok
+	if !ok {
+		return
+	}
 
 	// Cheap refusals answer at once, ephemerally, instead of deferring.
 	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
@@ -166,7 +176,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			log.Debug("queue notice", "err", err)
 		}
 	}
-	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at}
+	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at, Story: story}
 	b.answer(ctx, q, x, queued, func(a newsbot.Answer) {
 		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
 	})

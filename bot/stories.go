@@ -1,0 +1,795 @@
+package bot
+
+// The story commands: /stories, /summary, the story option of /ask, the
+// admin commands /add, /remove, /follow and /unfollow, and Announce. Their
+// autocompletion is in autocomplete.go.
+//
+// Where stories come from: the index (Answerer.Info().Docs) is what can be
+// asked about and is read without I/O, so the story option and /summary
+// resolve against it; the Library (Config.Library), when set, is the
+// authority on what is stored and lists /stories. Summaries come from the
+// Answerer when it also implements newsbot.Summarizer (the engine does), so
+// the bot needs no second reference to the engine.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/newsbot/newsbot"
+)
+
+const (
+	// maxUploadBytes caps an uploaded article (/add file:), as the issue
+	// caps a fetched page's body: 5 MB.
+	maxUploadBytes = 5 << 20
+	// adminTimeout bounds one admin command (ingest, a feed's first read),
+	// well inside the 15 minutes an interaction token lives.
+	adminTimeout = 10 * time.Minute
+	// downloadTimeout bounds the download of an uploaded file.
+	downloadTimeout = 30 * time.Second
+	// storiesPerPage caps the lines of one /stories page; a page also ends
+	// when the next line would not fit in one message.
+	storiesPerPage = 10
+	// listTimeout bounds the Library calls that answer at once (/stories),
+	// inside the 3 s Discord gives an interaction's first response.
+	listTimeout = 2 * time.Second
+)
+
+// discordCDNHosts serve the files users upload to Discord.
+var discordCDNHosts = []string{"cdn.discordapp.com", "media.discordapp.net"}
+
+// storyOption is the "story" option of /ask and /summary: a slug, chosen by
+// autocompletion over the titles.
+func storyOption(description string) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type:         discordgo.ApplicationCommandOptionString,
+		Name:         "story",
+		Description:  description,
+		Autocomplete: true,
+		MaxLength:    maxChoiceValue,
+	}
+}
+
+// adminOnly is the registration of an admin command: Discord hides it from
+// members without Manage Server (server admins can change that, so every
+// handler checks again) and it is not offered in DMs.
+func adminOnly(c *discordgo.ApplicationCommand) *discordgo.ApplicationCommand {
+	c.DefaultMemberPermissions = &manageServer
+	c.DMPermission = &noDM
+	return c
+}
+
+// storyCommands are the story commands this bot registers besides
+// commands: /stories always, /summary when the Answerer summarizes, the
+// admin commands when a Library is configured.
+func (b *Bot) storyCommands() []*discordgo.ApplicationCommand {
+	one := 1.0
+	cmds := []*discordgo.ApplicationCommand{{
+		Name:        "stories",
+		Description: "The news stories newsbot knows, newest first",
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionInteger, Name: "page", Description: "Which page of the list", MinValue: &one,
+		}},
+	}}
+	if b.summarizer() != nil {
+		cmds = append(cmds, &discordgo.ApplicationCommand{
+			Name:        "summary",
+			Description: "A few cited points summarizing a story",
+			Options: []*discordgo.ApplicationCommandOption{
+				storyOption("The story to summarize (default: the newest)"),
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the summary to you only"},
+			},
+		})
+	}
+	if b.cfg.Library == nil {
+		return cmds
+	}
+	return append(cmds,
+		adminOnly(&discordgo.ApplicationCommand{
+			Name:        "add",
+			Description: "Add a story from a web page or a file (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's address (http or https)", MaxLength: 2000},
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An article file: .html, .htm, .md or .txt"},
+			},
+		}),
+		adminOnly(&discordgo.ApplicationCommand{
+			Name:        "remove",
+			Description: "Remove a story (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "story", Description: "The story to remove",
+				Required: true, Autocomplete: true, MaxLength: maxChoiceValue,
+			}},
+		}),
+		adminOnly(&discordgo.ApplicationCommand{
+			Name:        "follow",
+			Description: "Follow a news feed: RSS, Atom or JSON Feed (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address (http or https)",
+				Required: true, MaxLength: 2000,
+			}},
+		}),
+		adminOnly(&discordgo.ApplicationCommand{
+			Name:        "unfollow",
+			Description: "Stop following a feed; its stories stay (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "feed", Description: "The feed to stop following",
+				Required: true, Autocomplete: true, MaxLength: 2000,
+			}},
+		}),
+	)
+}
+
+// storyHandlers maps the story commands to their handlers. A command that
+// is not registered has a handler too: it answers a stale registration.
+func (b *Bot) storyHandlers() map[string]func(ctx context.Context, x *interaction) {
+	return map[string]func(ctx context.Context, x *interaction){
+		"stories":  b.handleStories,
+		"summary":  b.handleSummary,
+		"add":      b.handleAdd,
+		"remove":   b.handleRemove,
+		"follow":   b.handleFollow,
+		"unfollow": b.handleUnfollow,
+	}
+}
+
+// summarizer returns the Answerer as a Summarizer, or nil if it is not one.
+func (b *Bot) summarizer() newsbot.Summarizer {
+	s, _ := b.ans.(newsbot.Summarizer)
+	return s
+}
+
+// summarize summarizes the story with this slug ("" for the newest).
+func (b *Bot) summarize(ctx context.Context, slug string) (newsbot.Answer, error) {
+	s := b.summarizer()
+	if s == nil {
+		return newsbot.Answer{}, errors.New("this engine does not summarize")
+	}
+	return s.Summarize(ctx, slug)
+}
+
+// indexStories returns the stories of the loaded index, newest first (by
+// Added, else Published; the default story has neither and comes last).
+// It does no I/O, so autocompletion may call it.
+func (b *Bot) indexStories() []newsbot.Story {
+	docs := slices.Clone(b.ans.Info().Docs)
+	slices.SortStableFunc(docs, func(x, y newsbot.Story) int { return strings.Compare(storyTime(y), storyTime(x)) })
+	return docs
+}
+
+// storyTime orders stories: RFC 3339 and YYYY-MM-DD compare as strings.
+func storyTime(s newsbot.Story) string {
+	if s.Added != "" {
+		return s.Added
+	}
+	return s.Published
+}
+
+// stringOption returns the string value of the option called name, "" if
+// it is absent or not a string.
+func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	for _, o := range opts {
+		if o.Name == name {
+			if v, ok := o.Value.(string); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return ""
+}
+
+// storyArg reads the "story" option and resolves it against the index: a
+// slug (what autocompletion sends), or a title typed in full. When it names
+// no story, it tells the user, ephemerally, and returns ok false.
+func (b *Bot) storyArg(ctx context.Context, x *interaction, opts []*discordgo.ApplicationCommandInteractionDataOption) (slug string, ok bool) {
+	v := stringOption(opts, "story")
+	if v == "" {
+		return "", true
+	}
+	if s, found := resolveStory(b.indexStories(), v); found {
+		return s.Slug, true
+	}
+	b.log.Info("unknown story", "story", v, "interaction", x.i.ID)
+	if err := x.respond(ctx, unknownStoryText(v), true); err != nil {
+		b.log.Warn("unknown story reply", "err", err)
+	}
+	return "", false
+}
+
+// resolveStory finds the story v names: its slug, its choice value, or its
+// title (compared folded: case and diacritics aside).
+func resolveStory(stories []newsbot.Story, v string) (newsbot.Story, bool) {
+	for _, s := range stories {
+		if s.Slug == v || choiceValue(s.Slug) == v {
+			return s, true
+		}
+	}
+	fv := strings.Join(words(v), " ")
+	for _, s := range stories {
+		if fv != "" && strings.Join(words(s.Title), " ") == fv {
+			return s, true
+		}
+	}
+	return newsbot.Story{}, false
+}
+
+func unknownStoryText(v string) string {
+	return fmt.Sprintf("I don't know a story called “%s”. Pick one from the list as you type, or see `/stories`.",
+		escapeStoryText(truncate(v, 100)))
+}
+
+// handleStories lists the stories, newest first, a page at a time,
+// ephemerally.
+func (b *Bot) handleStories(ctx context.Context, x *interaction) {
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	page := 1
+	for _, o := range data.Options {
+		if o.Name == "page" && o.Type == discordgo.ApplicationCommandOptionInteger {
+			page = int(max(o.IntValue(), 1))
+		}
+	}
+	var stories []newsbot.Story
+	if lib := b.cfg.Library; lib != nil {
+		lctx, cancel := context.WithDeadline(ctx, x.at.Add(listTimeout))
+		var err error
+		stories, err = lib.Stories(lctx)
+		cancel()
+		if err != nil {
+			b.log.Error("/stories: list", "err", err)
+			if err := x.respond(ctx, "Sorry, I couldn't read the list of stories just now. Please try again.", true); err != nil {
+				b.log.Warn("/stories reply", "err", err)
+			}
+			return
+		}
+	} else {
+		stories = b.indexStories()
+	}
+	if err := x.respond(ctx, storiesPage(stories, page), true); err != nil {
+		b.log.Warn("/stories reply", "err", err)
+	}
+}
+
+// storiesPage renders page (from 1) of the list: a header, one line per
+// story (title, source, date, slug, link), and where the list goes on.
+// Pages hold at most storiesPerPage stories and fit in one message.
+func storiesPage(stories []newsbot.Story, page int) string {
+	if len(stories) == 0 {
+		return "No stories yet. Server admins can add one with `/add url:` or `/add file:`."
+	}
+	const budget = maxContent - 200 // header and footer
+	var pages [][]string
+	var cur []string
+	size := 0
+	for i, s := range stories {
+		line := storyLine(i+1, s)
+		if len(cur) > 0 && (len(cur) >= storiesPerPage || size+discordLen(line)+1 > budget) {
+			pages = append(pages, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, line)
+		size += discordLen(line) + 1
+	}
+	pages = append(pages, cur)
+	if page > len(pages) {
+		return fmt.Sprintf("There are only %d pages of stories; try `/stories page:%d`.", len(pages), len(pages))
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Stories** (%d, newest first)", len(stories))
+	if len(pages) > 1 {
+		fmt.Fprintf(&sb, ", page %d of %d", page, len(pages))
+	}
+	sb.WriteString("\n")
+	sb.WriteString(strings.Join(pages[page-1], "\n"))
+	if page < len(pages) {
+		fmt.Fprintf(&sb, "\n…and %d more: `/stories page:%d`.", len(stories)-countLines(pages[:page]), page+1)
+	}
+	sb.WriteString("\nAsk about one with `/ask question: story:`.")
+	return sb.String()
+}
+
+func countLines(pages [][]string) int {
+	n := 0
+	for _, p := range pages {
+		n += len(p)
+	}
+	return n
+}
+
+// storyLine is one story of /stories: "n. **Title** — Source · date ·
+// `slug` · <url>", every part bounded so that a line stays short.
+func storyLine(n int, s newsbot.Story) string {
+	title := s.Title
+	if strings.TrimSpace(title) == "" {
+		title = s.Slug
+	}
+	line := fmt.Sprintf("%d. **%s**", n, escapeStoryText(truncate(oneLine(title), 150)))
+	var meta []string
+	if src := oneLine(s.Source); src != "" {
+		meta = append(meta, escapeStoryText(truncate(src, 60)))
+	}
+	if d := storyDate(s); d != "" {
+		meta = append(meta, escapeStoryText(d))
+	}
+	if len(meta) > 0 {
+		line += " — " + strings.Join(meta, " · ")
+	}
+	if s.Slug != "" && utf8.RuneCountInString(s.Slug) <= maxChoiceValue && !strings.Contains(s.Slug, "`") {
+		line += " · `" + s.Slug + "`"
+	}
+	if l := link(s.URL); l != "" && discordLen(l) <= 300 {
+		line += " · " + l
+	}
+	return line
+}
+
+// storyDate is the story's publication date, else the day it was added.
+func storyDate(s newsbot.Story) string {
+	if s.Published != "" {
+		return truncate(oneLine(s.Published), 40)
+	}
+	if len(s.Added) >= 10 {
+		return s.Added[:10]
+	}
+	return ""
+}
+
+// link returns u as a Discord link that does not unfurl ("<u>"), or "" when
+// u is not a plain http(s) URL that would survive the brackets.
+func link(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" ||
+		strings.ContainsAny(u, " \t\r\n<>") {
+		return ""
+	}
+	return "<" + u + ">"
+}
+
+// oneLine folds runs of white space, newlines included, into one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// markdownSpecial are the characters escaped in article text: Markdown
+// emphasis, code, spoilers, quotes, masked links, mentions, emoji and
+// autolinks (":"). Headings and list markers only count at the start of a
+// line, where article text never is.
+const markdownSpecial = "\\*_~`|>[]()<:@"
+
+// escapeStoryText makes article text (a title, a source, an error) show as
+// typed in a Discord message: Markdown, links and mentions are escaped,
+// and newlines become spaces.
+func escapeStoryText(s string) string {
+	var sb strings.Builder
+	for _, r := range oneLine(s) {
+		if strings.ContainsRune(markdownSpecial, r) {
+			sb.WriteByte('\\')
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// handleSummary answers /summary like /ask: cooldown and queue, a deferred
+// acknowledgement, then the summary with its citations.
+func (b *Bot) handleSummary(ctx context.Context, x *interaction) {
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	user := x.user()
+	log := b.log.With("source", sourceSlash, "user", user.ID, "interaction", x.i.ID, "command", "summary")
+	if b.summarizer() == nil {
+		if err := x.respond(ctx, "Summaries are not available with this engine.", true); err != nil {
+			log.Warn("/summary reply", "err", err)
+		}
+		return
+	}
+	story, ok := b.storyArg(ctx, x, data.Options)
+	if !ok {
+		return
+	}
+	private := false
+	for _, o := range data.Options {
+		if o.Name == "private" && o.Type == discordgo.ApplicationCommandOptionBoolean {
+			private = o.BoolValue()
+		}
+	}
+	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
+		b.count(sourceSlash, outcomeCooldown)
+		if err := x.respond(ctx, cooldownText(wait), true); err != nil {
+			log.Warn("cooldown reply", "err", err)
+		}
+		return
+	}
+	if b.gate.full() {
+		b.count(sourceSlash, outcomeBusy)
+		b.cooldown.refund(user.ID, x.at)
+		if err := x.respond(ctx, busyText, true); err != nil {
+			log.Warn("busy reply", "err", err)
+		}
+		return
+	}
+	if err := x.deferReply(ctx, private); err != nil {
+		b.count(sourceSlash, outcomeFailed)
+		log.Error("acknowledge /summary", "err", err)
+		return
+	}
+	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
+	queued := func(place int) {
+		var err error
+		if x.ephemeral {
+			err = x.notice(ctx, queuedText(place))
+		} else {
+			err = x.preview(ctx, queuedText(place)+" …")
+		}
+		if err != nil {
+			log.Debug("queue notice", "err", err)
+		}
+	}
+	q := question{Source: sourceSlash, User: user.ID, At: x.at, Story: story, Summary: true}
+	b.answer(ctx, q, x, queued, nil)
+}
+
+// adminGate lets admins through (as /reload does: Manage Server,
+// Administrator, or a configured admin role or user) and tells anyone
+// else, ephemerally, that only admins may do what.
+func (b *Bot) adminGate(ctx context.Context, x *interaction, command, what string) bool {
+	if b.isAdmin(x.i) {
+		return true
+	}
+	b.log.Warn("admin command refused: not an admin", "command", command, "user", x.user().ID, "guild", x.i.GuildID)
+	if err := x.respond(ctx, "Sorry, only server admins (Manage Server) can "+what+".", true); err != nil {
+		b.log.Warn("admin refusal", "command", command, "err", err)
+	}
+	return false
+}
+
+// runAdmin acknowledges an admin command with an ephemeral deferral (the
+// work may take seconds), runs it with adminTimeout, and replaces the
+// deferral with the text run returns.
+func (b *Bot) runAdmin(ctx context.Context, x *interaction, command string, run func(ctx context.Context) string) {
+	log := b.log.With("command", command, "user", x.user().ID, "interaction", x.i.ID)
+	if err := x.deferReply(ctx, true); err != nil {
+		log.Error("acknowledge admin command", "err", err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, adminTimeout)
+	text := run(rctx)
+	cancel()
+	dctx, dcancel := deliveryContext(ctx)
+	defer dcancel()
+	for i, m := range formatText(text) {
+		var err error
+		if i == 0 {
+			_, err = x.first(dctx, m)
+		} else {
+			_, err = x.more(dctx, m)
+		}
+		if err != nil {
+			log.Warn("admin command reply", "err", err)
+			return
+		}
+	}
+}
+
+// noLibrary answers an admin command registered by an earlier
+// configuration that had a Library.
+func (b *Bot) noLibrary(ctx context.Context, x *interaction) bool {
+	if b.cfg.Library != nil {
+		return false
+	}
+	if err := x.respond(ctx, "Adding and removing stories is not enabled on this bot.", true); err != nil {
+		b.log.Warn("no library reply", "err", err)
+	}
+	return true
+}
+
+// handleAdd adds a story from a URL or an uploaded file.
+func (b *Bot) handleAdd(ctx context.Context, x *interaction) {
+	if !b.adminGate(ctx, x, "add", "add stories") || b.noLibrary(ctx, x) {
+		return
+	}
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	rawURL := stringOption(data.Options, "url")
+	var att *discordgo.MessageAttachment
+	for _, o := range data.Options {
+		if o.Name == "file" && o.Type == discordgo.ApplicationCommandOptionAttachment {
+			id, _ := o.Value.(string) // StringValue panics on an attachment option
+			if data.Resolved != nil {
+				att = data.Resolved.Attachments[id]
+			}
+			if att == nil {
+				att = &discordgo.MessageAttachment{} // reported below
+			}
+		}
+	}
+	var problem string
+	switch {
+	case rawURL == "" && att == nil:
+		problem = "Give me the article's address (`url:`) or its file (`file:`)."
+	case rawURL != "" && att != nil:
+		problem = "Give me either an address or a file, not both."
+	case att != nil && att.URL == "":
+		problem = "I couldn't read the attached file from Discord. Please attach it again."
+	}
+	if problem != "" {
+		if err := x.respond(ctx, problem, true); err != nil {
+			b.log.Warn("/add reply", "err", err)
+		}
+		return
+	}
+	b.runAdmin(ctx, x, "add", func(ctx context.Context) string {
+		start := time.Now()
+		src := newsbot.Source{URL: rawURL}
+		if att != nil {
+			body, err := b.downloadAttachment(ctx, att)
+			if err != nil {
+				b.log.Warn("/add: download attachment", "err", err, "file", att.Filename)
+				return "Not added. " + sentence(err.Error())
+			}
+			src = newsbot.Source{Name: att.Filename, Body: body}
+		}
+		s, err := b.cfg.Library.Add(ctx, src)
+		took := time.Since(start).Round(time.Millisecond)
+		if err != nil {
+			b.log.Info("/add: not added", "err", err, "url", rawURL, "ms", took.Milliseconds())
+			return notAddedText(err)
+		}
+		b.log.Info("/add: added", "slug", s.Slug, "chunks", s.Chunks, "ms", took.Milliseconds())
+		return fmt.Sprintf("Added %s: %d chunks, in %s.\nAsk about it with `/ask story:` %s.",
+			storyRef(s), s.Chunks, took, "`"+s.Slug+"`")
+	})
+}
+
+// notAddedText says why a story was not added.
+func notAddedText(err error) string {
+	switch {
+	case errors.Is(err, newsbot.ErrDuplicateStory):
+		return "Not added: that story is already in the corpus. " + sentence(err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Not added: it took longer than %s; nothing was changed.", adminTimeout)
+	}
+	return "Not added. " + sentence(err.Error())
+}
+
+// storyRef names a story in a reply: its title in bold, then source and
+// date, then its link.
+func storyRef(s newsbot.Story) string {
+	title := s.Title
+	if strings.TrimSpace(title) == "" {
+		title = s.Slug
+	}
+	ref := "**" + escapeStoryText(truncate(oneLine(title), 200)) + "**"
+	var meta []string
+	if s.Source != "" {
+		meta = append(meta, escapeStoryText(truncate(oneLine(s.Source), 80)))
+	}
+	if d := storyDate(s); d != "" {
+		meta = append(meta, escapeStoryText(d))
+	}
+	if len(meta) > 0 {
+		ref += " (" + strings.Join(meta, ", ") + ")"
+	}
+	if l := link(s.URL); l != "" && discordLen(l) <= 500 {
+		ref += " " + l
+	}
+	return ref
+}
+
+// sentence turns an error's text into a sentence a user can read: trimmed,
+// capitalized, ending with a full stop, escaped, at most 1,500 characters.
+func sentence(s string) string {
+	s = strings.TrimSpace(oneLine(s))
+	if s == "" {
+		return "Something went wrong."
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
+		s += "."
+	}
+	return escapeStoryText(truncate(s, 1500))
+}
+
+// downloadAttachment fetches an uploaded file from Discord's CDN (or from
+// the host of Config.APIURL, a proxy or a fake Discord) through the bot's
+// HTTP client, without the bot's token, refusing files over maxUploadBytes.
+func (b *Bot) downloadAttachment(ctx context.Context, a *discordgo.MessageAttachment) ([]byte, error) {
+	u, err := url.Parse(a.URL)
+	if err != nil || !b.attachmentHost(u) {
+		return nil, fmt.Errorf("the file's address is not Discord's")
+	}
+	if a.Size > maxUploadBytes {
+		return nil, fmt.Errorf("the file is %.1f MB; the limit is %d MB", float64(a.Size)/(1<<20), maxUploadBytes>>20)
+	}
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("download the file: %w", err)
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := b.httpClient.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is signed; keep it out of logs and replies
+		}
+		return nil, fmt.Errorf("download the file from Discord: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download the file from Discord: HTTP %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxUploadBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("download the file from Discord: %w", err)
+	}
+	if len(body) > maxUploadBytes {
+		return nil, fmt.Errorf("the file is larger than %d MB", maxUploadBytes>>20)
+	}
+	return body, nil
+}
+
+// attachmentHost reports whether u is where Discord serves uploads: its
+// CDN over https, or the configured API URL's host (a proxy or a fake).
+func (b *Bot) attachmentHost(u *url.URL) bool {
+	if u.Scheme == "https" && slices.Contains(discordCDNHosts, u.Hostname()) {
+		return true
+	}
+	if b.cfg.APIURL == "" {
+		return false
+	}
+	api, err := url.Parse(b.cfg.APIURL)
+	return err == nil && api.Scheme == u.Scheme && api.Host == u.Host
+}
+
+// handleRemove removes a story.
+func (b *Bot) handleRemove(ctx context.Context, x *interaction) {
+	if !b.adminGate(ctx, x, "remove", "remove stories") || b.noLibrary(ctx, x) {
+		return
+	}
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	v := stringOption(data.Options, "story")
+	slug := v
+	if s, ok := resolveStory(b.indexStories(), v); ok {
+		slug = s.Slug
+	}
+	b.runAdmin(ctx, x, "remove", func(ctx context.Context) string {
+		s, err := b.cfg.Library.Remove(ctx, slug)
+		switch {
+		case errors.Is(err, newsbot.ErrUnknownStory):
+			return fmt.Sprintf("Not removed: there is no story “%s”. See `/stories`.", escapeStoryText(truncate(v, 100)))
+		case err != nil:
+			b.log.Warn("/remove failed", "slug", slug, "err", err)
+			return "Not removed. " + sentence(err.Error())
+		}
+		b.log.Info("/remove: removed", "slug", s.Slug)
+		return fmt.Sprintf("Removed %s (`%s`).", storyRef(s), s.Slug)
+	})
+}
+
+// handleFollow follows a feed and reports its first read.
+func (b *Bot) handleFollow(ctx context.Context, x *interaction) {
+	if !b.adminGate(ctx, x, "follow", "follow feeds") || b.noLibrary(ctx, x) {
+		return
+	}
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	feedURL := stringOption(data.Options, "url")
+	if feedURL == "" {
+		if err := x.respond(ctx, "Give me the feed's address (`url:`).", true); err != nil {
+			b.log.Warn("/follow reply", "err", err)
+		}
+		return
+	}
+	b.runAdmin(ctx, x, "follow", func(ctx context.Context) string {
+		start := time.Now()
+		f, added, err := b.cfg.Library.Follow(ctx, feedURL)
+		took := time.Since(start).Round(time.Millisecond)
+		if err != nil {
+			b.log.Info("/follow: not followed", "url", feedURL, "err", err)
+			return "Not followed. " + sentence(err.Error())
+		}
+		b.log.Info("/follow: following", "url", f.URL, "added", len(added), "ms", took.Milliseconds())
+		return followText(f, added, took)
+	})
+}
+
+// followText reports a followed feed and what its first read added.
+func followText(f newsbot.Feed, added []newsbot.Story, took time.Duration) string {
+	var sb strings.Builder
+	sb.WriteString("Following " + feedRef(f) + ".\n")
+	switch {
+	case f.LastError != "":
+		sb.WriteString("Its first read failed: " + sentence(f.LastError) + " I'll try again at the next poll.")
+	case len(added) == 0:
+		fmt.Fprintf(&sb, "Read it in %s: no new stories.", took)
+	default:
+		chunks := 0
+		for _, s := range added {
+			chunks += s.Chunks
+		}
+		fmt.Fprintf(&sb, "Read it in %s: added %d %s (%d chunks):", took, len(added), plural(len(added), "story", "stories"), chunks)
+		for i, s := range added {
+			line := "\n• " + storyRef(s)
+			if discordLen(sb.String())+discordLen(line) > maxContent-40 {
+				fmt.Fprintf(&sb, "\n…and %d more.", len(added)-i)
+				break
+			}
+			sb.WriteString(line)
+		}
+	}
+	return sb.String()
+}
+
+func feedRef(f newsbot.Feed) string {
+	ref := ""
+	if t := oneLine(f.Title); t != "" {
+		ref = "**" + escapeStoryText(truncate(t, 200)) + "** "
+	}
+	if l := link(f.URL); l != "" {
+		return ref + l
+	}
+	return ref + "`" + strings.ReplaceAll(truncate(f.URL, 300), "`", "'") + "`"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// handleUnfollow stops following a feed.
+func (b *Bot) handleUnfollow(ctx context.Context, x *interaction) {
+	if !b.adminGate(ctx, x, "unfollow", "unfollow feeds") || b.noLibrary(ctx, x) {
+		return
+	}
+	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
+	v := stringOption(data.Options, "feed")
+	b.runAdmin(ctx, x, "unfollow", func(ctx context.Context) string {
+		feedURL := v
+		if feeds, err := b.cfg.Library.Feeds(ctx); err == nil {
+			for _, f := range feeds {
+				if f.URL == v || choiceValue(f.URL) == v {
+					feedURL = f.URL
+				}
+			}
+		}
+		f, err := b.cfg.Library.Unfollow(ctx, feedURL)
+		if err != nil {
+			b.log.Info("/unfollow failed", "url", feedURL, "err", err)
+			return "Not unfollowed. " + sentence(err.Error())
+		}
+		b.log.Info("/unfollow: stopped", "url", f.URL)
+		return fmt.Sprintf("Stopped following %s. Its %d %s stay.", feedRef(f), f.Stories, plural(f.Stories, "story", "stories"))
+	})
+}
+
+// Announce posts "New story: <title>" with the story's source and link to
+// Config.AnnounceChannelID, pinging nobody. It does nothing (and returns
+// nil) when no announcement channel is configured. The feed poller calls it
+// for each story it adds; it may be called before Run, and concurrently.
+func (b *Bot) Announce(ctx context.Context, s newsbot.Story) error {
+	ch := b.cfg.AnnounceChannelID
+	if ch == "" {
+		return nil
+	}
+	msg := &discordgo.MessageSend{Content: announceText(s), AllowedMentions: noMentions()}
+	if _, err := b.rest.ChannelMessageSendComplex(ch, msg, discordgo.WithContext(ctx)); err != nil {
+		b.log.Warn("announce a new story", "slug", s.Slug, "channel", ch, "err", err)
+		return fmt.Errorf("announce %s: %w", s.Slug, err)
+	}
+	b.log.Info("announced a new story", "slug", s.Slug, "channel", ch)
+	return nil
+}
+
+// announceText is the announcement of a new story.
+func announceText(s newsbot.Story) string {
+	return truncate("New story: "+storyRef(s), maxContent)
+}
