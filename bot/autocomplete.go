@@ -169,7 +169,7 @@ const (
 	scoreWord        = 8 // a title word equals the query word
 	scoreWordPrefix  = 6 // a title word starts with it
 	scoreSubstring   = 3 // it occurs inside the title
-	scoreSubsequence = 1 // its letters occur in order
+	scoreSubsequence = 1 // its letters occur in order, from a word's start
 	bonusTitlePrefix = 4 // the whole query starts the title
 )
 
@@ -216,7 +216,7 @@ func matchScore(q, t []string) int {
 		if best == 0 && strings.Contains(joined, w) {
 			best = scoreSubstring
 		}
-		if best == 0 && isSubsequence(w, joined) {
+		if best == 0 && wordSubsequence(w, t) {
 			best = scoreSubsequence
 		}
 		if best == 0 {
@@ -228,6 +228,19 @@ func matchScore(q, t []string) int {
 		total += bonusTitlePrefix
 	}
 	return total
+}
+
+// wordSubsequence reports whether the letters of w occur in order in the
+// words t, from the start of one of them on: "rnt prcs" finds "rent
+// prices", but "ent" does not find "protesters gather in the capital".
+func wordSubsequence(w string, t []string) bool {
+	for i, tw := range t {
+		first, n := utf8.DecodeRuneInString(w)
+		if strings.HasPrefix(tw, string(first)) && isSubsequence(w[n:], strings.Join(t[i:], " ")[n:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // isSubsequence reports whether the letters of w occur in s in order.

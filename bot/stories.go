@@ -767,7 +767,8 @@ func (b *Bot) handleUnfollow(ctx context.Context, x *interaction) {
 			return "Not unfollowed. " + sentence(err.Error())
 		}
 		b.log.Info("/unfollow: stopped", "url", f.URL)
-		return fmt.Sprintf("Stopped following %s. Its %d %s stay.", feedRef(f), f.Stories, plural(f.Stories, "story", "stories"))
+		return fmt.Sprintf("Stopped following %s. The %d %s it added %s.", feedRef(f),
+			f.Stories, plural(f.Stories, "story", "stories"), plural(f.Stories, "stays", "stay"))
 	})
 }
 
