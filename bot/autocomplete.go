@@ -58,13 +58,7 @@ func (b *Bot) onAutocomplete(x *interaction) {
 		case focused.Name == "story":
 			choices = storyChoices(b.indexStories(), typed)
 		case focused.Name == "feed" && data.Name == "unfollow" && b.cfg.Library != nil:
-			fctx, fcancel := context.WithTimeout(ctx, feedsTimeout)
-			feeds, err := b.cfg.Library.Feeds(fctx)
-			fcancel()
-			if err != nil {
-				b.log.Warn("autocomplete: list feeds", "err", err)
-			}
-			choices = feedChoices(feeds, typed)
+			choices = feedChoices(b.feedsWithin(ctx, feedsTimeout), typed)
 		}
 	}
 	resp := &discordgo.InteractionResponse{
@@ -73,6 +67,33 @@ func (b *Bot) onAutocomplete(x *interaction) {
 	}
 	if err := acked(b.ic.do(ctx, &x.lim, "autocomplete", http.MethodPost, callbackURL(x.i), resp, nil)); err != nil {
 		b.log.Debug("autocomplete reply", "err", err, "command", data.Name)
+	}
+}
+
+// feedsWithin returns the Library's feeds, or none if it cannot list them
+// within d, even if it does not honour its context.
+func (b *Bot) feedsWithin(ctx context.Context, d time.Duration) []newsbot.Feed {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	type result struct {
+		feeds []newsbot.Feed
+		err   error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		defer b.recoverPanic("list feeds")
+		f, err := b.cfg.Library.Feeds(ctx)
+		ch <- result{f, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			b.log.Warn("autocomplete: list feeds", "err", r.err)
+		}
+		return r.feeds
+	case <-ctx.Done():
+		b.log.Warn("autocomplete: the feeds took too long to list", "timeout", d)
+		return nil
 	}
 }
 

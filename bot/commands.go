@@ -339,6 +339,7 @@ func helpText(threads bool) string {
 	var sb strings.Builder
 	sb.WriteString("**newsbot** answers questions about the news story, quoting the articles it has read.\n\n")
 	sb.WriteString("• `/ask question:` — ask a question (add `private: True` to see the answer alone).\n")
+	sb.WriteString("• `/ask question: story:` — ask about one story: pick it from the list as you type. `/stories` lists them.\n")
 	sb.WriteString("• Mention me with your question, e.g. `@newsbot who attended the talks?`\n")
 	if threads {
 		sb.WriteString("• I answer mentions in a new thread; mention me again in the thread to follow up.\n")

@@ -29,6 +29,7 @@ type fakeLibrary struct {
 	unfollowed []string
 	addErr     error           // the next Add fails with it
 	followAdds []newsbot.Story // what Follow's first read adds
+	feedsGate  chan struct{}   // if not nil, Feeds waits for it, ignoring its context
 	calls      int             // every call that changes something
 }
 
@@ -96,6 +97,12 @@ func (l *fakeLibrary) Unfollow(ctx context.Context, url string) (newsbot.Feed, e
 }
 
 func (l *fakeLibrary) Feeds(ctx context.Context) ([]newsbot.Feed, error) {
+	l.mu.Lock()
+	gate := l.feedsGate
+	l.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.feeds), nil
@@ -184,7 +191,10 @@ func startStories(t *testing.T, stories []newsbot.Story, summarize bool, cfg fun
 	if summarize {
 		a = sum
 	}
-	fd := fakediscord.Start(t, fakediscord.Options{HeartbeatInterval: 200 * time.Millisecond, Logf: func(string, ...any) {}})
+	// Discord refuses an interaction's first response after 3 s; so does
+	// the fake here, autocompletion included.
+	fd := fakediscord.Start(t, fakediscord.Options{HeartbeatInterval: 200 * time.Millisecond, AckDeadline: 3 * time.Second,
+		Logf: func(string, ...any) {}})
 	h := &harness{t: t, fd: fd, ans: fa, logs: &syncBuffer{}}
 	c := Config{
 		Token: fd.Token(), APIURL: fd.URL(), Cooldown: -1, EditInterval: 100 * time.Millisecond,
@@ -738,5 +748,27 @@ func TestAnnouncePostsTheStoryWithoutPings(t *testing.T) {
 	h2, _, _ := startStories(t, nil, false, nil)
 	if err := h2.bot.Announce(h2.ctx(), s); err != nil || len(h2.fd.BotMessages()) != 0 {
 		t.Errorf("Announce without a channel: %v, %d messages", err, len(h2.fd.BotMessages()))
+	}
+}
+
+func TestUnfollowAutocompleteAnswersInTimeWhenTheLibraryHangs(t *testing.T) {
+	h, lib, _ := startStories(t, testStories(), false, nil)
+	gate := make(chan struct{})
+	t.Cleanup(func() { close(gate) })
+	lib.with(func(l *fakeLibrary) {
+		l.feeds = []newsbot.Feed{{URL: "https://news.example/feed.xml", Title: "Example feed"}}
+		l.feedsGate = gate
+	})
+	d, err := h.fd.Autocomplete("unfollow", fakediscord.FocusedOption("feed", "ex"), fakediscord.AsAdmin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.fd.WaitInteraction(h.ctx(), d.ID, func(st fakediscord.InteractionState) bool { return st.Acks+st.RejectedAcks > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Acks != 1 || st.AckType != discordgo.InteractionApplicationCommandAutocompleteResult || len(st.Choices) != 0 {
+		t.Errorf("autocomplete with a hanging library: acks %d (refused %d), type %d, choices %d",
+			st.Acks, st.RejectedAcks, st.AckType, len(st.Choices))
 	}
 }

@@ -514,6 +514,8 @@ func TestServeConfigurationIsReadFromTheEnvironment(t *testing.T) {
 		"NEWSBOT_MAX_CONCURRENT": "8",
 		"NEWSBOT_QUEUE_SIZE":     "9",
 		"NEWSBOT_READY_TIMEOUT":  "1m",
+
+		"NEWSBOT_ANNOUNCE_CHANNEL_ID": " 42 ",
 	}
 	c, err := loadServeConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -521,7 +523,8 @@ func TestServeConfigurationIsReadFromTheEnvironment(t *testing.T) {
 	}
 	b := c.Bot
 	if b.Token != "tok" || fmt.Sprint(b.AdminRoleIDs) != "[1 2 3]" || !b.Threads || b.ShardID != 1 || b.ShardCount != 2 ||
-		b.Cooldown != 2500*time.Millisecond || b.MaxConcurrent != 8 || b.MaxQueue != 9 || b.ReadyTimeout != time.Minute {
+		b.Cooldown != 2500*time.Millisecond || b.MaxConcurrent != 8 || b.MaxQueue != 9 || b.ReadyTimeout != time.Minute ||
+		b.AnnounceChannelID != "42" {
 		t.Errorf("config = %+v", b)
 	}
 	env["NEWSBOT_COOLDOWN"] = "0"
