@@ -29,9 +29,8 @@ const (
 	// storiesPerPage caps the lines of one /stories page; a page also ends
 	// when the next line would not fit in one message.
 	storiesPerPage = 10
-	// listTimeout bounds the Library calls that answer at once (/stories),
-	// inside the 3 s Discord gives an interaction's first response.
-	listTimeout = 2 * time.Second
+	// listTimeout bounds Library.Stories for /stories.
+	listTimeout = 30 * time.Second
 )
 
 // storyOption is the "story" option of /ask and /summary: a slug, chosen by
@@ -215,23 +214,30 @@ func (b *Bot) handleStories(ctx context.Context, x *interaction) {
 			page = int(max(o.IntValue(), 1))
 		}
 	}
-	var stories []newsbot.Story
-	if lib := b.cfg.Library; lib != nil {
-		lctx, cancel := context.WithDeadline(ctx, x.at.Add(listTimeout))
-		var err error
-		stories, err = lib.Stories(lctx)
-		cancel()
-		if err != nil {
-			b.log.Error("/stories: list", "err", err)
-			if err := x.respond(ctx, "Sorry, I couldn't read the list of stories just now. Please try again.", true); err != nil {
-				b.log.Warn("/stories reply", "err", err)
-			}
-			return
+	lib := b.cfg.Library
+	if lib == nil {
+		if err := x.respond(ctx, storiesPage(b.indexStories(), page), true); err != nil {
+			b.log.Warn("/stories reply", "err", err)
 		}
-	} else {
-		stories = b.indexStories()
+		return
 	}
-	if err := x.respond(ctx, storiesPage(stories, page), true); err != nil {
+	// The Library reads the data directory: defer, so that a slow disk
+	// cannot miss Discord's 3 s.
+	if err := x.deferReply(ctx, true); err != nil {
+		b.log.Error("acknowledge /stories", "err", err)
+		return
+	}
+	lctx, cancel := context.WithTimeout(ctx, listTimeout)
+	stories, err := lib.Stories(lctx)
+	cancel()
+	text := storiesPage(stories, page)
+	if err != nil {
+		b.log.Error("/stories: list", "err", err)
+		text = "Sorry, I couldn't read the list of stories just now. Please try again."
+	}
+	dctx, dcancel := deliveryContext(ctx)
+	defer dcancel()
+	if _, err := x.first(dctx, outMessage{Content: text}); err != nil {
 		b.log.Warn("/stories reply", "err", err)
 	}
 }

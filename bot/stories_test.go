@@ -311,8 +311,14 @@ func TestSummaryIsNotRegisteredWithoutASummarizerNorAdminCommandsWithoutALibrary
 	if want := []string{"about", "ask", "help", "reload", "stories"}; !slices.Equal(names, want) {
 		t.Errorf("commands = %v, want %v", names, want)
 	}
+	// Without a Library, /stories lists the index, at once.
+	st := h.command("stories")
+	if !st.Ephemeral || st.AckType != discordgo.InteractionResponseChannelMessageWithSource ||
+		!strings.Contains(st.Original.Content, "1. **US and Russia to hold talks** — AP · 2025-02-17 · `doc`") {
+		t.Errorf("/stories from the index = %q (ack %d)", st.Original.Content, st.AckType)
+	}
 	// A stale registration of an admin command is answered, not ignored.
-	st := h.command("add", fakediscord.StringOption("url", "https://news.example/a"), fakediscord.AsAdmin())
+	st = h.command("add", fakediscord.StringOption("url", "https://news.example/a"), fakediscord.AsAdmin())
 	if !st.Ephemeral || !strings.Contains(st.Original.Content, "not enabled") {
 		t.Errorf("/add without a library = %q", st.Original.Content)
 	}
@@ -327,8 +333,8 @@ func TestStoriesListsNewestFirstInPages(t *testing.T) {
 	h, _, _ := startStories(t, stories, false, nil)
 	st := h.command("stories")
 	c := st.Original.Content
-	if !st.Ephemeral || st.AckType != discordgo.InteractionResponseChannelMessageWithSource {
-		t.Errorf("/stories: ephemeral %v, ack %d", st.Ephemeral, st.AckType)
+	if !st.Ephemeral {
+		t.Error("/stories is public")
 	}
 	if !strings.HasPrefix(c, "**Stories** (23, newest first), page 1 of 3\n1. **Story \\*23\\*** — Wire · 2026-10-23 · `s23` · <https://news.example/23>\n") ||
 		!strings.Contains(c, "\n10. **Story \\*14\\***") || strings.Contains(c, "\n11.") || !strings.Contains(c, "…and 13 more: `/stories page:2`.") {
