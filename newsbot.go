@@ -116,6 +116,15 @@ type Answer struct {
 	Model     string // chat model name, empty in extractive mode
 	Usage     Usage
 	Timings   map[string]float64 // milliseconds by stage
+	// Fallback is set when the chat model failed after its retries and the
+	// answer was made without it (extractive): the kind of failure, as in
+	// newsbot_model_errors_total ("down", "timeout", "empty", "http_5xx",
+	// ...). Empty when the model answered, and in extractive mode.
+	Fallback string
+	// Note is one line to show with the answer, such as "The language model
+	// is unavailable; this answer quotes the article directly." Empty when
+	// there is none.
+	Note string
 }
 
 // ReloadStats describes a completed reload or index build.

@@ -125,8 +125,13 @@ func (e *Engine) Info() Info {
 	if e.cfg.Chat != nil {
 		info.ChatModel = e.cfg.Chat.Name()
 	}
+	chunks := map[string]int{}
+	for _, c := range st.ix.Chunks() {
+		chunks[c.Doc]++
+	}
 	for _, d := range st.ix.Docs() {
-		info.Docs = append(info.Docs, DocInfo{Slug: d.Slug, Title: d.Title, Source: d.Source, Published: d.Published})
+		info.Docs = append(info.Docs, DocInfo{Slug: d.Slug, Title: d.Title, Source: d.Source, URL: d.URL,
+			Published: d.Published, Byline: d.Byline, Chunks: chunks[d.Slug]})
 	}
 	return info
 }

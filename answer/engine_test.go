@@ -121,3 +121,30 @@ func TestAskStreamDeliversDeltasAndValidatedAnswer(t *testing.T) {
 		t.Error("a stream cut before [DONE] gave an answer")
 	}
 }
+
+func TestInfoDescribesEachStory(t *testing.T) {
+	dir := t.TempDir()
+	writeArticle(t, dir, "a.md", "---\ntitle: Harbour\nurl: https://example.com/harbour\nbyline: Sam Writer\n---\nThe harbour bridge will reopen on Friday after repairs.\n")
+	writeArticle(t, dir, "b.md", "---\ntitle: Zoo\n---\nThe city zoo welcomed a baby giraffe named Amara on Tuesday.\n")
+	e, _, err := New(context.Background(), Config{Load: dirLoader(dir), Embedder: retrieval.LocalEmbedder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := e.Info()
+	if info.Docs[0].URL != "https://example.com/harbour" || info.Docs[0].Byline != "Sam Writer" {
+		t.Errorf("story a: %+v, want its url and byline", info.Docs[0])
+	}
+	if len(info.Docs) == 0 {
+		t.Fatal("Info lists no stories")
+	}
+	total := 0
+	for _, d := range info.Docs {
+		if d.Slug == "" || d.Title == "" || d.Chunks == 0 {
+			t.Errorf("story %+v lacks a slug, a title or its chunk count", d)
+		}
+		total += d.Chunks
+	}
+	if total != info.Chunks {
+		t.Errorf("stories' chunks add up to %d, the index holds %d", total, info.Chunks)
+	}
+}

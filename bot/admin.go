@@ -2,8 +2,9 @@ package bot
 
 // The admin commands: /add, /remove, /follow and /unfollow. Only admins
 // may run them, as /reload (isAdmin: Manage Server, Administrator, or a
-// configured role or user); Discord hides them from everyone else and
-// offers them in servers only, and each handler checks again. Each defers
+// configured role or user): their rows in commandTable are admin rows, so
+// Discord hides them from everyone else and offers them in servers only,
+// and the table refuses other members before a handler runs. Each defers
 // its reply (ingest takes seconds) and says what it did, or why not.
 
 import (
@@ -36,29 +37,6 @@ const (
 
 // discordCDNHosts serve the files users upload to Discord.
 var discordCDNHosts = []string{"cdn.discordapp.com", "media.discordapp.net"}
-
-// adminOnly is the registration of an admin command: Discord hides it from
-// members without Manage Server (server admins can change that, so every
-// handler checks again) and it is not offered in DMs.
-func adminOnly(c *discordgo.ApplicationCommand) *discordgo.ApplicationCommand {
-	c.DefaultMemberPermissions = &manageServer
-	c.DMPermission = &noDM
-	return c
-}
-
-// adminGate lets admins through (as /reload does: Manage Server,
-// Administrator, or a configured admin role or user) and tells anyone
-// else, ephemerally, that only admins may do what.
-func (b *Bot) adminGate(ctx context.Context, x *interaction, command, what string) bool {
-	if b.isAdmin(x.i) {
-		return true
-	}
-	b.log.Warn("admin command refused: not an admin", "command", command, "user", x.user().ID, "guild", x.i.GuildID)
-	if err := x.respond(ctx, "Sorry, only server admins (Manage Server) can "+what+".", true); err != nil {
-		b.log.Warn("admin refusal", "command", command, "err", err)
-	}
-	return false
-}
 
 // runAdmin acknowledges an admin command with an ephemeral deferral (the
 // work may take seconds), runs it with adminTimeout, and replaces the
@@ -102,7 +80,7 @@ func (b *Bot) noLibrary(ctx context.Context, x *interaction) bool {
 
 // handleAdd adds a story from a URL or an uploaded file.
 func (b *Bot) handleAdd(ctx context.Context, x *interaction) {
-	if !b.adminGate(ctx, x, "add", "add stories") || b.noLibrary(ctx, x) {
+	if b.noLibrary(ctx, x) {
 		return
 	}
 	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -180,7 +158,7 @@ func sentence(s string) string {
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
 		s += "."
 	}
-	return escapeStoryText(truncate(s, 1500))
+	return escapeMarkdown(truncate(s, 1500))
 }
 
 // downloadAttachment fetches an uploaded file from Discord's CDN (or from
@@ -238,7 +216,7 @@ func (b *Bot) attachmentHost(u *url.URL) bool {
 
 // handleRemove removes a story.
 func (b *Bot) handleRemove(ctx context.Context, x *interaction) {
-	if !b.adminGate(ctx, x, "remove", "remove stories") || b.noLibrary(ctx, x) {
+	if b.noLibrary(ctx, x) {
 		return
 	}
 	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -251,7 +229,7 @@ func (b *Bot) handleRemove(ctx context.Context, x *interaction) {
 		s, err := b.cfg.Library.Remove(ctx, slug)
 		switch {
 		case errors.Is(err, newsbot.ErrUnknownStory):
-			return fmt.Sprintf("Not removed: there is no story “%s”. See `/stories`.", escapeStoryText(truncate(v, 100)))
+			return fmt.Sprintf("Not removed: there is no story “%s”. See `/stories`.", escapeMarkdown(truncate(oneLine(v), 100)))
 		case err != nil:
 			b.log.Warn("/remove failed", "slug", slug, "err", err)
 			return "Not removed. " + sentence(err.Error())
@@ -263,7 +241,7 @@ func (b *Bot) handleRemove(ctx context.Context, x *interaction) {
 
 // handleFollow follows a feed and reports its first read.
 func (b *Bot) handleFollow(ctx context.Context, x *interaction) {
-	if !b.adminGate(ctx, x, "follow", "follow feeds") || b.noLibrary(ctx, x) {
+	if b.noLibrary(ctx, x) {
 		return
 	}
 	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)
@@ -317,9 +295,9 @@ func followText(f newsbot.Feed, added []newsbot.Story, took time.Duration) strin
 func feedRef(f newsbot.Feed) string {
 	ref := ""
 	if t := oneLine(f.Title); t != "" {
-		ref = "**" + escapeStoryText(truncate(t, 200)) + "** "
+		ref = "**" + escapeMarkdown(truncate(t, 200)) + "** "
 	}
-	if l := link(f.URL); l != "" {
+	if l := storyLink(f.URL); l != "" {
 		return ref + l
 	}
 	return ref + "`" + strings.ReplaceAll(truncate(f.URL, 300), "`", "'") + "`"
@@ -334,7 +312,7 @@ func plural(n int, one, many string) string {
 
 // handleUnfollow stops following a feed.
 func (b *Bot) handleUnfollow(ctx context.Context, x *interaction) {
-	if !b.adminGate(ctx, x, "unfollow", "unfollow feeds") || b.noLibrary(ctx, x) {
+	if b.noLibrary(ctx, x) {
 		return
 	}
 	data, _ := x.i.Data.(discordgo.ApplicationCommandInteractionData)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestAdminCommandsAreRegisteredForAdminsOnly(t *testing.T) {
+	t.Parallel()
 	h, _, _ := startStories(t, testStories(), false, nil)
 	got := map[string]*discordgo.ApplicationCommand{}
 	for _, c := range h.fd.Commands("") {
@@ -38,6 +39,7 @@ func TestAdminCommandsAreRegisteredForAdminsOnly(t *testing.T) {
 }
 
 func TestEveryAdminCommandRefusesMembersAndServesAdmins(t *testing.T) {
+	t.Parallel()
 	h, lib, _ := startStories(t, testStories(), false, nil)
 	lib.with(func(l *fakeLibrary) {
 		l.feeds = []newsbot.Feed{{URL: "https://news.example/feed.xml", Title: "Example feed"}}
@@ -75,14 +77,19 @@ func TestEveryAdminCommandRefusesMembersAndServesAdmins(t *testing.T) {
 				}
 				continue
 			}
-			if changed || !strings.Contains(st.Original.Content, "only server admins") {
+			// The command table refuses them before the handler runs,
+			// naming the command.
+			if changed || !strings.Contains(st.Original.Content, "only server admins") || !strings.Contains(st.Original.Content, "/"+tc.name) {
 				t.Errorf("/%s by %s: library changed %v, reply %q", tc.name, who.label, changed, st.Original.Content)
 			}
 		}
 	}
+	h.waitMetrics(`newsbot_admin_refusals_total{command="add"} 6`, `newsbot_admin_refusals_total{command="remove"} 3`,
+		`newsbot_admin_refusals_total{command="follow"} 3`, `newsbot_admin_refusals_total{command="unfollow"} 3`)
 }
 
 func TestAddRepliesWhatWasAddedOrWhyNot(t *testing.T) {
+	t.Parallel()
 	h, lib, _ := startStories(t, testStories(), false, nil)
 	admin := fakediscord.AsAdmin()
 
@@ -119,12 +126,12 @@ func TestAddRepliesWhatWasAddedOrWhyNot(t *testing.T) {
 		l.addErr = fmt.Errorf("add https://news.example/new: same canonical URL as rent-prices: %w", newsbot.ErrDuplicateStory)
 	})
 	st = h.command("add", fakediscord.StringOption("url", "https://news.example/new"), admin)
-	if st.Original.Content != "Not added: that story is already in the corpus. Add https\\://news.example/new\\: same canonical URL as rent-prices\\: the story is already in the corpus." {
+	if st.Original.Content != "Not added: that story is already in the corpus. Add https\\://news.example/new: same canonical URL as rent-prices: the story is already in the corpus." {
 		t.Errorf("duplicate reply = %q", st.Original.Content)
 	}
 	lib.with(func(l *fakeLibrary) { l.addErr = errors.New("refusing 127.0.0.1: a loopback address") })
 	st = h.command("add", fakediscord.StringOption("url", "http://127.0.0.1/"), admin)
-	if st.Original.Content != "Not added. Refusing 127.0.0.1\\: a loopback address." {
+	if st.Original.Content != "Not added. Refusing 127.0.0.1: a loopback address." {
 		t.Errorf("unsafe URL reply = %q", st.Original.Content)
 	}
 	before := lib.changes()
@@ -150,6 +157,7 @@ func TestAddRepliesWhatWasAddedOrWhyNot(t *testing.T) {
 }
 
 func TestAttachmentsAreOnlyFetchedFromDiscord(t *testing.T) {
+	t.Parallel()
 	b := &Bot{cfg: Config{APIURL: "http://127.0.0.1:4000"}}
 	for _, tc := range []struct {
 		url  string
@@ -186,6 +194,7 @@ func TestAttachmentsAreOnlyFetchedFromDiscord(t *testing.T) {
 }
 
 func TestRemoveFollowUnfollowReplies(t *testing.T) {
+	t.Parallel()
 	h, lib, _ := startStories(t, testStories(), false, nil)
 	admin := fakediscord.AsAdmin()
 

@@ -23,6 +23,10 @@ type question struct {
 	// Summary the question is /summary of that story (stories.go).
 	Story   string
 	Summary bool
+	// Expires, when set, is when the question becomes too old to start
+	// answering (an /ask whose interaction token would expire); zero for
+	// mentions and DMs, which never expire.
+	Expires time.Time
 }
 
 // responder sends the messages of one reply. first sets the reply's first
@@ -57,7 +61,13 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome string
 	)
 	release, gerr := b.gate.acquire(ctx, queued)
-	if gerr == nil {
+	stale := false
+	if gerr == nil && !q.Expires.IsZero() && b.cfg.now().After(q.Expires) {
+		// Its turn came too late: the answer could not replace the
+		// queue note before the token expires. No model call is made.
+		release()
+		stale = true
+	} else if gerr == nil {
 		a, err = func() (a newsbot.Answer, err error) {
 			defer release()
 			defer func() {
@@ -72,6 +82,11 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		}()
 	}
 	switch {
+	case stale:
+		outcome, msgs = outcomeExpired, formatText(expiredText)
+		b.metrics.tokenExpired.WithLabelValues("queue").Inc()
+		log.Warn("question dropped: it waited in the queue until its interaction was about to expire",
+			"waited", b.cfg.now().Sub(q.At).Round(time.Second))
 	case errors.Is(gerr, errBusy):
 		outcome, msgs = outcomeBusy, formatText(busyText)
 	case gerr != nil || (err != nil && b.workCtx.Err() != nil):
@@ -84,14 +99,21 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome, msgs = outcomeRejected, formatText(unknownStoryText(q.Story)) // stories.go
 	case err != nil:
 		outcome, msgs = outcomeModelError, formatText(apologyText)
-		b.metrics.modelErrors.Inc()
-		log.Error("answering failed", "err", err)
+		kind := modelErrorKind(err)
+		b.metrics.modelErrors.WithLabelValues(kind).Inc()
+		log.Error("answering failed", "err", err, "kind", kind)
 	default:
 		outcome = outcomeAnswered
 		if !a.Answered {
 			outcome = outcomeRefused
 		}
-		msgs = formatAnswer(a)
+		msgs = formatAnswer(a, b.storyURLs())
+		if a.Fallback != "" {
+			kind := labelValue(a.Fallback)
+			b.metrics.modelErrors.WithLabelValues(kind).Inc()
+			b.metrics.fallbacks.WithLabelValues(kind).Inc()
+			log.Warn("the chat model failed; answered without it", "kind", kind)
+		}
 		if remember != nil {
 			remember(a)
 		}
@@ -100,7 +122,7 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 	}
 
 	switch outcome {
-	case outcomeBusy, outcomeModelError, outcomeShutdown:
+	case outcomeBusy, outcomeModelError, outcomeShutdown, outcomeExpired:
 		// The apology says to try again: that must be possible as soon as
 		// the user reads it, so the cooldown is given back before.
 		b.cooldown.refund(q.User, q.At)
@@ -118,6 +140,15 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 	log.Info("question answered", "outcome", outcome, "mode", a.Mode, "citations", len(a.Citations),
 		"ms", time.Since(q.At).Milliseconds())
 	return result{Outcome: outcome, Answer: a, FirstID: id}
+}
+
+// storyURLs returns a lookup of the loaded stories' own addresses by slug.
+func (b *Bot) storyURLs() func(slug string) string {
+	urls := map[string]string{}
+	for _, d := range b.ans.Info().Docs {
+		urls[d.Slug] = d.URL
+	}
+	return func(slug string) string { return urls[slug] }
 }
 
 // ask calls the engine: AskStream with streaming edits in model mode, Ask

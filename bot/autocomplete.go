@@ -198,7 +198,7 @@ const (
 // among equals in the keys' order. An empty query matches every key. Every
 // word of the query must match (see matchScore).
 func rank(keys []string, query string) []int {
-	qw := words(query)
+	qw := foldedWords(query)
 	type hit struct{ i, score int }
 	var hits []hit
 	for i, k := range keys {
@@ -206,7 +206,7 @@ func rank(keys []string, query string) []int {
 			hits = append(hits, hit{i, 0})
 			continue
 		}
-		if s := matchScore(qw, words(k)); s > 0 {
+		if s := matchScore(qw, foldedWords(k)); s > 0 {
 			hits = append(hits, hit{i, s})
 		}
 	}
@@ -280,14 +280,12 @@ func isSubsequence(w, s string) bool {
 // café" becomes "Pequeno cafe".
 var foldDiacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
-// words folds s for matching, case and diacritics aside, and splits it
-// into words of letters and digits.
-func words(s string) []string {
+// foldedWords folds s for matching, case and diacritics aside, and splits
+// it into words of letters and digits (words).
+func foldedWords(s string) []string {
 	folded, _, err := transform.String(foldDiacritics, s)
 	if err != nil {
 		folded = s
 	}
-	return strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	return words(folded)
 }

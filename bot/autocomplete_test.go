@@ -38,6 +38,7 @@ func choiceValues(cs []*discordgo.ApplicationCommandOptionChoice) []string {
 }
 
 func TestStoryAutocompleteRanksFuzzyTitleMatchesAndNeverAsks(t *testing.T) {
+	t.Parallel()
 	stories := testStories()
 	long := strings.Repeat("A very long headline about the budget ", 6) // over 100 characters
 	for n := range 30 {
@@ -98,8 +99,9 @@ func TestStoryAutocompleteRanksFuzzyTitleMatchesAndNeverAsks(t *testing.T) {
 }
 
 func TestRankAndFolding(t *testing.T) {
-	if got := words("  Pequeño CAFÉ—São Paulo's 2nd   ÉLAN "); !slices.Equal(got, []string{"pequeno", "cafe", "sao", "paulo", "s", "2nd", "elan"}) {
-		t.Errorf("words = %q", got)
+	t.Parallel()
+	if got := foldedWords("  Pequeño CAFÉ—São Paulo's 2nd   ÉLAN "); !slices.Equal(got, []string{"pequeno", "cafe", "sao", "paulo", "s", "2nd", "elan"}) {
+		t.Errorf("foldedWords = %q", got)
 	}
 	keys := []string{"Rain in Spain", "Spain wins the final", "Sprint planning", "Nothing here"}
 	for _, tc := range []struct {
@@ -134,6 +136,7 @@ func TestRankAndFolding(t *testing.T) {
 }
 
 func TestUnfollowAutocompleteAnswersInTimeWhenTheLibraryHangs(t *testing.T) {
+	t.Parallel()
 	h, lib, _ := startStories(t, testStories(), false, nil)
 	gate := make(chan struct{})
 	t.Cleanup(func() { close(gate) })

@@ -96,7 +96,15 @@ type Config struct {
 	// empty turns Announce off.
 	Library           newsbot.Library
 	AnnounceChannelID string
+	// now is the clock that dates interactions and judges their age
+	// (time.Now; tests move it forward).
+	now func() time.Time
 }
+
+// interactionMaxAge is how old a queued /ask may be when its turn comes.
+// Discord's interaction tokens last 15 minutes; an older question is
+// dropped before any model call, leaving two minutes to tell the asker.
+const interactionMaxAge = 13 * time.Minute
 
 func (c *Config) setDefaults() {
 	def := func(d *time.Duration, v time.Duration) {
@@ -128,6 +136,9 @@ func (c *Config) setDefaults() {
 	def(&c.ReconnectBackoff, time.Second)
 	if c.ShardCount <= 0 {
 		c.ShardCount = 1
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -164,6 +175,7 @@ type Bot struct {
 	gw         atomic.Pointer[gatewaySession] // the current gateway session
 	botID      atomic.Pointer[string]
 	appID      atomic.Pointer[string]
+	events     atomic.Int64 // MESSAGE_CREATE and INTERACTION_CREATE events taken, their work registered
 	connected  atomic.Bool
 	registered atomic.Bool
 	started    atomic.Bool
@@ -218,7 +230,7 @@ func New(cfg Config, a Answerer) (*Bot, error) {
 	b.rest = rest
 	b.ic = &restClient{client: client, auth: b.auth, userAgent: userAgent,
 		onError: func(op string) { b.metrics.restErrors.WithLabelValues(op).Inc() }}
-	b.handlers = b.commandHandlers()
+	b.handlers = b.commandHandlers(commandTable)
 	return b, nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,63 +20,226 @@ var (
 	noDM               = false
 )
 
-// commands are the slash commands, registered with one bulk overwrite at
-// start.
-var commands = []*discordgo.ApplicationCommand{
+// command is one row of the command table: a slash command's definition,
+// its handler, and whether only admins may run it. Adding a command is
+// adding a row (and its handler).
+type command struct {
+	// def is what is registered with Discord. For an admin command,
+	// commandDefs adds DefaultMemberPermissions Manage Server and no DMs.
+	def *discordgo.ApplicationCommand
+	// run handles the command and replies to x itself.
+	run func(b *Bot, ctx context.Context, x *interaction)
+	// admin commands run only for server admins (isAdmin), checked before
+	// run whatever the server's permission settings let Discord show.
+	admin bool
+	// when, if set, says whether this bot registers the command (its
+	// handler stays either way, to answer a registration an earlier
+	// configuration left behind); nil registers it always.
+	when func(b *Bot) bool
+}
+
+// commandTable lists the slash commands, registered with one bulk
+// overwrite at start.
+var commandTable = []command{
 	{
-		Name:        "ask",
-		Description: "Ask a question about the news story; the answer cites the articles",
-		Options: []*discordgo.ApplicationCommandOption{
-			{
-				Type:        discordgo.ApplicationCommandOptionString,
-				Name:        "question",
-				Description: "Your question",
-				Required:    true,
-				MaxLength:   maxAskLen,
-			},
-			storyOption("The story to ask about (default: all of them)"), // stories.go
-			{
-				Type:        discordgo.ApplicationCommandOptionBoolean,
-				Name:        "private",
-				Description: "Show the answer to you only",
+		def: &discordgo.ApplicationCommand{
+			Name:        "ask",
+			Description: "Ask a question about the news story; the answer cites the articles",
+			Options: []*discordgo.ApplicationCommandOption{
+				{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        "question",
+					Description: "Your question",
+					Required:    true,
+					MaxLength:   maxAskLen,
+				},
+				storyOption("The story to ask about (default: all of them)"),
+				{
+					Type:        discordgo.ApplicationCommandOptionBoolean,
+					Name:        "private",
+					Description: "Show the answer to you only",
+				},
 			},
 		},
+		run: (*Bot).handleAsk,
 	},
 	{
-		Name:        "about",
-		Description: "The articles newsbot knows, its models and when it last reloaded",
+		def: &discordgo.ApplicationCommand{
+			Name:        "about",
+			Description: "The articles newsbot knows, its models and when it last reloaded",
+		},
+		run: (*Bot).handleAbout,
 	},
 	{
-		Name:        "help",
-		Description: "How to ask newsbot questions",
+		def: &discordgo.ApplicationCommand{
+			Name:        "help",
+			Description: "How to ask newsbot questions",
+		},
+		run: (*Bot).handleHelp,
 	},
 	{
-		Name:        "reload",
-		Description: "Reload the articles from disk (server admins only)",
-		// Discord hides it from members without Manage Server; server
-		// admins can change that, so handleReload checks again.
-		DefaultMemberPermissions: &manageServer,
-		DMPermission:             &noDM,
+		def: &discordgo.ApplicationCommand{
+			Name:        "reload",
+			Description: "Reload the articles from disk (server admins only)",
+		},
+		run:   (*Bot).handleReload,
+		admin: true,
+	},
+
+	// The story commands (stories.go, admin.go).
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "stories",
+			Description: "The news stories newsbot knows, newest first",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionInteger, Name: "page", Description: "Which page of the list", MinValue: &firstPage,
+			}},
+		},
+		run: (*Bot).handleStories,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "summary",
+			Description: "A few cited points summarizing a story",
+			Options: []*discordgo.ApplicationCommandOption{
+				storyOption("The story to summarize (default: the newest)"),
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the summary to you only"},
+			},
+		},
+		run:  (*Bot).handleSummary,
+		when: (*Bot).summarizes,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "add",
+			Description: "Add a story from a web page or a file (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's address (http or https)", MaxLength: 2000},
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An article file: .html, .htm, .md or .txt"},
+			},
+		},
+		run:   (*Bot).handleAdd,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "remove",
+			Description: "Remove a story (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "story", Description: "The story to remove",
+				Required: true, Autocomplete: true, MaxLength: maxChoiceValue,
+			}},
+		},
+		run:   (*Bot).handleRemove,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "follow",
+			Description: "Follow a news feed: RSS, Atom or JSON Feed (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address (http or https)",
+				Required: true, MaxLength: 2000,
+			}},
+		},
+		run:   (*Bot).handleFollow,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "unfollow",
+			Description: "Stop following a feed; its stories stay (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "feed", Description: "The feed to stop following",
+				Required: true, Autocomplete: true, MaxLength: 2000,
+			}},
+		},
+		run:   (*Bot).handleUnfollow,
+		admin: true,
+		when:  (*Bot).hasLibrary,
 	},
 }
 
-// commandHandlers maps each command's name to its handler.
-func (b *Bot) commandHandlers() map[string]func(ctx context.Context, x *interaction) {
-	h := map[string]func(ctx context.Context, x *interaction){
-		"ask":    b.handleAsk,
-		"about":  b.handleAbout,
-		"help":   b.handleHelp,
-		"reload": b.handleReload,
+// firstPage is the least page /stories takes.
+var firstPage = 1.0
+
+// commands are the definitions of every row of commandTable; a bot
+// registers those of its rows whose when holds (registeredCommands).
+var commands = commandDefs(commandTable)
+
+// registeredCommands returns the definitions this bot registers: the rows
+// of table without a when, or whose when holds for b.
+func (b *Bot) registeredCommands(table []command) []*discordgo.ApplicationCommand {
+	var rows []command
+	for _, c := range table {
+		if c.when == nil || c.when(b) {
+			rows = append(rows, c)
+		}
 	}
-	maps.Copy(h, b.storyHandlers()) // stories.go
-	return h
+	return commandDefs(rows)
 }
 
-// registerCommands overwrites the application's commands with commands:
+// commandDefs returns the definitions of table, an admin command's hidden
+// from members without Manage Server and unavailable in DMs.
+func commandDefs(table []command) []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, len(table))
+	for i, c := range table {
+		d := *c.def
+		if c.admin {
+			d.DefaultMemberPermissions = &manageServer
+			d.DMPermission = &noDM
+		}
+		defs[i] = &d
+	}
+	return defs
+}
+
+// commandHandlers maps each command's name to its handler: the row's run,
+// behind the admin check for admin commands.
+func (b *Bot) commandHandlers(table []command) map[string]func(ctx context.Context, x *interaction) {
+	m := make(map[string]func(ctx context.Context, x *interaction), len(table))
+	for _, c := range table {
+		run, name := c.run, c.def.Name
+		if !c.admin {
+			m[name] = func(ctx context.Context, x *interaction) { run(b, ctx, x) }
+			continue
+		}
+		m[name] = func(ctx context.Context, x *interaction) {
+			if !b.isAdmin(x.i) {
+				b.refuseNonAdmin(ctx, x, name)
+				return
+			}
+			run(b, ctx, x)
+		}
+	}
+	return m
+}
+
+// refuseNonAdmin tells a member who is not an admin that /name is for
+// admins, ephemerally, and logs and counts it.
+func (b *Bot) refuseNonAdmin(ctx context.Context, x *interaction, name string) {
+	log := b.log.With("user", x.user().ID, "guild", x.i.GuildID, "command", name)
+	log.Warn("command refused: not an admin")
+	b.metrics.adminRefusals.WithLabelValues(name).Inc()
+	text := fmt.Sprintf("Sorry, only server admins (Manage Server) can use /%s.", name)
+	if err := x.respond(ctx, text, true); err != nil {
+		log.Warn("admin refusal", "err", err)
+	}
+}
+
+// registerCommands overwrites the application's commands with this bot's rows
+// of commandTable (registeredCommands):
 // in the guild NEWSBOT_GUILD_ID when set (instant), globally otherwise. Only
 // shard 0 does it. A failure is logged and retried at the next READY.
 func (b *Bot) registerCommands(ctx context.Context) {
-	if b.registered.Load() || b.cfg.ShardID != 0 {
+	if b.registered.Load() {
+		return
+	}
+	if b.cfg.ShardID != 0 {
+		b.log.Debug("slash commands are registered by shard 0", "shard", b.cfg.ShardID)
 		return
 	}
 	appID := b.appID.Load()
@@ -88,7 +249,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cmds := append(slices.Clone(commands), b.storyCommands()...) // stories.go
+	cmds := b.registeredCommands(commandTable)
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, cmds, discordgo.WithContext(ctx))
@@ -129,15 +290,26 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			}
 		}
 	}
-	user := x.user()
-	log := b.log.With("source", sourceSlash, "user", user.ID, "interaction", x.i.ID)
-	story, ok := b.storyArg(ctx, x, data.Options) // stories.go; it told the user if !ok
+	story, ok := b.storyArg(ctx, x, data.Options) // it told the user if !ok
 	if !ok {
 		return
 	}
+	q := question{Source: sourceSlash, User: x.user().ID, Text: text, At: x.at, Story: story}
+	b.answerSlash(ctx, x, q, text, private, func(a newsbot.Answer) {
+		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
+	})
+}
+
+// answerSlash answers q, a slash command's question (/ask, /summary):
+// cooldown and a full queue refused at once, ephemerally; else a deferred
+// acknowledgement first, then the answer in place of it. asked is how the
+// question is named if the answer must go to the channel (token expired);
+// q.Expires is set here from the interaction's age.
+func (b *Bot) answerSlash(ctx context.Context, x *interaction, q question, asked string, private bool, remember func(newsbot.Answer)) {
+	log := b.log.With("source", sourceSlash, "user", q.User, "interaction", x.i.ID)
 
 	// Cheap refusals answer at once, ephemerally, instead of deferring.
-	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
+	if ok, wait, _ := b.cooldown.allow(q.User, false); !ok {
 		b.count(sourceSlash, outcomeCooldown)
 		if err := x.respond(ctx, cooldownText(wait), true); err != nil {
 			log.Warn("cooldown reply", "err", err)
@@ -146,7 +318,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	}
 	if b.gate.full() {
 		b.count(sourceSlash, outcomeBusy)
-		b.cooldown.refund(user.ID, x.at)
+		b.cooldown.refund(q.User, x.at)
 		if err := x.respond(ctx, busyText, true); err != nil {
 			log.Warn("busy reply", "err", err)
 		}
@@ -155,7 +327,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 
 	if err := x.deferReply(ctx, private); err != nil {
 		b.count(sourceSlash, outcomeFailed)
-		log.Error("acknowledge /ask", "err", err, "after", time.Since(x.at).Round(time.Millisecond))
+		log.Error("acknowledge the command", "err", err, "after", time.Since(x.at).Round(time.Millisecond))
 		return
 	}
 	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
@@ -176,10 +348,9 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			log.Debug("queue notice", "err", err)
 		}
 	}
-	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at, Story: story}
-	b.answer(ctx, q, x, queued, func(a newsbot.Answer) {
-		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
-	})
+	x.question = asked
+	q.Expires = x.created().Add(interactionMaxAge)
+	b.answer(ctx, q, x, queued, remember)
 }
 
 // handleAbout lists the corpus and the models, ephemerally.
@@ -187,13 +358,16 @@ func (b *Bot) handleAbout(ctx context.Context, x *interaction) {
 	info := b.ans.Info()
 	var sb strings.Builder
 	for i, d := range info.Docs {
-		line := "• **" + d.Title + "**"
+		line := "• **" + escapeMarkdown(d.Title) + "**"
 		var meta []string
 		if d.Source != "" {
-			meta = append(meta, d.Source)
+			meta = append(meta, escapeMarkdown(d.Source))
 		}
 		if d.Published != "" {
-			meta = append(meta, d.Published)
+			meta = append(meta, escapeMarkdown(d.Published))
+		}
+		if l := storyLink(d.URL); l != "" {
+			meta = append(meta, l)
 		}
 		if len(meta) > 0 {
 			line += " — " + strings.Join(meta, ", ")
@@ -240,19 +414,12 @@ func (b *Bot) handleHelp(ctx context.Context, x *interaction) {
 	}
 }
 
-// handleReload reloads the corpus, for admins only (checked here as well
-// as by Discord), and tells the admin the outcome, ephemerally.
+// handleReload reloads the corpus, for admins only (checked by the
+// command table as well as by Discord), and tells the admin the outcome,
+// ephemerally.
 func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 	user := x.user()
 	log := b.log.With("user", user.ID, "guild", x.i.GuildID)
-	if !b.isAdmin(x.i) {
-		log.Warn("/reload refused: not an admin")
-		b.metrics.reloads.WithLabelValues("refused").Inc()
-		if err := x.respond(ctx, "Sorry, only server admins (Manage Server) can reload the articles.", true); err != nil {
-			log.Warn("/reload refusal", "err", err)
-		}
-		return
-	}
 	if err := x.deferReply(ctx, true); err != nil {
 		log.Error("acknowledge /reload", "err", err)
 		return
@@ -265,7 +432,7 @@ func (b *Bot) handleReload(ctx context.Context, x *interaction) {
 	case errors.Is(err, newsbot.ErrReloadRunning):
 		text = "A reload is already running; try again when it has finished."
 	case err != nil:
-		text = "Reload failed; still answering from the previous articles.\n" + truncate(err.Error(), 1500)
+		text = "Reload failed; still answering from the previous articles.\n" + escapeMarkdown(truncate(err.Error(), 1500))
 	default:
 		text = fmt.Sprintf("Reloaded: %d documents, %d chunks, %d new embeddings, in %s.",
 			st.Documents, st.Chunks, st.Embedded, st.Duration.Round(time.Millisecond))
@@ -317,6 +484,7 @@ const (
 	shutdownText   = "newsbot is restarting. Please ask again in a minute."
 	emptyText      = "Please ask a question about the news story, for example: *What was agreed at the talks?*"
 	deliveryFailed = "Sorry, something went wrong sending the answer. Please try again."
+	expiredText    = "Sorry, your question waited in line too long for me to answer it here. Please ask again."
 )
 
 func tooLongText() string {

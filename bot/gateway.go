@@ -101,7 +101,7 @@ func (b *Bot) newGatewaySession() *gatewaySession {
 	})
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		if b.gw.Load() == g {
-			b.onInteraction(ic.Interaction, time.Now())
+			b.onInteraction(ic.Interaction, b.cfg.now())
 		}
 	})
 	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {

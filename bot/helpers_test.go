@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +29,20 @@ var leakOpts = []goleak.Option{
 	goleak.IgnoreAnyFunction("github.com/bwmarrin/discordgo.(*Session).CloseWithCode"),
 }
 
+// parallelTests is how many parallel tests run at once unless -parallel
+// says otherwise. The bot's end-to-end tests spend their time waiting (on
+// loopback round trips, edit intervals, and the second discordgo sleeps in
+// Close), not computing, so more of them than GOMAXPROCS share the CPUs
+// well.
+const parallelTests = 8
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(parallelTests, runtime.GOMAXPROCS(0))))
+	}
 	goleak.VerifyTestMain(m, leakOpts...)
 }
 
@@ -50,6 +67,9 @@ type fakeAnswerer struct {
 	gate      chan struct{}        // if not nil, questions wait for it
 	started   chan newsbot.Request // if not nil, receives every request as it starts
 }
+
+// testStoryURL is the fake story's own address (never dialed).
+const testStoryURL = "https://news.example/us-russia-talks"
 
 func newFakeAnswerer(sentences ...string) *fakeAnswerer {
 	if len(sentences) == 0 {
@@ -106,7 +126,7 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req newsbot.Request, onDel
 		}
 	}
 	if fail {
-		return newsbot.Answer{}, errors.New("chat model: HTTP 500 after 3 attempts")
+		return newsbot.Answer{}, fmt.Errorf("chat model: %w", kindedError{kind: "http_5xx", msg: "HTTP 500 after 3 attempts"})
 	}
 	if fn != nil {
 		return fn(req)
@@ -127,6 +147,12 @@ func (f *fakeAnswerer) AskStream(ctx context.Context, req newsbot.Request, onDel
 	}
 	return newsbot.Answer{Question: req.Question, Mode: mode, Text: "The articles do not say."}, nil
 }
+
+// kindedError is a model error that names its kind, as the engine's do.
+type kindedError struct{ kind, msg string }
+
+func (e kindedError) Error() string          { return e.msg }
+func (e kindedError) ModelErrorKind() string { return e.kind }
 
 func sharesWord(q, s string) bool {
 	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !('a' <= r && r <= 'z') })
@@ -158,7 +184,7 @@ func (f *fakeAnswerer) Info() newsbot.Info {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return newsbot.Info{
-		Docs:       []newsbot.Story{{Slug: "doc", Title: f.title, Source: "AP", Published: "2025-02-17"}},
+		Docs:       []newsbot.Story{{Slug: "doc", Title: f.title, Source: "AP", URL: testStoryURL, Published: "2025-02-17"}},
 		Chunks:     len(f.sentences),
 		EmbedModel: "local",
 		ChatModel:  f.chat,
@@ -239,6 +265,13 @@ func start(t testing.TB, ans *fakeAnswerer, opts fakediscord.Options, cfg func(*
 // startOn runs a bot with ans against fd.
 func startOn(t testing.TB, fd *fakediscord.Server, ans *fakeAnswerer, cfg func(*Config)) *harness {
 	t.Helper()
+	return startAnswerer(t, fd, ans, ans, cfg)
+}
+
+// startAnswerer runs a bot with a against fd; ans is the fakeAnswerer that
+// a wraps (h.ans), or a itself.
+func startAnswerer(t testing.TB, fd *fakediscord.Server, a Answerer, ans *fakeAnswerer, cfg func(*Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, fd: fd, ans: ans, logs: &syncBuffer{}}
 	c := Config{
 		Token:            fd.Token(),
@@ -255,7 +288,7 @@ func startOn(t testing.TB, fd *fakediscord.Server, ans *fakeAnswerer, cfg func(*
 	if cfg != nil {
 		cfg(&c)
 	}
-	b, err := New(c, ans)
+	b, err := New(c, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,6 +415,17 @@ func (h *harness) healthz() int {
 	return rec.Code
 }
 
+// settle waits until the bot has taken n message and interaction events
+// (every one the test dispatched, echoes included) and finished the work
+// they started: the barrier before asserting that something did not
+// happen.
+func (h *harness) settle(n int64) {
+	h.t.Helper()
+	if !eventually(func() bool { return h.bot.events.Load() >= n && h.bot.work.inFlight() == 0 }) {
+		h.t.Fatalf("the bot took %d of %d events; %d handlers still running", h.bot.events.Load(), n, h.bot.work.inFlight())
+	}
+}
+
 // eventually polls cond every 10 ms for up to 10 s.
 func eventually(cond func() bool) bool {
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -429,4 +473,26 @@ func fieldValues(m *fakediscord.Message) []string {
 		}
 	}
 	return out
+}
+
+// sourcesText returns the descriptions of a message's embeds.
+func sourcesText(m *fakediscord.Message) string {
+	var sb strings.Builder
+	for _, e := range m.Embeds {
+		sb.WriteString(e.Description)
+	}
+	return sb.String()
+}
+
+// checkExtractiveSources checks the sources of an extractive answer: the
+// story's title and its own link in <…>, and no quote repeating the answer.
+func checkExtractiveSources(t *testing.T, m *fakediscord.Message, title string) {
+	t.Helper()
+	if vals := fieldValues(m); len(vals) != 0 {
+		t.Errorf("extractive answer repeats its sentences as quotes: %q", vals)
+	}
+	src := sourcesText(m)
+	if !strings.Contains(src, "[1]") || !strings.Contains(src, title) || !strings.Contains(src, "<"+testStoryURL+">") {
+		t.Errorf("sources = %q, want [1], the title %q and <%s>", src, title, testStoryURL)
+	}
 }

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,12 +19,89 @@ type interaction struct {
 	i         *discordgo.Interaction
 	at        time.Time // when the gateway delivered it
 	lim       interactionLimit
-	ephemeral bool // the deferred response, and so the answer, is ephemeral
+	ephemeral bool   // the deferred response, and so the answer, is ephemeral
+	question  string // the /ask question, named when the answer goes to the channel
+
+	// channel, once set, takes the reply's messages: the interaction's
+	// token expired before the answer was delivered.
+	channel atomic.Pointer[channelReply]
+}
+
+// created is when the interaction was made: the time in its snowflake ID
+// when that is earlier than its arrival (an event replayed after a resume
+// arrives late), else its arrival.
+func (x *interaction) created() time.Time {
+	if t, err := discordgo.SnowflakeTimestamp(x.i.ID); err == nil && t.Before(x.at) {
+		return t
+	}
+	return x.at
+}
+
+// displayName is how the asker is named in a channel message: the server
+// nickname, else the display name, else the user name (never a mention).
+func (x *interaction) displayName() string {
+	if m := x.i.Member; m != nil && m.Nick != "" {
+		return m.Nick
+	}
+	u := x.user()
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	if u.Username != "" {
+		return u.Username
+	}
+	return "someone"
+}
+
+// tokenExpired reports whether err is Discord refusing an interaction's
+// webhook because its token has expired (401, code 50027 Invalid Webhook
+// Token).
+func tokenExpired(err error) bool {
+	var re *restError
+	return errors.As(err, &re) && (re.Code == codeInvalidWebhookToken || re.Status == http.StatusUnauthorized)
+}
+
+// toChannel delivers m, and every later message of the reply, as ordinary
+// messages once the interaction's token has expired (cause): a public
+// answer in the channel, its first message saying whose question it
+// answers, by name (no ping: every message sends an empty allowed_mentions
+// parse); a private answer in a direct message to the asker, never in the
+// channel.
+func (x *interaction) toChannel(ctx context.Context, m outMessage, cause error) (string, error) {
+	log := x.b.log.With("interaction", x.i.ID, "user", x.user().ID, "channel", x.i.ChannelID)
+	question := escapeMarkdown(truncate(x.question, 200))
+	channelID := x.i.ChannelID
+	header := fmt.Sprintf("Answer to %s's question “%s”:", escapeMarkdown(truncate(x.displayName(), 64)), question)
+	if x.ephemeral {
+		dm, err := x.b.rest.UserChannelCreate(x.user().ID, discordgo.WithContext(ctx))
+		if err != nil {
+			log.Error("answer lost: the interaction token expired and no direct message could be opened for a private question",
+				"err", err, "cause", cause)
+			return "", fmt.Errorf("open a direct message after %w: %w", cause, err)
+		}
+		channelID = dm.ID
+		header = fmt.Sprintf("The answer to your private question “%s” took too long to show where you asked, so here it is:", question)
+	}
+	x.b.metrics.tokenExpired.WithLabelValues("reply").Inc()
+	log.Warn("the interaction token expired; sending the answer as a message", "err", cause, "to", channelID)
+	cr := &channelReply{b: x.b, channelID: channelID}
+	x.channel.Store(cr)
+	if discordLen(header)+1+discordLen(m.Content) <= maxContent {
+		m.Content = header + "\n" + m.Content
+		return cr.first(ctx, m)
+	}
+	id, err := cr.first(ctx, outMessage{Content: header})
+	if err != nil {
+		return "", err
+	}
+	_, err = cr.more(ctx, m)
+	return id, err
 }
 
 // onInteraction is called in the gateway's read loop for every
 // INTERACTION_CREATE: it registers the work and hands it to a goroutine.
 func (b *Bot) onInteraction(i *discordgo.Interaction, at time.Time) {
+	defer b.events.Add(1) // after the work is registered
 	accepting := b.work.enter()
 	go func() {
 		defer b.work.leave()
@@ -152,6 +231,9 @@ func (x *interaction) respondEmbed(ctx context.Context, e *discordgo.MessageEmbe
 
 // first replaces the deferred response with m. It implements responder.
 func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
+	if cr := x.channel.Load(); cr != nil {
+		return cr.first(ctx, m)
+	}
 	embeds := m.Embeds
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{} // clear embeds of an earlier edit
@@ -159,6 +241,9 @@ func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
 	edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, AllowedMentions: noMentions()}
 	var msg discordgo.Message
 	if err := x.b.ic.do(ctx, &x.lim, "edit response", http.MethodPatch, originalURL(x.i), edit, &msg); err != nil {
+		if tokenExpired(err) {
+			return x.toChannel(ctx, m, err)
+		}
 		return "", err
 	}
 	return msg.ID, nil
@@ -168,6 +253,9 @@ func (x *interaction) first(ctx context.Context, m outMessage) (string, error) {
 // deferred response: one attempt, skipped when the interaction is rate
 // limited. It implements responder.
 func (x *interaction) preview(ctx context.Context, content string) error {
+	if x.channel.Load() != nil {
+		return nil // the reply moved to the channel; the final message will do
+	}
 	embeds := []*discordgo.MessageEmbed{}
 	edit := &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
 	return x.b.ic.doOnce(ctx, &x.lim, "preview", http.MethodPatch, originalURL(x.i), edit, nil)
@@ -176,6 +264,9 @@ func (x *interaction) preview(ctx context.Context, content string) error {
 // more sends m as a follow-up message, ephemeral if the response is. It
 // implements responder.
 func (x *interaction) more(ctx context.Context, m outMessage) (string, error) {
+	if cr := x.channel.Load(); cr != nil {
+		return cr.more(ctx, m)
+	}
 	p := &discordgo.WebhookParams{
 		Content:         m.Content,
 		Embeds:          m.Embeds,
@@ -184,6 +275,9 @@ func (x *interaction) more(ctx context.Context, m outMessage) (string, error) {
 	}
 	var msg discordgo.Message
 	if err := x.b.ic.do(ctx, &x.lim, "follow-up", http.MethodPost, followupURL(x.i), p, &msg); err != nil {
+		if tokenExpired(err) {
+			return x.toChannel(ctx, m, err)
+		}
 		return "", err
 	}
 	return msg.ID, nil

@@ -22,6 +22,7 @@ import (
 // when it is a direct message; messages from bots, the bot's own included,
 // and from webhooks are ignored.
 func (b *Bot) onMessage(m *discordgo.Message, at time.Time) {
+	defer b.events.Add(1) // after the work, if any, is registered
 	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" {
 		return
 	}

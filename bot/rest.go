@@ -116,8 +116,9 @@ func (e *restError) Error() string {
 
 // Discord JSON error codes the bot reacts to.
 const (
-	codeUnknownInteraction = 10062 // the interaction was not acknowledged within 3 s, or has expired
-	codeAlreadyAcked       = 40060
+	codeUnknownInteraction  = 10062 // the interaction was not acknowledged within 3 s, or has expired
+	codeAlreadyAcked        = 40060
+	codeInvalidWebhookToken = 50027 // the interaction's token has expired (15 minutes)
 )
 
 // restClient makes the interaction calls (acknowledgement, edits of the

@@ -118,7 +118,11 @@ func cutPoint(s string, max int) int {
 		}
 		return false
 	}
-	ok := func(p int) bool { return p > 0 && p <= limit && utf8.RuneStart(s[p]) && !inMarker(p) }
+	// Never between a Markdown escape's backslash and the character it
+	// escapes: the next piece would start with live syntax.
+	ok := func(p int) bool {
+		return p > 0 && p <= limit && utf8.RuneStart(s[p]) && !inMarker(p) && !afterEscape(s, p)
+	}
 
 	window := s[:limit]
 	half := limit / 2
@@ -233,4 +237,14 @@ func markerSpans(s string) [][2]int {
 		}
 	}
 	return spans
+}
+
+// afterEscape reports whether s[:p] ends with an odd number of backslashes,
+// so that s[p] is escaped by the one before it.
+func afterEscape(s string, p int) bool {
+	n := 0
+	for p-n > 0 && s[p-n-1] == '\\' {
+		n++
+	}
+	return n%2 == 1
 }

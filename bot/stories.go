@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -45,79 +44,13 @@ func storyOption(description string) *discordgo.ApplicationCommandOption {
 	}
 }
 
-// storyCommands are the story commands this bot registers besides
-// commands: /stories always, /summary when the Answerer summarizes, the
-// admin commands when a Library is configured.
-func (b *Bot) storyCommands() []*discordgo.ApplicationCommand {
-	one := 1.0
-	cmds := []*discordgo.ApplicationCommand{{
-		Name:        "stories",
-		Description: "The news stories newsbot knows, newest first",
-		Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionInteger, Name: "page", Description: "Which page of the list", MinValue: &one,
-		}},
-	}}
-	if b.summarizer() != nil {
-		cmds = append(cmds, &discordgo.ApplicationCommand{
-			Name:        "summary",
-			Description: "A few cited points summarizing a story",
-			Options: []*discordgo.ApplicationCommandOption{
-				storyOption("The story to summarize (default: the newest)"),
-				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the summary to you only"},
-			},
-		})
-	}
-	if b.cfg.Library == nil {
-		return cmds
-	}
-	return append(cmds,
-		adminOnly(&discordgo.ApplicationCommand{
-			Name:        "add",
-			Description: "Add a story from a web page or a file (server admins only)",
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's address (http or https)", MaxLength: 2000},
-				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An article file: .html, .htm, .md or .txt"},
-			},
-		}),
-		adminOnly(&discordgo.ApplicationCommand{
-			Name:        "remove",
-			Description: "Remove a story (server admins only)",
-			Options: []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: "story", Description: "The story to remove",
-				Required: true, Autocomplete: true, MaxLength: maxChoiceValue,
-			}},
-		}),
-		adminOnly(&discordgo.ApplicationCommand{
-			Name:        "follow",
-			Description: "Follow a news feed: RSS, Atom or JSON Feed (server admins only)",
-			Options: []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address (http or https)",
-				Required: true, MaxLength: 2000,
-			}},
-		}),
-		adminOnly(&discordgo.ApplicationCommand{
-			Name:        "unfollow",
-			Description: "Stop following a feed; its stories stay (server admins only)",
-			Options: []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: "feed", Description: "The feed to stop following",
-				Required: true, Autocomplete: true, MaxLength: 2000,
-			}},
-		}),
-	)
-}
+// summarizes reports whether the Answerer summarizes stories (/summary is
+// registered then).
+func (b *Bot) summarizes() bool { return b.summarizer() != nil }
 
-// storyHandlers maps the story commands to their handlers. A command that
-// is not registered has a handler too: it answers a stale registration.
-func (b *Bot) storyHandlers() map[string]func(ctx context.Context, x *interaction) {
-	return map[string]func(ctx context.Context, x *interaction){
-		"stories":  b.handleStories,
-		"summary":  b.handleSummary,
-		"add":      b.handleAdd,
-		"remove":   b.handleRemove,
-		"follow":   b.handleFollow,
-		"unfollow": b.handleUnfollow,
-	}
-}
+// hasLibrary reports whether a Library is configured (the admin commands
+// are registered then).
+func (b *Bot) hasLibrary() bool { return b.cfg.Library != nil }
 
 // summarizer returns the Answerer as a Summarizer, or nil if it is not one.
 func (b *Bot) summarizer() newsbot.Summarizer {
@@ -190,9 +123,9 @@ func resolveStory(stories []newsbot.Story, v string) (newsbot.Story, bool) {
 			return s, true
 		}
 	}
-	fv := strings.Join(words(v), " ")
+	fv := strings.Join(foldedWords(v), " ")
 	for _, s := range stories {
-		if fv != "" && strings.Join(words(s.Title), " ") == fv {
+		if fv != "" && strings.Join(foldedWords(s.Title), " ") == fv {
 			return s, true
 		}
 	}
@@ -201,7 +134,7 @@ func resolveStory(stories []newsbot.Story, v string) (newsbot.Story, bool) {
 
 func unknownStoryText(v string) string {
 	return fmt.Sprintf("I don't know a story called “%s”. Pick one from the list as you type, or see `/stories`.",
-		escapeStoryText(truncate(v, 100)))
+		escapeMarkdown(truncate(oneLine(v), 100)))
 }
 
 // handleStories lists the stories, newest first, a page at a time,
@@ -295,13 +228,13 @@ func storyLine(n int, s newsbot.Story) string {
 	if strings.TrimSpace(title) == "" {
 		title = s.Slug
 	}
-	line := fmt.Sprintf("%d. **%s**", n, escapeStoryText(truncate(oneLine(title), 150)))
+	line := fmt.Sprintf("%d. **%s**", n, escapeMarkdown(truncate(oneLine(title), 150)))
 	var meta []string
 	if src := oneLine(s.Source); src != "" {
-		meta = append(meta, escapeStoryText(truncate(src, 60)))
+		meta = append(meta, escapeMarkdown(truncate(src, 60)))
 	}
 	if d := storyDate(s); d != "" {
-		meta = append(meta, escapeStoryText(d))
+		meta = append(meta, escapeMarkdown(d))
 	}
 	if len(meta) > 0 {
 		line += " — " + strings.Join(meta, " · ")
@@ -309,7 +242,7 @@ func storyLine(n int, s newsbot.Story) string {
 	if s.Slug != "" && utf8.RuneCountInString(s.Slug) <= maxChoiceValue && !strings.Contains(s.Slug, "`") {
 		line += " · `" + s.Slug + "`"
 	}
-	if l := link(s.URL); l != "" && discordLen(l) <= 300 {
+	if l := storyLink(s.URL); l != "" && discordLen(l) <= 300 {
 		line += " · " + l
 	}
 	return line
@@ -326,39 +259,8 @@ func storyDate(s newsbot.Story) string {
 	return ""
 }
 
-// link returns u as a Discord link that does not unfurl ("<u>"), or "" when
-// u is not a plain http(s) URL that would survive the brackets.
-func link(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" ||
-		strings.ContainsAny(u, " \t\r\n<>") {
-		return ""
-	}
-	return "<" + u + ">"
-}
-
 // oneLine folds runs of white space, newlines included, into one space.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// markdownSpecial are the characters escaped in article text: Markdown
-// emphasis, code, spoilers, quotes, masked links, mentions, emoji and
-// autolinks (":"). Headings and list markers only count at the start of a
-// line, where article text never is.
-const markdownSpecial = "\\*_~`|>[]()<:@"
-
-// escapeStoryText makes article text (a title, a source, an error) show as
-// typed in a Discord message: Markdown, links and mentions are escaped,
-// and newlines become spaces.
-func escapeStoryText(s string) string {
-	var sb strings.Builder
-	for _, r := range oneLine(s) {
-		if strings.ContainsRune(markdownSpecial, r) {
-			sb.WriteByte('\\')
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
 
 // handleSummary answers /summary like /ask: cooldown and queue, a deferred
 // acknowledgement, then the summary with its citations.
@@ -382,40 +284,12 @@ func (b *Bot) handleSummary(ctx context.Context, x *interaction) {
 			private = o.BoolValue()
 		}
 	}
-	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
-		b.count(sourceSlash, outcomeCooldown)
-		if err := x.respond(ctx, cooldownText(wait), true); err != nil {
-			log.Warn("cooldown reply", "err", err)
-		}
-		return
-	}
-	if b.gate.full() {
-		b.count(sourceSlash, outcomeBusy)
-		b.cooldown.refund(user.ID, x.at)
-		if err := x.respond(ctx, busyText, true); err != nil {
-			log.Warn("busy reply", "err", err)
-		}
-		return
-	}
-	if err := x.deferReply(ctx, private); err != nil {
-		b.count(sourceSlash, outcomeFailed)
-		log.Error("acknowledge /summary", "err", err)
-		return
-	}
-	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
-	queued := func(place int) {
-		var err error
-		if x.ephemeral {
-			err = x.notice(ctx, queuedText(place))
-		} else {
-			err = x.preview(ctx, queuedText(place)+" …")
-		}
-		if err != nil {
-			log.Debug("queue notice", "err", err)
-		}
-	}
 	q := question{Source: sourceSlash, User: user.ID, At: x.at, Story: story, Summary: true}
-	b.answer(ctx, q, x, queued, nil)
+	asked := "/summary"
+	if story != "" {
+		asked += " story:" + story
+	}
+	b.answerSlash(ctx, x, q, asked, private, nil)
 }
 
 // storyRef names a story in a reply: its title in bold, then source and
@@ -425,18 +299,18 @@ func storyRef(s newsbot.Story) string {
 	if strings.TrimSpace(title) == "" {
 		title = s.Slug
 	}
-	ref := "**" + escapeStoryText(truncate(oneLine(title), 200)) + "**"
+	ref := "**" + escapeMarkdown(truncate(oneLine(title), 200)) + "**"
 	var meta []string
 	if s.Source != "" {
-		meta = append(meta, escapeStoryText(truncate(oneLine(s.Source), 80)))
+		meta = append(meta, escapeMarkdown(truncate(oneLine(s.Source), 80)))
 	}
 	if d := storyDate(s); d != "" {
-		meta = append(meta, escapeStoryText(d))
+		meta = append(meta, escapeMarkdown(d))
 	}
 	if len(meta) > 0 {
 		ref += " (" + strings.Join(meta, ", ") + ")"
 	}
-	if l := link(s.URL); l != "" && discordLen(l) <= 500 {
+	if l := storyLink(s.URL); l != "" && discordLen(l) <= 500 {
 		ref += " " + l
 	}
 	return ref

@@ -193,38 +193,17 @@ func startStories(t *testing.T, stories []newsbot.Story, summarize bool, cfg fun
 	// the fake here, autocompletion included.
 	fd := fakediscord.Start(t, fakediscord.Options{HeartbeatInterval: 200 * time.Millisecond, AckDeadline: 3 * time.Second,
 		Logf: func(string, ...any) {}})
-	h := &harness{t: t, fd: fd, ans: fa, logs: &syncBuffer{}}
-	c := Config{
-		Token: fd.Token(), APIURL: fd.URL(), Cooldown: -1, EditInterval: 100 * time.Millisecond,
-		ReadyTimeout: 3 * time.Second, HeartbeatTimeout: 5 * time.Second, WatchdogInterval: 100 * time.Millisecond,
-		ReconnectBackoff: 50 * time.Millisecond, ShutdownTimeout: 5 * time.Second, Logger: newTestLogger(h.logs),
-		Library: lib,
-	}
-	if cfg != nil {
-		cfg(&c)
-	}
-	b, err := New(c, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.bot = b
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	h.stop = func() error { cancel(); return <-done }
-	t.Cleanup(func() {
-		if err := h.stop(); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("bot logs:\n%s", h.logs.String())
+	h := startAnswerer(t, fd, a, fa, func(c *Config) {
+		c.Library = lib
+		if cfg != nil {
+			cfg(c)
 		}
 	})
-	h.waitReady()
 	return h, lib, sum
 }
 
 func TestAskStoryOptionReachesTheRequest(t *testing.T) {
+	t.Parallel()
 	h, _, _ := startStories(t, testStories(), false, nil)
 	for _, story := range []string{"rent-prices", "Rent Prices Rise Again"} { // a chosen slug, a title typed in full
 		st := h.ask("why do rent prices rise?", fakediscord.StringOption("story", story))
@@ -258,6 +237,7 @@ func TestAskStoryOptionReachesTheRequest(t *testing.T) {
 }
 
 func TestAskUnknownStoryFromTheEngineIsExplained(t *testing.T) {
+	t.Parallel()
 	// The story was removed between the option's check and the answer: the
 	// engine says ErrUnknownStory, and the user is told so.
 	h, _, _ := startStories(t, testStories(), false, nil)
@@ -271,6 +251,7 @@ func TestAskUnknownStoryFromTheEngineIsExplained(t *testing.T) {
 }
 
 func TestSummaryRendersCitationsAndDefaultsToTheNewest(t *testing.T) {
+	t.Parallel()
 	h, _, sum := startStories(t, testStories(), true, nil)
 	if !slices.ContainsFunc(h.fd.Commands(""), func(c *discordgo.ApplicationCommand) bool { return c.Name == "summary" }) {
 		t.Fatal("/summary not registered although the answerer summarizes")
@@ -288,9 +269,18 @@ func TestSummaryRendersCitationsAndDefaultsToTheNewest(t *testing.T) {
 		if st.AckType != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 			t.Errorf("/summary was not deferred: ack %d", st.AckType)
 		}
-		if !strings.Contains(st.Original.Content, "First point [1]") || len(fieldValues(st.Original)) != 2 ||
-			!strings.Contains(fieldValues(st.Original)[0], "The first point, verbatim.") {
-			t.Errorf("/summary story:%q reply = %q, fields %q", tc.story, st.Original.Content, fieldValues(st.Original))
+		// An extractive summary is rendered as an extractive answer: its
+		// sources name the story and link it (format.go).
+		var story newsbot.Story
+		for _, s := range testStories() {
+			if s.Slug == tc.want {
+				story = s
+			}
+		}
+		src := sourcesText(st.Original)
+		if !strings.Contains(st.Original.Content, "First point [1]") || !strings.Contains(src, "[1]") ||
+			!strings.Contains(src, story.Title) || (story.URL != "" && !strings.Contains(src, "<"+story.URL+">")) {
+			t.Errorf("/summary story:%q reply = %q, sources %q", tc.story, st.Original.Content, src)
 		}
 		sum.mu.Lock()
 		last := sum.slugs[len(sum.slugs)-1]
@@ -302,6 +292,7 @@ func TestSummaryRendersCitationsAndDefaultsToTheNewest(t *testing.T) {
 }
 
 func TestSummaryIsNotRegisteredWithoutASummarizerNorAdminCommandsWithoutALibrary(t *testing.T) {
+	t.Parallel()
 	h := start(t, newFakeAnswerer(), fakediscord.Options{}, nil)
 	var names []string
 	for _, c := range h.fd.Commands("") {
@@ -325,6 +316,7 @@ func TestSummaryIsNotRegisteredWithoutASummarizerNorAdminCommandsWithoutALibrary
 }
 
 func TestStoriesListsNewestFirstInPages(t *testing.T) {
+	t.Parallel()
 	var stories []newsbot.Story
 	for n := 23; n >= 1; n-- {
 		stories = append(stories, newsbot.Story{Slug: fmt.Sprintf("s%02d", n), Title: fmt.Sprintf("Story *%d*", n),
@@ -353,6 +345,7 @@ func TestStoriesListsNewestFirstInPages(t *testing.T) {
 }
 
 func TestStoriesPageFitsLongStories(t *testing.T) {
+	t.Parallel()
 	var stories []newsbot.Story
 	for n := range 40 {
 		stories = append(stories, newsbot.Story{Slug: strings.Repeat("s", 90) + fmt.Sprint(n), Title: strings.Repeat("Ü", 400),
@@ -385,6 +378,7 @@ func TestStoriesPageFitsLongStories(t *testing.T) {
 }
 
 func TestAnnouncePostsTheStoryWithoutPings(t *testing.T) {
+	t.Parallel()
 	h, _, _ := startStories(t, nil, false, func(c *Config) { c.AnnounceChannelID = fakediscord.DefaultChannelID })
 	s := newsbot.Story{Slug: "x", Title: "@everyone look: <@123> *wins* [prize](https://evil.example)", Source: "Wire",
 		Published: "2026-11-29", URL: "https://news.example/x"}
@@ -396,7 +390,9 @@ func TestAnnouncePostsTheStoryWithoutPings(t *testing.T) {
 		t.Fatalf("%d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	want := "New story: **\\@everyone look\\: \\<\\@123\\> \\*wins\\* \\[prize\\]\\(https\\://evil.example\\)** (Wire, 2026-11-29) <https://news.example/x>"
+	// escapeMarkdown leaves "@everyone" as typed: the empty allowed_mentions
+	// parse (checked below) is what keeps it from pinging.
+	want := "New story: **@everyone look: \\<@123\\> \\*wins\\* \\[prize\\]\\(https\\://evil.example\\)** (Wire, 2026-11-29) <https://news.example/x>"
 	if m.ChannelID != fakediscord.DefaultChannelID || m.Content != want {
 		t.Errorf("announcement in %s = %q, want %q", m.ChannelID, m.Content, want)
 	}
@@ -412,4 +408,58 @@ func TestAnnouncePostsTheStoryWithoutPings(t *testing.T) {
 	if err := h2.bot.Announce(h2.ctx(), s); err != nil || len(h2.fd.BotMessages()) != 0 {
 		t.Errorf("Announce without a channel: %v, %d messages", err, len(h2.fd.BotMessages()))
 	}
+}
+
+func TestQueuedStoryAskAndSummaryExpireLikeAsk(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{}
+	h, _, sum := startStories(t, testStories(), true, func(c *Config) {
+		c.MaxConcurrent = 1
+		c.now = clock.now
+	})
+	gate := make(chan struct{})
+	started := make(chan newsbot.Request, 4)
+	h.ans.set(func(f *fakeAnswerer) { f.gate, f.started = gate, started })
+	first, err := h.fd.Ask("where are the talks, Riyadh?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started // the first question holds the only slot
+	var queued []string
+	for i, in := range []*discordgo.Interaction{
+		h.fd.AskInteraction("who leads the delegation?", fakediscord.StringOption("story", "talks")),
+		h.fd.CommandInteraction("summary", fakediscord.StringOption("story", "talks")),
+	} {
+		d, err := h.fd.DispatchInteraction(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"next in line", "number 2 in line"}[i]
+		if _, err := h.fd.WaitInteraction(h.ctx(), d.ID, func(st fakediscord.InteractionState) bool {
+			return st.Original != nil && strings.Contains(st.Original.Content, want)
+		}); err != nil {
+			t.Fatalf("queued question %d: no note saying %q: %v", i+1, want, err)
+		}
+		queued = append(queued, d.ID)
+	}
+	clock.advance(14 * time.Minute)
+	close(gate)
+	if st := h.waitFinal(first.ID); !strings.Contains(st.Original.Content, "Riyadh") {
+		t.Errorf("the question that was running got %q", st.Original.Content)
+	}
+	for _, id := range queued {
+		if st := h.waitFinal(id); st.Original.Content != expiredText {
+			t.Errorf("expired question got %q, want %q", st.Original.Content, expiredText)
+		}
+	}
+	h.ans.mu.Lock()
+	calls := len(h.ans.requests)
+	h.ans.mu.Unlock()
+	sum.mu.Lock()
+	summaries := len(sum.slugs)
+	sum.mu.Unlock()
+	if calls != 1 || summaries != 0 {
+		t.Errorf("%d questions and %d summaries reached the engine, want 1 and 0", calls, summaries)
+	}
+	h.waitMetrics(`newsbot_questions_total{outcome="expired",source="slash"} 2`)
 }

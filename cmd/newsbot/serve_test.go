@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -231,14 +232,41 @@ func (s *server) mention(text string, opts ...fakediscord.Option) (*discordgo.Me
 	return m, reply
 }
 
+// quotes returns the article text an answer shows as such: the quotes of
+// its source fields (model mode), or, when it has none (extractive mode,
+// whose sources list titles and links), the sentences of the answer itself,
+// cut at their [n] markers. Discord Markdown escapes are undone.
 func quotes(m *fakediscord.Message) []string {
 	var out []string
 	for _, e := range m.Embeds {
 		for _, f := range e.Fields {
-			out = append(out, strings.TrimSuffix(strings.TrimPrefix(f.Value, "“"), "”"))
+			q, _, _ := strings.Cut(f.Value, "\n<") // the story's link follows the quote
+			out = append(out, unescapeMarkdown(strings.TrimSuffix(strings.TrimPrefix(q, "“"), "”")))
+		}
+	}
+	if len(out) > 0 || len(m.Embeds) == 0 {
+		return out
+	}
+	for _, s := range markerRE.Split(unescapeMarkdown(m.Content), -1) {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
 		}
 	}
 	return out
+}
+
+var markerRE = regexp.MustCompile(`\s*\[\d+(?:[,-] ?\d+)*\]`)
+
+// unescapeMarkdown undoes Discord's backslash escapes of ASCII punctuation.
+func unescapeMarkdown(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i+1]) >= 0 {
+			i++
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
 }
 
 // corpusOf returns the normalized text of the articles in dir ("" for the

@@ -17,7 +17,10 @@
 // # What the fake checks
 //
 // REST requires "Authorization: Bot <token>" (401 otherwise; webhook and
-// callback routes may omit it, as on Discord). Messages are held to
+// callback routes may omit it, as on Discord). Server.ExpireInteraction
+// ends an interaction token's life early: its webhook routes then answer
+// 401 with 50027 Invalid Webhook Token, as Discord's do after 15 minutes.
+// Messages are held to
 // Discord's limits (content 2,000, embed description 4,096, field value
 // 1,024, 6,000 per message in embeds, counted in code points) and refused
 // with Discord's error codes; so are a second callback for an interaction

@@ -345,7 +345,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request, body []b
 	}
 	s.mu.Lock()
 	rec, ok := s.interactions[r.PathValue("interaction")]
-	if !ok || rec.i.Token != r.PathValue("token") {
+	if !ok || rec.i.Token != r.PathValue("token") || rec.expired {
 		s.mu.Unlock()
 		errNotFound(codeUnknownInteraction, "Unknown interaction").write(w)
 		return
@@ -457,6 +457,10 @@ func (s *Server) webhookInteraction(r *http.Request) (*interactionRecord, *httpE
 	rec, ok := s.byToken[r.PathValue("token")]
 	if !ok || r.PathValue("app") != s.opts.ApplicationID {
 		return nil, errNotFound(codeUnknownWebhook, "Unknown Webhook")
+	}
+	if rec.expired {
+		// What Discord answers once the 15 minutes of a token are over.
+		return nil, &httpErr{status: http.StatusUnauthorized, code: codeInvalidWebhookToken, msg: "Invalid Webhook Token"}
 	}
 	return rec, nil
 }
@@ -575,6 +579,32 @@ func (s *Server) handleChannel(w http.ResponseWriter, r *http.Request, _ []byte)
 	s.serveLocked(w, func() ([]byte, *httpErr) {
 		ch, ok := s.channels[r.PathValue("channel")]
 		return marshalFound(ch, ok, codeUnknownChannel, "Unknown Channel")
+	})
+}
+
+// handleUserChannelCreate opens the bot's DM channel with a user, or
+// returns the one already open, as Discord does.
+func (s *Server) handleUserChannelCreate(w http.ResponseWriter, r *http.Request, body []byte) {
+	var b struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if json.Unmarshal(body, &b) != nil || b.RecipientID == "" {
+		errForm("recipient_id", "BASE_TYPE_REQUIRED", "This field is required").write(w)
+		return
+	}
+	s.serveLocked(w, func() ([]byte, *httpErr) {
+		for _, ch := range s.channels {
+			if ch.Type == discordgo.ChannelTypeDM && len(ch.Recipients) > 0 && ch.Recipients[0].ID == b.RecipientID {
+				return marshalFound(ch, true, 0, "")
+			}
+		}
+		u, ok := s.users[b.RecipientID]
+		if !ok {
+			u = &discordgo.User{ID: b.RecipientID}
+		}
+		id := s.newID()
+		s.ensureChannel(id, "", u)
+		return marshalFound(s.channels[id], true, 0, "")
 	})
 }
 

@@ -21,6 +21,7 @@ const (
 	RouteGatewayBot           = "GET /gateway/bot"
 	RouteCurrentUser          = "GET /users/@me"
 	RouteUser                 = "GET /users/{user}"
+	RouteUserChannelCreate    = "POST /users/@me/channels"
 	RouteGlobalCommands       = "PUT /applications/{app}/commands"
 	RouteGlobalCommandsList   = "GET /applications/{app}/commands"
 	RouteGuildCommands        = "PUT /applications/{app}/guilds/{guild}/commands"
@@ -109,6 +110,7 @@ func (s *Server) routes() {
 		RouteChannel:              s.handleChannel,
 		RouteChannelMessages:      s.handleChannelMessages,
 		RouteMessageCreate:        s.handleMessageCreate,
+		RouteUserChannelCreate:    s.handleUserChannelCreate,
 		RouteMessage:              s.handleMessageGet,
 		RouteMessageEdit:          s.handleMessageEdit,
 		RouteMessageDelete:        s.handleMessageDelete,
@@ -332,6 +334,7 @@ const (
 	codeUnknownWebhook       = 10015
 	codeUnknownApplication   = 10002
 	codeUnknownInteraction   = 10062
+	codeInvalidWebhookToken  = 50027
 	codeMissingAccess        = 50001
 	codeCannotEditOthers     = 50005
 	codeEmptyMessage         = 50006

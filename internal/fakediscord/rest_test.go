@@ -242,6 +242,62 @@ func TestRESTInteractionLifecycle(t *testing.T) {
 	}
 }
 
+func TestRESTExpiredInteractionTokenIsInvalid(t *testing.T) {
+	t.Parallel()
+	srv := fakediscord.Start(t, fakediscord.Options{})
+	s := newSession(t, srv)
+	i := srv.AskInteraction("q?", fakediscord.InDM())
+	if _, err := srv.DispatchInteraction(i); !errors.Is(err, fakediscord.ErrNoSession) {
+		t.Fatalf("dispatch: %v", err)
+	}
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if err := s.InteractionRespond(i, deferred); err != nil {
+		t.Fatal(err)
+	}
+	if srv.ExpireInteraction("no-such-interaction") {
+		t.Error("ExpireInteraction found an interaction that does not exist")
+	}
+	if !srv.ExpireInteraction(i.ID) {
+		t.Fatal("ExpireInteraction did not find the interaction")
+	}
+	content := "late"
+	_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions})
+	var rest *discordgo.RESTError
+	if !errors.As(err, &rest) || rest.Response.StatusCode != http.StatusUnauthorized || discordCode(err) != 50027 {
+		t.Errorf("edit after expiry: %v, want 401 with code 50027", err)
+	}
+	if _, err := s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: "late", AllowedMentions: noMentions}); discordCode(err) != 50027 {
+		t.Errorf("follow-up after expiry: %v, want code 50027", err)
+	}
+	if err := s.InteractionRespond(i, deferred); discordCode(err) != 10062 {
+		t.Errorf("callback after expiry: %v, want 10062", err)
+	}
+	if st, _ := srv.Interaction(i.ID); st.Original == nil || st.Original.Content != "" {
+		t.Errorf("the original response changed after expiry: %+v", st.Original)
+	}
+}
+
+func TestRESTUserChannelCreateOpensOneDMPerUser(t *testing.T) {
+	t.Parallel()
+	srv := fakediscord.Start(t, fakediscord.Options{})
+	s := newSession(t, srv)
+	ch, err := s.UserChannelCreate("900000000000000999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Type != discordgo.ChannelTypeDM || len(ch.Recipients) == 0 || ch.Recipients[0].ID != "900000000000000999" {
+		t.Fatalf("DM channel = %+v", ch)
+	}
+	again, err := s.UserChannelCreate("900000000000000999")
+	if err != nil || again.ID != ch.ID {
+		t.Errorf("second open = %+v, %v; want the same channel %s", again, err, ch.ID)
+	}
+	m, err := s.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "hello", AllowedMentions: noMentions})
+	if err != nil || m.ChannelID != ch.ID {
+		t.Errorf("message in the DM: %+v, %v", m, err)
+	}
+}
+
 func TestRESTLateCallbackIsUnknownInteraction(t *testing.T) {
 	t.Parallel()
 	srv := fakediscord.Start(t, fakediscord.Options{AckDeadline: 50 * time.Millisecond})

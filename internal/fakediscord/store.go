@@ -124,6 +124,7 @@ type interactionRecord struct {
 	originalEdits int
 	followups     []string
 	choices       []*discordgo.ApplicationCommandOptionChoice
+	expired       bool // ExpireInteraction: its token no longer works
 }
 
 // InteractionState is what the fake knows about one interaction it
@@ -211,6 +212,21 @@ func (s *Server) Interaction(id string) (InteractionState, bool) {
 		return InteractionState{}, false
 	}
 	return s.exportInteraction(rec), true
+}
+
+// ExpireInteraction ends the life of an interaction's token, as Discord
+// does 15 minutes after the interaction was created: from now on its
+// webhook routes (edits of the original response, follow-ups) answer 401
+// with code 50027 Invalid Webhook Token, and its callback 404 with 10062
+// Unknown interaction. It reports whether the interaction exists.
+func (s *Server) ExpireInteraction(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.interactions[id]
+	if ok {
+		rec.expired = true
+	}
+	return ok
 }
 
 // Interactions returns the state of every interaction dispatched, in
