@@ -32,6 +32,7 @@ type evalResult struct {
 	HitRank   int      `json:"hit_rank"` // 1-based rank of the first chunk with the evidence; 0 if none
 	Supported bool     `json:"supported"`
 	Answer    string   `json:"answer"`
+	Reason    string   `json:"reason,omitempty"` // why it was refused
 	Missing   []string `json:"missing,omitempty"`
 	Quotes    []string `json:"quotes"`
 }
@@ -68,12 +69,21 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	minHit3 := fs.Float64("min-hit3", 0, "fail when hit@3 is below this")
 	minAnswer := fs.Float64("min-answer", 0, "fail when answer accuracy is below this")
 	minRefusal := fs.Float64("min-refusal", 0, "fail when refusal accuracy is below this")
+	sets := fs.String("sets", "", "`directory` of article sets (<slug>/ with its article and questions.jsonl): each alone, then all in one corpus")
+	minAnswerAll := fs.Float64("min-answer-all", 0, "with --sets: fail when answer accuracy with all sets in one corpus is below this")
+	minRefusalAll := fs.Float64("min-refusal-all", 0, "with --sets: fail when refusal accuracy with all sets in one corpus is below this")
+	misses := fs.Bool("misses", false, "with --sets: list each question missed, with the answer or the reason for refusing")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *file == "" || len(pos) > 0 {
-		return usageError{"usage: newsbot eval --questions FILE [--json] [--min-hit3 X] [--min-answer X] [--min-refusal X]"}
+	if *sets != "" && *file == "" && len(pos) == 0 {
+		th := setThresholds{hit3: *minHit3, answer: *minAnswer, refusal: *minRefusal, answerAll: *minAnswerAll, refusalAll: *minRefusalAll}
+		return runEvalSets(ctx, e, cfg, *sets, th, *asJSON, *misses)
+	}
+	if *file == "" || *sets != "" || len(pos) > 0 {
+		return usageError{"usage: newsbot eval --questions FILE [--json] [--min-hit3 X] [--min-answer X] [--min-refusal X]\n" +
+			"       newsbot eval --sets DIR [--json] [--misses] [--min-hit3 X] [--min-answer X] [--min-refusal X] [--min-answer-all X] [--min-refusal-all X]"}
 	}
 	qs, err := readQuestions(*file)
 	if err != nil {

@@ -57,6 +57,7 @@ Usage:
   newsbot ask [--json] [--k N] [QUESTION]   answer QUESTION, or one question per line of stdin
   newsbot index                             build or refresh the embedding cache
   newsbot eval --questions FILE [--json]    score a question set (see README)
+  newsbot eval --sets DIR [--misses]        score folders of articles with their questions
   newsbot serve                             run the Discord bot
   newsbot healthcheck                       probe a running bot's /healthz
   newsbot help [SUBCOMMAND | env]           a subcommand's flags, or every setting
