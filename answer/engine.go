@@ -185,6 +185,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	}
 	if reason := hostile(q); reason != "" {
 		a.Text = refusalOffTopic
+		a.Reason = "an instruction, not a question: " + reason
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil
@@ -207,12 +208,14 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if e.cfg.Chat != nil {
 		minCov = minCoverageModel
 	}
-	v := st.analyzer.judge(q, history, hits, minCov)
+	pq := parseQuestion(q)
+	v := st.analyzer.judge(&pq, history, hits, minCov)
 	hits = rerank(&v, hits, k)
 	a.Retrieved = hits
 	a.Timings["gate"] = ms(time.Since(t))
 	if !v.answerable {
 		a.Text = refusalNotInArticle
+		a.Reason = v.why
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil

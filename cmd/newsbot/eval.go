@@ -175,7 +175,7 @@ func evaluate(ctx context.Context, eng *answer.Engine, qs []evalQuestion) (evalR
 		if err != nil {
 			return rep, fmt.Errorf("question %s: %w", q.ID, err)
 		}
-		r := evalResult{ID: q.ID, Question: q.Question, Answered: a.Answered, Answer: a.Text, Quotes: []string{}}
+		r := evalResult{ID: q.ID, Question: q.Question, Answered: a.Answered, Answer: a.Text, Reason: a.Reason, Quotes: []string{}}
 		for _, c := range a.Citations {
 			r.Quotes = append(r.Quotes, c.Quote)
 			quotes++
@@ -275,7 +275,11 @@ func printReport(w io.Writer, r evalReport) {
 		}
 		fmt.Fprintf(w, "%s %-5s hit@%d answered=%-5v %s\n", mark, x.ID, x.HitRank, x.Answered, truncate(x.Question, 70))
 		if !x.Correct {
-			fmt.Fprintf(w, "           answer: %s\n", truncate(x.Answer, 200))
+			if x.Answered {
+				fmt.Fprintf(w, "           answer: %s\n", truncate(x.Answer, 200))
+			} else {
+				fmt.Fprintf(w, "           refused: %s\n", x.Reason)
+			}
 			if len(x.Missing) > 0 {
 				fmt.Fprintf(w, "           missing: %s\n", strings.Join(x.Missing, "; "))
 			}
