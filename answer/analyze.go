@@ -70,8 +70,8 @@ type analyzer struct {
 	// chunks: doc slug -> its chunks' indexed text (text and context).
 	chunks map[string][]string
 	// byLen: stems by length in bytes, for typo tolerance.
-	byLen map[int][]string
-	maxIDF  float64
+	byLen  map[int][]string
+	maxIDF float64
 }
 
 func newAnalyzer(ix *retrieval.Index) *analyzer {

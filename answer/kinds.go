@@ -214,9 +214,9 @@ var (
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
-	metaQ       = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
-	temporal    = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
-	whereQ      = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
+	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
+	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
+	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
 	// listQ asks for the kinds of something, answered by a list.
 	listQ = regexp.MustCompile(`(?i)\bwhat (kinds?|types?|sorts?|forms?) of\b`)
 	// listRe is a sentence that lists: "could include NATO membership,
@@ -237,7 +237,6 @@ var (
 	alsoWhen     = regexp.MustCompile(`(?i)\bwhen\b|\b(what|which) (day|date|year|month)\b`)
 	alsoDuration = regexp.MustCompile(`(?i)\b(for )?how long\b`)
 )
-
 
 // whenTyped reports whether text holds what a when-question asks for.
 func whenTyped(q *question, text string) bool {
