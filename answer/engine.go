@@ -186,9 +186,20 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if reason := hostile(q); reason != "" {
 		a.Text = refusalOffTopic
 		a.Reason = "an instruction, not a question: " + reason
+		e.cfg.Logger.Debug("refused", "question", q, "reason", a.Reason)
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil
+	}
+	if e.cfg.Chat == nil {
+		if lang := questionLanguage(q); lang != "" {
+			a.Text = refusalNotEnglish
+			a.Reason = "the question is in " + lang + ", not English"
+			e.cfg.Logger.Debug("refused", "question", q, "reason", a.Reason)
+			a.Timings["total"] = ms(time.Since(start))
+			e.deliver(onDelta, a.Text)
+			return a, nil
+		}
 	}
 	t := time.Now()
 	query := q
@@ -216,6 +227,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if !v.answerable {
 		a.Text = refusalNotInArticle
 		a.Reason = v.why
+		e.cfg.Logger.Debug("refused", "question", q, "reason", v.why, "kind", rule(v.kind).name, "story", v.doc)
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil
@@ -250,6 +262,8 @@ const (
 	refusalNotInArticle = "The article does not say. I can only answer from the article, and I found nothing in it about that."
 	refusalOffTopic     = "I can only answer questions about the news article, and I don't take instructions to do anything else."
 	refusalUngrounded   = "I couldn't find a well-sourced answer to that in the article."
+	// refusalNotEnglish says nothing about the article: it was not read.
+	refusalNotEnglish = "Offline, I can only answer questions asked in English. Please ask again in English."
 )
 
 // Index returns the index now serving. It is immutable; a reload replaces
