@@ -56,6 +56,7 @@ type analyzer struct {
 	stems    map[string]bool
 	byPrefix map[string][]string // stems by their first four bytes
 	docs     map[string]retrieval.Document
+	order    []string // the slugs in the order the stories were loaded
 	leads    map[string]retrieval.Chunk // each document's first chunk
 	// roles: doc slug -> surname term -> role terms, learnt on first use
 	// of a document (learning them all at start would cost seconds at
@@ -67,26 +68,35 @@ type analyzer struct {
 	// hold it.
 	vocab map[string]map[string]bool
 	share map[string]map[string]float64
-	// chunks: doc slug -> its chunks' indexed text (text and context).
-	chunks map[string][]string
+	// chunks: doc slug -> its chunks, in order.
+	chunks map[string][]retrieval.Chunk
+	// sentences embeds sentences for the semantic similarity signal and
+	// for summaries; nil: term vectors for summaries, no semantic signal.
+	sentences retrieval.Embedder
+	// sentVecs: doc slug -> normalized sentence -> its vector, learnt on
+	// first use of a story.
+	sentVecs map[string]map[string][]float32
 	// byLen: stems by length in bytes, for typo tolerance.
 	byLen  map[int][]string
 	maxIDF float64
 }
 
-func newAnalyzer(ix *retrieval.Index) *analyzer {
+func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder) *analyzer {
 	a := &analyzer{lex: ix.Lexical(), stems: map[string]bool{}, byPrefix: map[string][]string{},
 		docs: map[string]retrieval.Document{}, leads: map[string]retrieval.Chunk{}}
 	for _, d := range ix.Docs() {
 		a.docs[d.Slug] = d
+		a.order = append(a.order, d.Slug)
 	}
 	a.roles = map[string]map[string][]string{}
 	a.vocab = map[string]map[string]bool{}
 	a.share = map[string]map[string]float64{}
-	a.chunks = map[string][]string{}
+	a.chunks = map[string][]retrieval.Chunk{}
+	a.sentVecs = map[string]map[string][]float32{}
+	a.sentences = sentences
 	a.byLen = map[int][]string{}
 	for _, c := range ix.Chunks() {
-		a.chunks[c.Doc] = append(a.chunks[c.Doc], c.Context, c.Text)
+		a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
 		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
 			a.leads[c.Doc] = c
 		}
@@ -259,6 +269,13 @@ func similarStem(x, y string) bool {
 	return n >= 4 && float64(n) >= 0.75*float64(short)
 }
 
+// relatedStem is similarStem for deciding whether a story mentions a
+// thing at all: the shorter stem must also be most of the longer one, so
+// that "break" does not stand for "breakfast".
+func relatedStem(x, y string) bool {
+	return similarStem(x, y) && 10*min(len(x), len(y)) >= 7*max(len(x), len(y))
+}
+
 // commonPrefix is the length of the longest common prefix of x and y.
 func commonPrefix(x, y string) int {
 	n := 0
@@ -325,7 +342,7 @@ func (a *analyzer) stemIn(t, doc string) bool {
 	if len(t) >= 4 {
 		// similarStem needs a common prefix of four: look in that bucket.
 		for _, s := range a.byPrefix[t[:4]] {
-			if vocab[s] && similarStem(t, s) {
+			if vocab[s] && relatedStem(t, s) {
 				return true
 			}
 		}
@@ -373,7 +390,7 @@ func (a *analyzer) stemInSet(t string, set map[string]bool) bool {
 		return true
 	}
 	for s := range set {
-		if similarStem(t, s) {
+		if relatedStem(t, s) {
 			return true
 		}
 	}
@@ -389,7 +406,11 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 	if !ok {
 		d := a.docs[doc]
 		v = map[string]bool{}
-		for _, p := range append([]string{d.Title, d.Source, d.Byline}, a.chunks[doc]...) {
+		texts := []string{d.Title, d.Source, d.Byline}
+		for _, c := range a.chunks[doc] {
+			texts = append(texts, c.Context, c.Text)
+		}
+		for _, p := range texts {
 			for _, t := range retrieval.Terms(p) {
 				v[t] = true
 			}

@@ -28,6 +28,12 @@ type Config struct {
 	Embedder retrieval.Embedder
 	// Chat answers in model mode; nil selects the extractive answerer.
 	Chat ChatModel
+	// Sentences, if set, embeds sentences (L2-normalized vectors) for the
+	// extractive answerer: how close a sentence is in meaning to the
+	// question counts in choosing the one that answers, and summaries pick
+	// central and different sentences by these vectors. nil: term
+	// vectors for summaries and no semantic signal.
+	Sentences retrieval.Embedder
 	// Cache, if set, supplies and keeps chunk embeddings.
 	Cache   *retrieval.Cache
 	Chunk   retrieval.ChunkOptions
@@ -113,7 +119,7 @@ func (e *Engine) build(ctx context.Context) (ReloadStats, error) {
 			}
 		}
 	}
-	e.state.Store(&state{ix: ix, analyzer: newAnalyzer(ix), loadedAt: time.Now()})
+	e.state.Store(&state{ix: ix, analyzer: newAnalyzer(ix, e.cfg.Sentences), loadedAt: time.Now()})
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
@@ -220,7 +226,14 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		minCov = minCoverageModel
 	}
 	pq := parseQuestion(q)
-	v := st.analyzer.judge(&pq, history, hits, minCov)
+	if e.cfg.Sentences != nil && e.cfg.Chat == nil {
+		if vs, err := e.cfg.Sentences.Embed(ctx, []string{pq.text}); err == nil && len(vs) == 1 {
+			pq.vec = vs[0]
+		} else if err != nil {
+			e.cfg.Logger.Warn("sentence embedder failed; answering without the semantic signal", "err", err)
+		}
+	}
+	v := st.analyzer.judge(ctx, &pq, history, hits, minCov)
 	hits = rerank(&v, hits, k)
 	a.Retrieved = hits
 	a.Timings["gate"] = ms(time.Since(t))
@@ -234,7 +247,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	}
 	if e.cfg.Chat == nil {
 		t = time.Now()
-		st.analyzer.extract(&a, v, hits)
+		st.analyzer.extract(ctx, &a, v, hits)
 		a.Timings["answer"] = ms(time.Since(t))
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,9 +13,13 @@ import (
 )
 
 // extract fills a with an answer built from the best passages.
-func (a *analyzer) extract(ans *Answer, v verdict, hits []retrieval.Hit) {
+func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []retrieval.Hit) {
 	if v.kind == kindSummary {
-		a.summary(ans, hits)
+		a.summarize(ctx, ans, v.doc)
+		return
+	}
+	if v.front {
+		a.frontMatterAnswer(ans, v.doc)
 		return
 	}
 	best := v.cands[0]
@@ -201,7 +206,32 @@ func citationFor(h retrieval.Hit, ref int, quote string) Citation {
 // matter, citing the byline and copyright lines it was written from.
 func (a *analyzer) metaAnswer(ans *Answer, hits []retrieval.Hit, hi int) {
 	h := hits[hi]
-	d := a.docs[h.Chunk.Doc]
+	parts := a.frontMatter(h.Chunk.Doc)
+	if len(parts) == 0 {
+		parts = append(parts, "The article carries this credit line:")
+	}
+	ref := hi + 1
+	ans.Text = fmt.Sprintf("%s [%d]", strings.Join(parts, " "), ref)
+	ans.Citations = []Citation{citationFor(h, ref, quoteOf(h.Chunk.Text, nil))}
+	ans.Answered = true
+}
+
+// frontMatterAnswer answers a question about a story that has no credit
+// lines in its text from its front matter alone. There is nothing of the
+// article's text to quote, so it cites nothing.
+func (a *analyzer) frontMatterAnswer(ans *Answer, doc string) {
+	parts := a.frontMatter(doc)
+	if d := a.docs[doc]; d.URL != "" {
+		parts = append(parts, "Link: "+d.URL)
+	}
+	ans.Text = strings.Join(parts, " ")
+	ans.Answered = true
+}
+
+// frontMatter says who published the story, when, and who wrote it, from
+// its front matter (and its credit lines when the byline is not there).
+func (a *analyzer) frontMatter(doc string) []string {
+	d := a.docs[doc]
 	var parts []string
 	title := d.Title
 	if title == "" {
@@ -227,13 +257,7 @@ func (a *analyzer) metaAnswer(ans *Answer, hits []retrieval.Hit, hi int) {
 			}
 		}
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "The article carries this credit line:")
-	}
-	ref := hi + 1
-	ans.Text = fmt.Sprintf("%s [%d]", strings.Join(parts, " "), ref)
-	ans.Citations = []Citation{citationFor(h, ref, quoteOf(h.Chunk.Text, nil))}
-	ans.Answered = true
+	return parts
 }
 
 // quoteOf returns text, or when it is longer than maxQuote, the window of

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,7 +29,21 @@ const (
 	// metaBonus lets the story's credit lines win a question about the
 	// article itself over a sentence that shares its words.
 	metaBonus = 0.05
+	// metaAskBonus: a question that asks who wrote or published the
+	// story, or where it is from, is answered by the credit lines of the
+	// story it names, whatever else of it the story's sentences share.
+	metaAskBonus = 0.5
 )
+
+// metaAsk asks for the credit of a story rather than its content.
+var metaAsk = regexp.MustCompile(`(?i)\b(who (wrote|reported|published|authored|filed)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece))\b`)
+
+// semanticWeight is how much the cosine similarity of a sentence's vector
+// to the question's adds to its score when a sentence embedder is
+// configured (Config.Sentences). Not yet calibrated: no sentence encoder
+// had landed when the rules were set; it is to be set on the development
+// sets (testdata, ../shared/eval/external) with the encoder in place.
+const semanticWeight = 0.3
 
 // verdict is the gate's decision with what the answerer needs.
 type verdict struct {
@@ -39,20 +54,34 @@ type verdict struct {
 	doc        string       // the story judged
 	terms      []qterm
 	cands      []candidate // best first
+	// front: the answer is the story's front matter (a question about the
+	// article when the story has no credit lines to quote).
+	front bool
 }
 
 // judge decides whether one of the stories of the retrieved passages
 // answers the question, and ranks the passages of the story that does.
-func (a *analyzer) judge(q *question, history []Turn, hits []retrieval.Hit, minCov float64) verdict {
+func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, minCov float64) verdict {
 	if len(hits) == 0 {
 		return verdict{q: q, kind: q.kind, why: "nothing retrieved"}
 	}
 	if q.kind == kindSummary {
-		return verdict{q: q, kind: q.kind, doc: hits[0].Chunk.Doc, answerable: true}
+		// The story asked about, else (nothing named: "tl;dr") the newest.
+		doc := hits[0].Chunk.Doc
+		if !namesSomething(q.text) {
+			doc = a.newestStory()
+		}
+		return verdict{q: q, kind: q.kind, doc: doc, answerable: true}
+	}
+	stories := storiesOf(hits, maxStories)
+	if metaAsk.MatchString(q.text) {
+		// Who wrote or published it: the story the question is about,
+		// the best match.
+		stories = stories[:1]
 	}
 	var best verdict
-	for i, doc := range storiesOf(hits, maxStories) {
-		v := a.judgeStory(q, history, hits, doc, minCov)
+	for i, doc := range stories {
+		v := a.judgeStory(ctx, q, history, hits, doc, minCov)
 		switch {
 		case i == 0:
 			best = v
@@ -61,6 +90,17 @@ func (a *analyzer) judge(q *question, history []Turn, hits []retrieval.Hit, minC
 		}
 	}
 	return best
+}
+
+// namesSomething reports whether q has a content word other than the
+// words for a story and for summing up.
+func namesSomething(q string) bool {
+	for _, t := range retrieval.Terms(summaryQ.ReplaceAllString(q, " ")) {
+		if !storyWords[t] && !lightTerms[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // storiesOf returns the stories of hits in the order of their best hit, at
@@ -79,7 +119,7 @@ func storiesOf(hits []retrieval.Hit, n int) []string {
 }
 
 // judgeStory judges the passages of one story.
-func (a *analyzer) judgeStory(q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
+func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
 	v := verdict{q: q, kind: q.kind, doc: doc}
 	if m := a.missingName(q, doc); m != "" {
 		v.why = "the story never names " + m
@@ -110,12 +150,24 @@ func (a *analyzer) judgeStory(q *question, history []Turn, hits []retrieval.Hit,
 			// The meta chunk answers as a whole: its lines are short and
 			// its front matter (in Context) is what such questions match.
 			cov := a.coverage(v.terms, retrieval.Terms(h.Chunk.Context+" "+h.Chunk.Text))
-			v.cands = append(v.cands, candidate{hit: hi, span: retrieval.Span{Start: 0, End: len(h.Chunk.Text)}, text: h.Chunk.Text, coverage: cov, score: cov + metaBonus})
+			bonus := metaBonus
+			if metaAsk.MatchString(q.text) {
+				// "Who wrote the article about the mill?": the credit
+				// lines of the story the rest of the question is about.
+				bonus = metaAskBonus
+			}
+			v.cands = append(v.cands, candidate{hit: hi, span: retrieval.Span{Start: 0, End: len(h.Chunk.Text)}, text: h.Chunk.Text, coverage: max(cov, minCoverage), score: cov + bonus})
 			continue
 		}
-		v.cands = a.sentenceCandidates(v.cands, q, row, v.terms, hits, hi)
+		v.cands = a.sentenceCandidates(ctx, v.cands, q, row, v.terms, hits, hi)
 	}
 	sort.SliceStable(v.cands, func(i, j int) bool { return v.cands[i].score > v.cands[j].score })
+	if metaAsk.MatchString(q.text) && (len(v.cands) == 0 || !hits[v.cands[0].hit].Chunk.Meta) {
+		if d := a.docs[doc]; d.Byline != "" || d.Source != "" || d.Published != "" || d.URL != "" {
+			v.kind, v.front, v.answerable = kindMeta, true, true
+			return v
+		}
+	}
 	if len(v.cands) == 0 {
 		v.why = "no passage of the story to answer from"
 		return v
@@ -151,7 +203,7 @@ func (a *analyzer) judgeStory(q *question, history []Turn, hits []retrieval.Hit,
 
 // sentenceCandidates appends the sentences of hits[hi] to cands, scored
 // for q.
-func (a *analyzer) sentenceCandidates(cands []candidate, q *question, row *kindRule, qterms []qterm, hits []retrieval.Hit, hi int) []candidate {
+func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q *question, row *kindRule, qterms []qterm, hits []retrieval.Hit, hi int) []candidate {
 	h := hits[hi]
 	var prevTerms []string
 	roles := a.rolesOf(h.Chunk.Doc)
@@ -165,7 +217,7 @@ func (a *analyzer) sentenceCandidates(cands []candidate, q *question, row *kindR
 			terms = append(slices.Clip(terms), extra...)
 			cov = max(cov, roleCredit*a.coverage(qterms, terms))
 		}
-		if anaphor.MatchString(text) && prevTerms != nil {
+		if (anaphor.MatchString(text) || saidEnd.MatchString(text)) && prevTerms != nil {
 			// "They", "He": what the sentence is about is in the one
 			// before it. Found there, a term counts a little less.
 			cov = max(cov, anaphorCredit*a.coverage(qterms, append(slices.Clip(terms), prevTerms...)))
@@ -181,6 +233,11 @@ func (a *analyzer) sentenceCandidates(cands []candidate, q *question, row *kindR
 		}
 		bonus, typed := row.typedScore(q, qterms, text)
 		score += bonus
+		if q.vec != nil {
+			if sv := a.sentenceVector(ctx, h.Chunk.Doc, text); sv != nil {
+				score += semanticWeight * cosine(q.vec, sv)
+			}
+		}
 		cands = append(cands, candidate{hit: hi, span: s, text: text, prev: prev, coverage: cov, score: score, typed: typed})
 		prev = text
 	}
@@ -236,7 +293,7 @@ func (a *analyzer) missingFocus(q, doc string) string {
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]
 	}
-	if focus == "" || answerNouns[strings.ToLower(focus)] {
+	if focus == "" || answerNouns[strings.ToLower(focus)] || slices.ContainsFunc(retrieval.Terms(focus), func(t string) bool { return lightTerms[t] }) {
 		return ""
 	}
 	ts := retrieval.Terms(focus)
@@ -265,6 +322,12 @@ func init() {
 	}
 }
 
+// minAbsentTerms is how many of the question's words a story must lack
+// (and no other) for missingRelation to refuse. On the development sets 1
+// and 2 came out even (1 refuses two more unanswerables and gives up one
+// answer where a single word is a paraphrase: "precipitated"); 1 it is.
+const minAbsentTerms = 1
+
 // missingRelation returns the words of the question that are neither names
 // nor light words when the story mentions none of them ("What did the
 // senator eat for breakfast?" of a story that names the senator but no
@@ -286,7 +349,7 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 		}
 		absent = append(absent, t.stem)
 	}
-	if len(absent) == 0 {
+	if len(absent) < minAbsentTerms {
 		return ""
 	}
 	return strings.Join(absent, ", ")
@@ -327,14 +390,21 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	}
 	for _, n := range q.names {
 		found := false
+		checked := false
 		for _, t := range retrieval.Terms(n) {
+			if roleNouns[t] || retrieval.Rarity(t) < minNameRarity {
+				// "Mayor Holt" is named by "Holt"; "Congress" or "the
+				// Justice Department" go by other words ("the chamber").
+				continue
+			}
+			checked = true
 			// A name the story keeps coming back to is what the story is
 			// about: its sentences need not repeat it.
 			if a.stemInSet(t, have) || a.shareOf(v.doc, a.spelling(t, v.doc)) >= implicitShare {
 				found = true
 			}
 		}
-		if !found {
+		if checked && !found {
 			return "the passage that answers does not name " + n
 		}
 	}
@@ -348,6 +418,14 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 // cost 3 to 8 of them) and still refuses 9 more of the 44 adversarial
 // unanswerables.
 var implicitShare = 0.05
+
+// minNameRarity is the least rarity in everyday English (retrieval.Rarity)
+// of a name's word for the passage that answers to have to name it:
+// proper names (Holt, Radcliffe) are rare, institutions written with
+// capitals (Congress 0.72, Justice 0.6) are not; a surname that is also a
+// word (Holt 0.78) still counts. On the development sets 0, 0.5, 0.75 and
+// 0.9 scored within one question of each other; 0.75 splits the examples.
+const minNameRarity = 0.75
 
 // conflictNames turns on the check that the passage that answers names whom
 // the question names.

@@ -86,8 +86,8 @@ func reText(r *regexp.Regexp) func(*question, []qterm, string) bool {
 // kinds is the table of question kinds, in the order they are tried.
 var kinds = []kindRule{
 	{kind: kindSummary, name: "summary", match: isSummaryRequest},
-	{kind: kindOpinion, name: "opinion", match: re(opinionQ), typed: reText(viewRe), bonus: typedBonus,
-		need: func(*question) need { return needBest }, refusal: "the story reports no such view"},
+	{kind: kindOpinion, name: "opinion", match: re(opinionQ), typed: reText(viewRe), bonus: typedBonus, lead: true,
+		need: func(*question) need { return needAny }, refusal: "the story reports no such view"},
 	{kind: kindWhen, name: "when", match: re(whenQ), bonus: typedBonus, penalty: -untypedPenalty, nearBonus: -nearTypedPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool { return whenTyped(q, text) },
 		near: func(q *question, _ []qterm, text string) bool {

@@ -30,6 +30,9 @@ type question struct {
 	// names are the words written as names after the first of a sentence
 	// ("Lavrov", "FIFA"), as asked.
 	names []string
+	// vec is the question's sentence vector, nil without a sentence
+	// embedder.
+	vec []float32
 }
 
 var (
