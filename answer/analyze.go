@@ -56,7 +56,7 @@ type analyzer struct {
 	stems    map[string]bool
 	byPrefix map[string][]string // stems by their first four bytes
 	docs     map[string]retrieval.Document
-	order    []string // the slugs in the order the stories were loaded
+	order    []string                   // the slugs in the order the stories were loaded
 	leads    map[string]retrieval.Chunk // each document's first chunk
 	// roles: doc slug -> surname term -> role terms, learnt on first use
 	// of a document (learning them all at start would cost seconds at
