@@ -128,12 +128,31 @@ func widen(v verdict, c candidate, hits []retrieval.Hit) candidate {
 	case next == "":
 	case v.kind == kindWhy && !causalRe.MatchString(c.text) && causalRe.MatchString(next),
 		v.kind == kindAfter,
-		(v.kind == kindOther || v.kind == kindOpinion) && echoes(v.terms, c.text):
+		(v.kind == kindOther || v.kind == kindOpinion) && (echoes(v.terms, c.text) || continues(v.terms, c.text, next)):
 		c.span.End = spans[i+1].End
 	}
 	c.text = text[c.span.Start:c.span.End]
 	return c
 }
+
+// continues reports whether next goes on about what text ends on, which
+// the question did not name: "… to approve the plan." "The plan adds four
+// routes …" for "What did the council approve?".
+func continues(terms []qterm, text, next string) bool {
+	m := openerNP.FindStringSubmatch(next)
+	if m == nil {
+		return false
+	}
+	head := retrieval.Terms(m[1])
+	if len(head) != 1 || slices.ContainsFunc(terms, func(q qterm) bool { return q.stem == head[0] }) {
+		return false
+	}
+	ts := retrieval.Terms(text)
+	return len(ts) > 0 && ts[len(ts)-1] == head[0]
+}
+
+// openerNP is a sentence opening on a definite noun: "The plan adds …".
+var openerNP = regexp.MustCompile(`^\s*(?:The|This|That|These|Those)\s+([\p{L}-]+)\b`)
 
 // echoes reports whether most of text's content words are the question's.
 func echoes(terms []qterm, text string) bool {

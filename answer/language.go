@@ -22,14 +22,15 @@ import (
 // 1.2 GB of memory (measured with a one-call program, -ldflags='-s -w').
 
 // minEnglishShare is the share of a Latin-script question's words that must
-// be everyday English (a function word, or a word of the SUBTLEX table) for
-// it to count as English whatever the detector says: chat English ("when r
-// they meeting") is too short for trigrams.
+// be English (a function word, or a word of the SUBTLEX table of English
+// subtitles; capitalised words, names in any language, are not counted) for it to count as English whatever the detector says: questions
+// are too short for trigrams ("Is Kyiv taking part?" comes out as Tagalog).
 const minEnglishShare = 0.5
 
-// minForeignConfidence is the least confidence of the detector in another
-// language than English, for a Latin-script question.
-const minForeignConfidence = 0.5
+
+// minNamedConfidence is the least confidence of the detector for the
+// reason to name the language; below it, "another language".
+const minNamedConfidence = 0.5
 
 // questionLanguage returns the name of q's language when it is plainly not
 // English, or "".
@@ -54,8 +55,11 @@ func questionLanguage(q string) string {
 		}
 		return info.Lang.String()
 	}
-	if info.Lang == whatlanggo.Eng || info.Confidence < minForeignConfidence || englishShare(q) >= minEnglishShare {
+	if info.Lang == whatlanggo.Eng || englishShare(foldChat(q)) >= minEnglishShare {
 		return ""
+	}
+	if info.Confidence < minNamedConfidence {
+		return "another language"
 	}
 	return info.Lang.String()
 }
@@ -63,16 +67,19 @@ func questionLanguage(q string) string {
 // englishShare is the share of q's words that are English function words or
 // words of everyday English.
 func englishShare(q string) float64 {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-	if len(words) == 0 {
-		return 1
-	}
-	n := 0
-	for _, w := range words {
-		ts := retrieval.Terms(w)
+	n, total := 0, 0
+	for i, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		if r := []rune(w)[0]; i > 0 && unicode.IsUpper(r) {
+			continue
+		}
+		total++
+		ts := retrieval.Terms(strings.ToLower(w))
 		if len(ts) == 0 || retrieval.Rarity(ts[0]) < 1 {
 			n++
 		}
 	}
-	return float64(n) / float64(len(words))
+	if total == 0 {
+		return 1
+	}
+	return float64(n) / float64(total)
 }

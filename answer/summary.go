@@ -29,6 +29,9 @@ const (
 	// sentencesPerPoint: a story of n sentences gets n/sentencesPerPoint
 	// points, within [minPoints, maxPoints].
 	sentencesPerPoint = 6
+	// maxRedundancy: a sentence this close to a point already chosen (cosine
+	// of the sentence vectors) says the same thing and is never chosen.
+	maxRedundancy = 0.5
 	// minPointLen is the shortest sentence, in bytes, that makes a point
 	// ("Ukraine will not participate." is 29).
 	minPointLen = 25
@@ -125,6 +128,9 @@ func mmr(pool []int, vecs [][]float64, centroid []float64, n int) []int {
 			redundancy := 0.0
 			for _, j := range chosen {
 				redundancy = max(redundancy, dot(vecs[i], vecs[j]))
+			}
+			if redundancy >= maxRedundancy {
+				continue
 			}
 			score := mmrLambda*(dot(vecs[i], centroid)+leadWeight/float64(1+rank)) - (1-mmrLambda)*redundancy
 			if score > bestScore {
