@@ -590,3 +590,23 @@ var injection = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^\s*(please\s+)?(write|compose|generate|draft|translate|code|sing|rap)\b`),
 	regexp.MustCompile(`(?i)^\s*(please\s+)?(tell me a (joke|story|poem)|repeat after me|say exactly|print|output|reveal|echo)\b`),
 }
+
+// onlyStory keeps the hits of the story doc, at most n; when retrieval
+// brought none of them, the story's first n chunks stand in, so a question
+// about one story is judged on that story alone.
+func (a *analyzer) onlyStory(hits []retrieval.Hit, doc string, n int) []retrieval.Hit {
+	var out []retrieval.Hit
+	for _, h := range hits {
+		if h.Chunk.Doc == doc && len(out) < n {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		for _, c := range a.chunks[doc] {
+			if len(out) < n {
+				out = append(out, retrieval.Hit{Chunk: c})
+			}
+		}
+	}
+	return out
+}

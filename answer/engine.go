@@ -18,6 +18,10 @@ import (
 // DefaultK is the number of snippets retrieved for a question.
 const DefaultK = 5
 
+// storySearchFactor: a question about one story (Request.Story) retrieves
+// this many times the usual passages before keeping that story's.
+const storySearchFactor = 8
+
 // maxHistory is how many earlier turns of a conversation are used.
 const maxHistory = 3
 
@@ -177,6 +181,11 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		return Answer{}, ErrQuestionTooLong
 	}
 	st := e.state.Load()
+	if req.Story != "" {
+		if _, ok := st.analyzer.docs[req.Story]; !ok {
+			return Answer{}, fmt.Errorf("%w: %q", newsbot.ErrUnknownStory, req.Story)
+		}
+	}
 	a := Answer{Question: q, Mode: e.Mode(), Timings: map[string]float64{}}
 	if e.cfg.Chat != nil {
 		a.Model = e.cfg.Chat.Name()
@@ -214,9 +223,16 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		// before it for what it is about.
 		query = q + "\n" + history[len(history)-1].Question
 	}
-	hits, err := st.ix.Search(ctx, query, max(k, rerankDepth))
+	depth := max(k, rerankDepth)
+	if req.Story != "" {
+		depth *= storySearchFactor
+	}
+	hits, err := st.ix.Search(ctx, query, depth)
 	if err != nil {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
+	}
+	if req.Story != "" {
+		hits = st.analyzer.onlyStory(hits, req.Story, max(k, rerankDepth))
 	}
 	a.Timings["retrieve"] = ms(time.Since(t))
 

@@ -92,6 +92,52 @@ func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits 
 	return best
 }
 
+// storyTerms adds to a question's terms what the story supplies: the roles
+// it gives a person the question asks the role of ("what is Peskov's
+// role?" looks for "Kremlin spokesman"), and, for a question that names
+// nothing ("where is it happening?"), the story's title, which says what
+// "it" is.
+func (a *analyzer) storyTerms(q *question, terms []qterm, doc string) []qterm {
+	have := map[string]bool{}
+	content := false
+	for _, t := range terms {
+		have[t.stem] = true
+		content = content || !(lightTerms[t.stem] || storyWords[t.stem])
+	}
+	add := func(ts []string, weight float64) {
+		for _, t := range ts {
+			if !have[t] {
+				have[t] = true
+				terms = append(terms, qterm{stem: t, weight: weight * a.lex.IDF(t)})
+			}
+		}
+	}
+	if roleQ.MatchString(q.text) {
+		roles := a.rolesOf(doc)
+		found := false
+		for _, t := range slices.Clone(terms) {
+			r := roles[a.spelling(t.stem, doc)]
+			found = found || len(r) > 0
+			add(r, storyTermWeight)
+		}
+		if found {
+			// "role" names the kind of answer, which the role terms are.
+			terms = slices.DeleteFunc(terms, func(t qterm) bool { return answerNouns[t.stem] })
+		}
+	}
+	if !content {
+		add(retrieval.Terms(a.docs[doc].Title), storyTermWeight)
+	}
+	return terms
+}
+
+// storyTermWeight is the share of its IDF weight a term the story supplies
+// gets: less than the question's own words.
+const storyTermWeight = 0.5
+
+// roleQ asks what someone's role is.
+var roleQ = regexp.MustCompile(`(?i)^\s*what(\s+is|\s+was|'s)?\s+[\p{L}.'-]+(\s+[\p{L}.'-]+)?\s+(role|job|title|position|post)\b|\b(role|job|title|position|post) of\s+\p{Lu}|^\s*who\s+(is|was)\s+\p{Lu}`)
+
 // namesSomething reports whether q has a content word other than the
 // words for a story and for summing up.
 func namesSomething(q string) bool {
@@ -134,6 +180,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		v.why = "no content words in the question"
 		return v
 	}
+	v.terms = a.storyTerms(q, v.terms, doc)
 	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
 		v.why = "the story never mentions " + r
 		return v

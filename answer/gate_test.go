@@ -119,3 +119,28 @@ func TestMetaQuestionsAnswerFromEachStorysFrontMatter(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestStoryKeepsTheQuestionToOneStory(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	ctx := context.Background()
+	a, err := e.Ask(ctx, Request{Question: "When did it happen?", Story: "flood"})
+	if err != nil || !a.Answered || !strings.Contains(a.Text, "Tuesday") {
+		t.Errorf("flood: %q %v", a.Text, err)
+	}
+	for _, c := range a.Citations {
+		if c.Doc != "flood" {
+			t.Errorf("cites %s", c.Doc)
+		}
+	}
+	if _, err := e.Ask(ctx, Request{Question: "When?", Story: "nope"}); err == nil || !strings.Contains(err.Error(), "no such story") {
+		t.Errorf("unknown story: %v", err)
+	}
+}
+
+func TestRoleQuestionsLookForTheRoleTheStoryGives(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"flood.md": floodStory}, nil)
+	checkAnswers(t, e, []answerCase{
+		{"whats reyes's job", "fire chief Omar Reyes"},
+		{"Who is Petra Lind?", "Mayor Petra Lind"},
+	})
+}

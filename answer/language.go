@@ -27,7 +27,6 @@ import (
 // are too short for trigrams ("Is Kyiv taking part?" comes out as Tagalog).
 const minEnglishShare = 0.5
 
-
 // minNamedConfidence is the least confidence of the detector for the
 // reason to name the language; below it, "another language".
 const minNamedConfidence = 0.5
