@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/newsbot/newsbot/retrieval"
@@ -478,18 +479,36 @@ const minNameRarity = 0.75
 // the question names.
 var conflictNames = true
 
-// numberTok is a number as written in a question: "1650", "2,300".
-var numberTok = regexp.MustCompile(`\b\d[\d,]*\b`)
+// numberTok is a number as written in a question: "1650", "2,300",
+// "22nd", "1990s".
+var numberTok = regexp.MustCompile(`\b\d[\d,]*(?:st|nd|rd|th|s)?\b`)
 
-// containsNumber reports whether text has the number n standing alone.
+// containsNumber reports whether text has the number n standing alone, in
+// figures or, up to twenty, in words ("4th" is "fourth", "5" is "five").
 func containsNumber(text, n string) bool {
 	for _, m := range numberTok.FindAllString(text, -1) {
 		if m == n || strings.ReplaceAll(m, ",", "") == strings.ReplaceAll(n, ",", "") {
 			return true
 		}
 	}
-	return false
+	digits := strings.TrimRight(n, "stndrh")
+	k, err := strconv.Atoi(digits)
+	if err != nil || k < 1 || k > 20 {
+		return false
+	}
+	word := cardinals[k-1]
+	if digits != n {
+		word = ordinals[k-1]
+	}
+	return regexp.MustCompile(`(?i)\b` + word + `\b`).MatchString(text)
 }
+
+var (
+	cardinals = strings.Fields(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+		fifteen sixteen seventeen eighteen nineteen twenty`)
+	ordinals = strings.Fields(`first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+		thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
+)
 
 func isNumber(t string) bool { return t != "" && t[0] >= '0' && t[0] <= '9' }
 

@@ -144,3 +144,24 @@ func TestRoleQuestionsLookForTheRoleTheStoryGives(t *testing.T) {
 		{"Who is Petra Lind?", "Mayor Petra Lind"},
 	})
 }
+
+func TestContainsNumber(t *testing.T) {
+	cases := []struct {
+		text, n string
+		want    bool
+	}{
+		{"founded in 1636 by vote", "1636", true},
+		{"founded in 1636 by vote", "1650", false},
+		{"ranked 32nd in the world", "32nd", true},
+		{"ranked 32nd in the world", "22nd", false},
+		{"under the Fourth Amendment", "4th", true},
+		{"five countries", "5", true},
+		{"2,300 children", "2300", true},
+		{"in 12 weeks", "2", false},
+	}
+	for _, c := range cases {
+		if got := containsNumber(c.text, c.n); got != c.want {
+			t.Errorf("containsNumber(%q, %q) = %v", c.text, c.n, got)
+		}
+	}
+}
