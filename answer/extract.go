@@ -95,6 +95,9 @@ var (
 	// saidEnd is a sentence that ends on who said it, by pronoun: "'A
 	// strike is coming,' she said."
 	saidEnd = regexp.MustCompile(`(?i)[,.!?]["”'’]?\s+(he|she|they|it)\s+(said|says|added|adds|told \w+|wrote|warned|insisted)\.?\s*$`)
+	// pronoun: a sentence that speaks of people by pronoun, which for
+	// "who" needs the sentence before that names them.
+	pronoun = regexp.MustCompile(`(?i)\b(he|she|they|they're|they’re|him|her|them)\b`)
 	// negation is what makes a plain statement a "no".
 	negation = regexp.MustCompile(`(?i)\b(not|never|no)\b|n't\b|n’t\b`)
 )
@@ -122,8 +125,8 @@ func widen(v verdict, c candidate, hits []retrieval.Hit) candidate {
 		next = text[spans[i+1].Start:spans[i+1].End]
 	}
 	switch {
-	case i > 0 && (anaphor.MatchString(c.text) || saidEnd.MatchString(c.text)) && personRe.MatchString(c.prev) &&
-		!personRe.MatchString(c.text[min(len(c.text), 1):]):
+	case i > 0 && (anaphor.MatchString(c.text) || saidEnd.MatchString(c.text) || v.kind == kindWho && pronoun.MatchString(c.text)) &&
+		personRe.MatchString(c.prev) && !personRe.MatchString(c.text[min(len(c.text), 1):]):
 		c.span.Start = spans[i-1].Start
 	case next == "":
 	case v.kind == kindWhy && !causalRe.MatchString(c.text) && causalRe.MatchString(next),

@@ -176,7 +176,7 @@ var (
 	clockRe = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d)?\s*(a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d\d\b|\b(noon|midnight|o'clock|dawn|dusk)\b|\b(in the|this|that|tomorrow|tuesday|monday|wednesday|thursday|friday|saturday|sunday) (morning|afternoon|evening|night)\b`)
 	// anaphor opens a sentence that goes on about the one before it:
 	// "They chatted for about 10 minutes" after "Lavrov and Blinken talked".
-	anaphor   = regexp.MustCompile(`^\s*(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
+	anaphor   = regexp.MustCompile(`^\s*["“'‘]?(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
 	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
