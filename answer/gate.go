@@ -341,7 +341,7 @@ func (a *analyzer) missingFocus(q, doc string) string {
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]
 	}
-	if focus == "" || answerNouns[strings.ToLower(focus)] || slices.ContainsFunc(retrieval.Terms(focus), func(t string) bool { return lightTerms[t] }) {
+	if focus == "" || answerNouns[strings.ToLower(focus)] {
 		return ""
 	}
 	ts := retrieval.Terms(focus)
@@ -518,4 +518,5 @@ var answerNouns = map[string]bool{
 	"name": true, "names": true, "title": true, "role": true, "job": true, "position": true, "identity": true,
 	"meaning": true, "point": true, "purpose": true, "reason": true, "result": true, "outcome": true,
 	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
+	"size": true, "amount": true, "number": true, "total": true, "value": true, "cost": true,
 }
