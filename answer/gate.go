@@ -55,6 +55,9 @@ type verdict struct {
 	doc        string       // the story judged
 	terms      []qterm
 	cands      []candidate // best first
+	// absent: the story lacks what the question names (a name, the thing
+	// or the relation asked about), so the question is not about it.
+	absent bool
 	// front: the answer is the story's front matter (a question about the
 	// article when the story has no credit lines to quote).
 	front bool
@@ -80,17 +83,20 @@ func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits 
 		// the best match.
 		stories = stories[:1]
 	}
-	var best verdict
+	// The story asked about is the first, in retrieval order, that holds
+	// what the question names; its verdict stands, refusal or not: another
+	// story's sentence would answer a question about something else.
+	var first verdict
 	for i, doc := range stories {
 		v := a.judgeStory(ctx, q, history, hits, doc, minCov)
-		switch {
-		case i == 0:
-			best = v
-		case v.answerable && (!best.answerable || v.cands[0].score > best.cands[0].score):
-			best = v
+		if i == 0 {
+			first = v
+		}
+		if !v.absent {
+			return v
 		}
 	}
-	return best
+	return first
 }
 
 // storyTerms adds to a question's terms what the story supplies: the roles
@@ -169,11 +175,11 @@ func storiesOf(hits []retrieval.Hit, n int) []string {
 func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
 	v := verdict{q: q, kind: q.kind, doc: doc}
 	if m := a.missingName(q, doc); m != "" {
-		v.why = "the story never names " + m
+		v.why, v.absent = "the story never names "+m, true
 		return v
 	}
 	if f := a.missingFocus(q.text, doc); f != "" {
-		v.why = "the story never mentions " + f
+		v.why, v.absent = "the story never mentions "+f, true
 		return v
 	}
 	v.terms = a.questionTerms(q.text, history)
@@ -183,7 +189,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	}
 	v.terms = a.storyTerms(q, v.terms, doc)
 	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
-		v.why = "the story never mentions " + r
+		v.why, v.absent = "the story never mentions "+r, true
 		return v
 	}
 	row := rule(q.kind)
