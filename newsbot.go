@@ -106,7 +106,12 @@ type Answer struct {
 	// Answered is false when the engine refused: the article does not
 	// answer the question, the question is off-topic or hostile. A refusal
 	// has no citations; Text explains it.
-	Answered  bool
+	Answered bool
+	// Reason says why the engine refused, in words for a log or an
+	// --explain line ("the story never names Xi Jinping", "the question is
+	// not in English"); empty when Answered. The user-facing refusal is in
+	// Text.
+	Reason    string
 	Text      string
 	Citations []Citation
 	// Retrieved holds the passages the answer was drawn from; Citation.Ref

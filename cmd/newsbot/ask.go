@@ -16,6 +16,7 @@ import (
 type jsonAnswer struct {
 	Question  string             `json:"question"`
 	Answered  bool               `json:"answered"`
+	Reason    string             `json:"reason,omitempty"` // why it refused
 	Answer    string             `json:"answer"`
 	Citations []answer.Citation  `json:"citations"`
 	Retrieved []jsonHit          `json:"retrieved"`
@@ -34,7 +35,7 @@ type jsonHit struct {
 
 func toJSON(a answer.Answer) jsonAnswer {
 	j := jsonAnswer{
-		Question: a.Question, Answered: a.Answered, Answer: a.Text, Citations: a.Citations,
+		Question: a.Question, Answered: a.Answered, Reason: a.Reason, Answer: a.Text, Citations: a.Citations,
 		Mode: a.Mode, Model: a.Model, TimingsMS: a.Timings, Retrieved: []jsonHit{},
 	}
 	if j.Citations == nil {
@@ -54,6 +55,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	commonFlags(fs, &cfg)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	explain := fs.Bool("explain", false, "after a refusal, say why (the reason is always in --json)")
 	k := fs.Int("k", answer.DefaultK, "snippets to retrieve")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -66,7 +68,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		question = strings.TrimSpace(strings.Join(pos, " "))
 		if question == "" {
-			return usageError{"empty question; usage: newsbot ask [--json] [--k N] [QUESTION]"}
+			return usageError{"empty question; usage: newsbot ask [--json] [--explain] [--k N] [QUESTION]"}
 		}
 		if err := checkQuestion(question); err != nil {
 			return err
@@ -83,7 +85,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printAnswer(out, a, *asJSON)
+		return printAnswer(out, a, *asJSON, *explain)
 	}
 	if question != "" {
 		return answerOne(question)
@@ -122,7 +124,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("read questions: %w", err)
 	}
 	if n == 0 {
-		return usageError{"no question given; usage: newsbot ask [--json] [--k N] [QUESTION], or questions on stdin"}
+		return usageError{"no question given; usage: newsbot ask [--json] [--explain] [--k N] [QUESTION], or questions on stdin"}
 	}
 	return nil
 }
@@ -135,11 +137,14 @@ func checkQuestion(q string) error {
 	return nil
 }
 
-func printAnswer(w io.Writer, a answer.Answer, asJSON bool) error {
+func printAnswer(w io.Writer, a answer.Answer, asJSON, explain bool) error {
 	if asJSON {
 		return writeJSON(w, toJSON(a))
 	}
 	fmt.Fprintln(w, a.Text)
+	if explain && !a.Answered && a.Reason != "" {
+		fmt.Fprintf(w, "(why: %s)\n", a.Reason)
+	}
 	chunks := map[string]string{}
 	for _, h := range a.Retrieved {
 		chunks[h.Chunk.ID] = h.Chunk.Text
