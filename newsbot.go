@@ -106,7 +106,15 @@ type Answer struct {
 	// Answered is false when the engine refused: the article does not
 	// answer the question, the question is off-topic or hostile. A refusal
 	// has no citations; Text explains it.
-	Answered  bool
+	Answered bool
+	// Reason says why the engine refused, in words for a log or an
+	// --explain line ("the story never names Xi Jinping", "the question is
+	// not in English", every claim of a model's reply unsupported or
+	// uncited). For a model answer that is presented, it says what the
+	// claim check removed from the reply ("…": unsupported: [2] "friday" is
+	// not in the snippet), one item per removal; empty when nothing was.
+	// The user-facing refusal is in Text.
+	Reason    string
 	Text      string
 	Citations []Citation
 	// Retrieved holds the passages the answer was drawn from; Citation.Ref
@@ -125,11 +133,6 @@ type Answer struct {
 	// is unavailable; this answer quotes the article directly." Empty when
 	// there is none.
 	Note string
-	// Reason says why a model answer is a refusal (every claim of the
-	// reply unsupported or uncited, a content filter), or what the claim
-	// check removed from a presented one, one item per removal; for logs
-	// and `ask --json`, not for the asker. Empty when nothing was removed.
-	Reason string
 }
 
 // ReloadStats describes a completed reload or index build.

@@ -19,6 +19,10 @@ import (
 // DefaultK is the number of snippets retrieved for a question.
 const DefaultK = 5
 
+// storySearchFactor: a question about one story (Request.Story) retrieves
+// this many times the usual passages before keeping that story's.
+const storySearchFactor = 8
+
 // maxHistory is how many earlier turns of a conversation are used.
 const maxHistory = 3
 
@@ -29,6 +33,12 @@ type Config struct {
 	Embedder retrieval.Embedder
 	// Chat answers in model mode; nil selects the extractive answerer.
 	Chat ChatModel
+	// Sentences, if set, embeds sentences (L2-normalized vectors) for the
+	// extractive answerer: how close a sentence is in meaning to the
+	// question counts in choosing the one that answers, and summaries pick
+	// central and different sentences by these vectors. nil: term
+	// vectors for summaries and no semantic signal.
+	Sentences retrieval.Embedder
 	// Cache, if set, supplies and keeps chunk embeddings.
 	Cache   *retrieval.Cache
 	Chunk   retrieval.ChunkOptions
@@ -127,7 +137,7 @@ func (e *Engine) build(ctx context.Context) (ReloadStats, error) {
 			}
 		}
 	}
-	e.state.Store(&state{ix: ix, analyzer: newAnalyzer(ix), loadedAt: time.Now()})
+	e.state.Store(&state{ix: ix, analyzer: newAnalyzer(ix, e.cfg.Sentences), loadedAt: time.Now()})
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
@@ -188,6 +198,11 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		return Answer{}, ErrQuestionTooLong
 	}
 	st := e.state.Load()
+	if req.Story != "" {
+		if _, ok := st.analyzer.docs[req.Story]; !ok {
+			return Answer{}, fmt.Errorf("%w: %q", newsbot.ErrUnknownStory, req.Story)
+		}
+	}
 	a := Answer{Question: q, Mode: e.Mode(), Timings: map[string]float64{}}
 	if e.cfg.Chat != nil {
 		a.Model = e.cfg.Chat.Name()
@@ -202,9 +217,21 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	}
 	if reason := hostile(FoldForMatching(q)); reason != "" {
 		a.Text = refusalOffTopic
+		a.Reason = "an instruction, not a question: " + reason
+		e.cfg.Logger.Debug("refused", "question", q, "reason", a.Reason)
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil
+	}
+	if e.cfg.Chat == nil {
+		if lang := questionLanguage(q); lang != "" {
+			a.Text = refusalNotEnglish
+			a.Reason = "the question is in " + lang + ", not English"
+			e.cfg.Logger.Debug("refused", "question", q, "reason", a.Reason)
+			a.Timings["total"] = ms(time.Since(start))
+			e.deliver(onDelta, a.Text)
+			return a, nil
+		}
 	}
 	t := time.Now()
 	query := q
@@ -213,9 +240,16 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		// before it for what it is about.
 		query = q + "\n" + history[len(history)-1].Question
 	}
-	hits, err := st.ix.Search(ctx, query, max(k, rerankDepth))
+	depth := max(k, rerankDepth)
+	if req.Story != "" {
+		depth *= storySearchFactor
+	}
+	hits, err := st.ix.Search(ctx, query, depth)
 	if err != nil {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
+	}
+	if req.Story != "" {
+		hits = st.analyzer.onlyStory(hits, req.Story, max(k, rerankDepth))
 	}
 	a.Timings["retrieve"] = ms(time.Since(t))
 
@@ -236,20 +270,23 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		// answer, and whose claims are checked on names, numbers and dates.
 		hits = hits[:min(k, len(hits))]
 	} else {
-		v = st.analyzer.judge(q, history, hits, minCov)
+		pq := e.parse(ctx, q, e.cfg.Chat == nil)
+		v = st.analyzer.judge(ctx, &pq, history, hits, minCov)
 		hits = rerank(&v, hits, k)
 	}
 	a.Retrieved = hits
 	a.Timings["gate"] = ms(time.Since(t))
 	if !foreign && !v.answerable {
 		a.Text = refusalNotInArticle
+		a.Reason = v.why
+		e.cfg.Logger.Debug("refused", "question", q, "reason", v.why, "kind", rule(v.kind).name, "story", v.doc)
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
 		return a, nil
 	}
 	if e.cfg.Chat == nil {
 		t = time.Now()
-		st.analyzer.extract(&a, v, hits)
+		st.analyzer.extract(ctx, &a, v, hits)
 		a.Timings["answer"] = ms(time.Since(t))
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)
@@ -279,7 +316,7 @@ func (e *Engine) byModel(ctx context.Context, st *state, a Answer, q modelQuesti
 		return Answer{}, &ModelError{Kind: kind, Err: err}
 	}
 	e.cfg.Logger.Warn("chat model failed; answering extractively", "err", err, "kind", kind, "model", a.Model)
-	a = e.fallbackAnswer(st, a, q.text, history, searched, k, kind)
+	a = e.fallbackAnswer(ctx, st, a, q.text, history, searched, k, kind)
 	e.deliver(onDelta, a.Text)
 	return a, nil
 }
@@ -290,17 +327,33 @@ const FallbackNote = "The language model is unavailable right now, so this answe
 // fallbackAnswer answers extractively, after the chat model failed with an
 // error of the given kind, from the hits searched for the question,
 // through the extractive gate.
-func (e *Engine) fallbackAnswer(st *state, a Answer, q string, history []Turn, searched []retrieval.Hit, k int, kind string) Answer {
+func (e *Engine) fallbackAnswer(ctx context.Context, st *state, a Answer, q string, history []Turn, searched []retrieval.Hit, k int, kind string) Answer {
 	a = Answer{Question: a.Question, Mode: "extractive", Timings: a.Timings, Fallback: kind, Note: FallbackNote}
-	v := st.analyzer.judge(q, history, searched, minCoverage)
+	pq := e.parse(ctx, q, true)
+	v := st.analyzer.judge(ctx, &pq, history, searched, minCoverage)
 	hits := rerank(&v, searched, k)
 	a.Retrieved = hits
 	if v.answerable {
-		st.analyzer.extract(&a, v, hits)
+		st.analyzer.extract(ctx, &a, v, hits)
 	} else {
 		a.Text = refusalNotInArticle
+		a.Reason = v.why
 	}
 	return a
+}
+
+// parse reads q for the gate, with its sentence vector when there is a
+// sentence embedder and withVec (the extractive answerer uses it).
+func (e *Engine) parse(ctx context.Context, q string, withVec bool) question {
+	pq := parseQuestion(q)
+	if e.cfg.Sentences != nil && withVec {
+		if vs, err := e.cfg.Sentences.Embed(ctx, []string{pq.text}); err == nil && len(vs) == 1 {
+			pq.vec = vs[0]
+		} else if err != nil {
+			e.cfg.Logger.Warn("sentence embedder failed; answering without the semantic signal", "err", err)
+		}
+	}
+	return pq
 }
 
 func (e *Engine) deliver(onDelta func(string), text string) {
@@ -317,6 +370,8 @@ const (
 	refusalOffTopic     = "I can only answer questions about the news article, and I don't take instructions to do anything else."
 	refusalUngrounded   = "I couldn't find a well-sourced answer to that in the article."
 	refusalFiltered     = "I can't answer that one: the language model's content filter stopped its reply. Try asking about the story in other words."
+	// refusalNotEnglish says nothing about the article: it was not read.
+	refusalNotEnglish = "Offline, I can only answer questions asked in English. Please ask again in English."
 )
 
 // Index returns the index now serving. It is immutable; a reload replaces

@@ -38,9 +38,9 @@ type token struct {
 type tokenKind int
 
 const (
-	plainWord tokenKind = iota
-	numberTok
-	dateTok
+	tokWord tokenKind = iota
+	tokNumber
+	tokDate
 )
 
 // wordPattern matches the words of a text: letters and digits, with inner
@@ -202,7 +202,7 @@ func tokenize(text string) []token {
 		}
 		if decimalComma.MatchString(low) {
 			low = strings.Replace(low, ",", ".", 1)
-		} else if isNumber(low) {
+		} else if numeric(low) {
 			low = strings.ReplaceAll(low, ",", "")
 		} else {
 			low = strings.ReplaceAll(low, ".", "")
@@ -230,17 +230,17 @@ func canonToken(low string, t token) token {
 		low = c
 	}
 	switch {
-	case isNumber(low):
-		t.kind = numberTok
+	case numeric(low):
+		t.kind = tokNumber
 	case numberWords[low] != "":
-		low, t.kind = numberWords[low], numberTok
+		low, t.kind = numberWords[low], tokNumber
 	case ordinal(low) != "":
-		low, t.kind = ordinal(low), numberTok
+		low, t.kind = ordinal(low), tokNumber
 	case dateWords[low] != "" && (t.capital || !ambiguousDates[low]):
-		low, t.kind = dateWords[low], dateTok
+		low, t.kind = dateWords[low], tokDate
 	}
 	t.canon = low
-	if t.kind == plainWord && low != "%" {
+	if t.kind == tokWord && low != "%" {
 		if ts := retrieval.Terms(low); len(ts) > 0 {
 			t.stem = ts[0]
 		}
@@ -248,7 +248,7 @@ func canonToken(low string, t token) token {
 	return t
 }
 
-func isNumber(s string) bool {
+func numeric(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -303,17 +303,17 @@ func factsOf(text string, foreign bool, known map[string]bool) facts {
 	}
 	for i, t := range f.toks {
 		switch {
-		case t.kind == numberTok || t.canon == "%":
+		case t.kind == tokNumber || t.canon == "%":
 			add(&f.numbers, t.canon)
 			continue
-		case t.kind == dateTok:
+		case t.kind == tokDate:
 			add(&f.dates, t.canon)
 			continue
 		case negationWords[t.canon]:
 			f.negAt = append(f.negAt, i)
 			continue
 		}
-		if t.capital && (claimName(t, foreign, known) || foreign && lastName == i-1 && !t.initial && t.kind == plainWord) {
+		if t.capital && (claimName(t, foreign, known) || foreign && lastName == i-1 && !t.initial && t.kind == tokWord) {
 			add(&f.names, t.canon)
 			if i > 0 && len(f.nameGroups) > 0 && lastName == i-1 {
 				g := &f.nameGroups[len(f.nameGroups)-1]
@@ -375,9 +375,9 @@ func sameWordFamily(x, y string) bool {
 func ageWord(toks []token, i int) bool {
 	switch toks[i].canon {
 	case "year", "years":
-		return i > 0 && toks[i-1].kind == numberTok && i+1 < len(toks) && toks[i+1].canon == "old"
+		return i > 0 && toks[i-1].kind == tokNumber && i+1 < len(toks) && toks[i+1].canon == "old"
 	case "old":
-		return i > 1 && (toks[i-1].canon == "year" || toks[i-1].canon == "years") && toks[i-2].kind == numberTok
+		return i > 1 && (toks[i-1].canon == "year" || toks[i-1].canon == "years") && toks[i-2].kind == tokNumber
 	}
 	return false
 }

@@ -16,14 +16,14 @@ import (
 // "ig\u200bnore" reads "ignore" afterwards. Printed text is unchanged.
 // The engine applies it to every question before any check.
 func RemoveInvisible(s string) string {
-	if !strings.ContainsFunc(s, invisible) && !strings.ContainsFunc(s, control) {
+	if !strings.ContainsFunc(s, printsAsNothing) && !strings.ContainsFunc(s, control) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
-		case invisible(r):
+		case printsAsNothing(r):
 		case control(r):
 			b.WriteByte(' ')
 		default:
@@ -33,7 +33,7 @@ func RemoveInvisible(s string) string {
 	return b.String()
 }
 
-func invisible(r rune) bool {
+func printsAsNothing(r rune) bool {
 	switch {
 	case unicode.Is(unicode.Cf, r):
 		return true

@@ -3,7 +3,6 @@ package answer
 import (
 	"context"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -338,19 +337,6 @@ func (vc *verifierRun) similarity(cf facts, window string) (float64, error) {
 	return cosine(vs[0], vs[1]), nil
 }
 
-func cosine(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range min(len(a), len(b)) {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
-}
-
 // verifierRun is the verification of one reply.
 type verifierRun struct {
 	ctx      context.Context
@@ -398,7 +384,7 @@ func (vc *verifierRun) knownNames() map[string]bool {
 	vc.known = map[string]bool{}
 	for _, s := range vc.snippets {
 		for _, t := range vc.tokenize(s) {
-			if t.capital && t.kind == plainWord && !titleWords[t.canon] {
+			if t.capital && t.kind == tokWord && !titleWords[t.canon] {
 				vc.known[t.canon] = true
 			}
 		}
@@ -718,7 +704,7 @@ func connective(sent string) bool {
 		return false
 	}
 	for _, t := range toks {
-		if t.kind != plainWord || t.canon == "%" || (t.capital && !t.initial && !titleWords[t.canon]) {
+		if t.kind != tokWord || t.canon == "%" || (t.capital && !t.initial && !titleWords[t.canon]) {
 			return false
 		}
 	}

@@ -19,6 +19,10 @@ type question struct {
 	Text    string
 	History []newsbot.Turn
 	At      time.Time // when it arrived
+	// Story is the slug of the one story asked about, "" for all; with
+	// Summary the question is /summary of that story (stories.go).
+	Story   string
+	Summary bool
 	// Expires, when set, is when the question becomes too old to start
 	// answering (an /ask whose interaction token would expire); zero for
 	// mentions and DMs, which never expire.
@@ -91,6 +95,8 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		outcome, msgs = outcomeRejected, formatText(emptyText)
 	case errors.Is(err, newsbot.ErrQuestionTooLong):
 		outcome, msgs = outcomeRejected, formatText(tooLongText())
+	case errors.Is(err, newsbot.ErrUnknownStory):
+		outcome, msgs = outcomeRejected, formatText(unknownStoryText(q.Story)) // stories.go
 	case err != nil:
 		outcome, msgs = outcomeModelError, formatText(apologyText)
 		kind := modelErrorKind(err)
@@ -150,7 +156,10 @@ func (b *Bot) storyURLs() func(slug string) string {
 func (b *Bot) ask(ctx context.Context, q question, r responder) (newsbot.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
 	defer cancel()
-	req := newsbot.Request{Question: q.Text, History: q.History}
+	if q.Summary {
+		return b.summarize(ctx, q.Story) // stories.go
+	}
+	req := newsbot.Request{Question: q.Text, History: q.History, Story: q.Story}
 	if b.ans.Info().ChatModel == "" {
 		return b.ans.Ask(ctx, req)
 	}

@@ -89,6 +89,13 @@ type Config struct {
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
 
+	// Stories (stories.go). Library, when set, adds the admin commands
+	// /add, /remove, /follow and /unfollow and lists /stories from it; nil
+	// leaves those four unregistered (/stories then lists the index).
+	// AnnounceChannelID is the channel Announce posts new stories to;
+	// empty turns Announce off.
+	Library           newsbot.Library
+	AnnounceChannelID string
 	// now is the clock that dates interactions and judges their age
 	// (time.Now; tests move it forward).
 	now func() time.Time

@@ -32,6 +32,10 @@ type command struct {
 	// admin commands run only for server admins (isAdmin), checked before
 	// run whatever the server's permission settings let Discord show.
 	admin bool
+	// when, if set, says whether this bot registers the command (its
+	// handler stays either way, to answer a registration an earlier
+	// configuration left behind); nil registers it always.
+	when func(b *Bot) bool
 }
 
 // commandTable lists the slash commands, registered with one bulk
@@ -49,6 +53,7 @@ var commandTable = []command{
 					Required:    true,
 					MaxLength:   maxAskLen,
 				},
+				storyOption("The story to ask about (default: all of them)"),
 				{
 					Type:        discordgo.ApplicationCommandOptionBoolean,
 					Name:        "private",
@@ -80,10 +85,102 @@ var commandTable = []command{
 		run:   (*Bot).handleReload,
 		admin: true,
 	},
+
+	// The story commands (stories.go, admin.go).
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "stories",
+			Description: "The news stories newsbot knows, newest first",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionInteger, Name: "page", Description: "Which page of the list", MinValue: &firstPage,
+			}},
+		},
+		run: (*Bot).handleStories,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "summary",
+			Description: "A few cited points summarizing a story",
+			Options: []*discordgo.ApplicationCommandOption{
+				storyOption("The story to summarize (default: the newest)"),
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the summary to you only"},
+			},
+		},
+		run:  (*Bot).handleSummary,
+		when: (*Bot).summarizes,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "add",
+			Description: "Add a story from a web page or a file (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's address (http or https)", MaxLength: 2000},
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An article file: .html, .htm, .md or .txt"},
+			},
+		},
+		run:   (*Bot).handleAdd,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "remove",
+			Description: "Remove a story (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "story", Description: "The story to remove",
+				Required: true, Autocomplete: true, MaxLength: maxChoiceValue,
+			}},
+		},
+		run:   (*Bot).handleRemove,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "follow",
+			Description: "Follow a news feed: RSS, Atom or JSON Feed (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address (http or https)",
+				Required: true, MaxLength: 2000,
+			}},
+		},
+		run:   (*Bot).handleFollow,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
+	{
+		def: &discordgo.ApplicationCommand{
+			Name:        "unfollow",
+			Description: "Stop following a feed; its stories stay (server admins only)",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "feed", Description: "The feed to stop following",
+				Required: true, Autocomplete: true, MaxLength: 2000,
+			}},
+		},
+		run:   (*Bot).handleUnfollow,
+		admin: true,
+		when:  (*Bot).hasLibrary,
+	},
 }
 
-// commands are the definitions of commandTable, as registered.
+// firstPage is the least page /stories takes.
+var firstPage = 1.0
+
+// commands are the definitions of every row of commandTable; a bot
+// registers those of its rows whose when holds (registeredCommands).
 var commands = commandDefs(commandTable)
+
+// registeredCommands returns the definitions this bot registers: the rows
+// of table without a when, or whose when holds for b.
+func (b *Bot) registeredCommands(table []command) []*discordgo.ApplicationCommand {
+	var rows []command
+	for _, c := range table {
+		if c.when == nil || c.when(b) {
+			rows = append(rows, c)
+		}
+	}
+	return commandDefs(rows)
+}
 
 // commandDefs returns the definitions of table, an admin command's hidden
 // from members without Manage Server and unavailable in DMs.
@@ -133,7 +230,8 @@ func (b *Bot) refuseNonAdmin(ctx context.Context, x *interaction, name string) {
 	}
 }
 
-// registerCommands overwrites the application's commands with commands:
+// registerCommands overwrites the application's commands with this bot's rows
+// of commandTable (registeredCommands):
 // in the guild NEWSBOT_GUILD_ID when set (instant), globally otherwise. Only
 // shard 0 does it. A failure is logged and retried at the next READY.
 func (b *Bot) registerCommands(ctx context.Context) {
@@ -151,9 +249,10 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	cmds := b.registeredCommands(commandTable)
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, commands, discordgo.WithContext(ctx))
+		_, err = b.rest.ApplicationCommandBulkOverwrite(*appID, b.cfg.GuildID, cmds, discordgo.WithContext(ctx))
 		if err == nil || !retryable(err) {
 			break
 		}
@@ -170,7 +269,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
-	b.log.Info("slash commands registered", "scope", scope, "count", len(commands))
+	b.log.Info("slash commands registered", "scope", scope, "count", len(cmds))
 }
 
 // handleAsk answers /ask: a deferred acknowledgement first, before any
@@ -191,11 +290,26 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			}
 		}
 	}
-	user := x.user()
-	log := b.log.With("source", sourceSlash, "user", user.ID, "interaction", x.i.ID)
+	story, ok := b.storyArg(ctx, x, data.Options) // it told the user if !ok
+	if !ok {
+		return
+	}
+	q := question{Source: sourceSlash, User: x.user().ID, Text: text, At: x.at, Story: story}
+	b.answerSlash(ctx, x, q, text, private, func(a newsbot.Answer) {
+		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
+	})
+}
+
+// answerSlash answers q, a slash command's question (/ask, /summary):
+// cooldown and a full queue refused at once, ephemerally; else a deferred
+// acknowledgement first, then the answer in place of it. asked is how the
+// question is named if the answer must go to the channel (token expired);
+// q.Expires is set here from the interaction's age.
+func (b *Bot) answerSlash(ctx context.Context, x *interaction, q question, asked string, private bool, remember func(newsbot.Answer)) {
+	log := b.log.With("source", sourceSlash, "user", q.User, "interaction", x.i.ID)
 
 	// Cheap refusals answer at once, ephemerally, instead of deferring.
-	if ok, wait, _ := b.cooldown.allow(user.ID, false); !ok {
+	if ok, wait, _ := b.cooldown.allow(q.User, false); !ok {
 		b.count(sourceSlash, outcomeCooldown)
 		if err := x.respond(ctx, cooldownText(wait), true); err != nil {
 			log.Warn("cooldown reply", "err", err)
@@ -204,7 +318,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	}
 	if b.gate.full() {
 		b.count(sourceSlash, outcomeBusy)
-		b.cooldown.refund(user.ID, x.at)
+		b.cooldown.refund(q.User, x.at)
 		if err := x.respond(ctx, busyText, true); err != nil {
 			log.Warn("busy reply", "err", err)
 		}
@@ -213,7 +327,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 
 	if err := x.deferReply(ctx, private); err != nil {
 		b.count(sourceSlash, outcomeFailed)
-		log.Error("acknowledge /ask", "err", err, "after", time.Since(x.at).Round(time.Millisecond))
+		log.Error("acknowledge the command", "err", err, "after", time.Since(x.at).Round(time.Millisecond))
 		return
 	}
 	b.metrics.ackSeconds.Observe(time.Since(x.at).Seconds())
@@ -234,11 +348,9 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 			log.Debug("queue notice", "err", err)
 		}
 	}
-	x.question = text
-	q := question{Source: sourceSlash, User: user.ID, Text: text, At: x.at, Expires: x.created().Add(interactionMaxAge)}
-	b.answer(ctx, q, x, queued, func(a newsbot.Answer) {
-		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
-	})
+	x.question = asked
+	q.Expires = x.created().Add(interactionMaxAge)
+	b.answer(ctx, q, x, queued, remember)
 }
 
 // handleAbout lists the corpus and the models, ephemerally.
@@ -395,6 +507,7 @@ func helpText(threads bool) string {
 	var sb strings.Builder
 	sb.WriteString("**newsbot** answers questions about the news story, quoting the articles it has read.\n\n")
 	sb.WriteString("• `/ask question:` — ask a question (add `private: True` to see the answer alone).\n")
+	sb.WriteString("• `/ask question: story:` — ask about one story: pick it from the list as you type. `/stories` lists them.\n")
 	sb.WriteString("• Mention me with your question, e.g. `@newsbot who attended the talks?`\n")
 	if threads {
 		sb.WriteString("• I answer mentions in a new thread; mention me again in the thread to follow up.\n")

@@ -49,7 +49,8 @@ func TestCommandsAreRegisteredWithOneBulkOverwrite(t *testing.T) {
 			}
 		}
 		ask := names["ask"]
-		if ask == nil || len(ask.Options) != 2 || ask.Options[0].Name != "question" || !ask.Options[0].Required || ask.Options[0].MaxLength != 500 {
+		if ask == nil || len(ask.Options) != 3 || ask.Options[0].Name != "question" || !ask.Options[0].Required || ask.Options[0].MaxLength != 500 ||
+			ask.Options[1].Name != "story" || !ask.Options[1].Autocomplete {
 			t.Errorf("/ask options = %+v", ask.Options)
 		}
 		if r := names["reload"]; r == nil || r.DefaultMemberPermissions == nil || *r.DefaultMemberPermissions != discordgo.PermissionManageGuild {
@@ -61,7 +62,7 @@ func TestCommandsAreRegisteredWithOneBulkOverwrite(t *testing.T) {
 		if n := len(h.fd.RequestsTo(fakediscord.RouteGuildCommands)); n != 1 {
 			t.Errorf("%d guild bulk overwrites, want 1", n)
 		}
-		if len(h.fd.Commands(fakediscord.DefaultGuildID)) != 4 || len(h.fd.RequestsTo(fakediscord.RouteGlobalCommands)) != 0 {
+		if len(h.fd.Commands(fakediscord.DefaultGuildID)) != 5 /* ask, about, help, reload, stories */ || len(h.fd.RequestsTo(fakediscord.RouteGlobalCommands)) != 0 {
 			t.Error("commands not registered in the guild only")
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -265,6 +266,13 @@ func start(t testing.TB, ans *fakeAnswerer, opts fakediscord.Options, cfg func(*
 // startOn runs a bot with ans against fd.
 func startOn(t testing.TB, fd *fakediscord.Server, ans *fakeAnswerer, cfg func(*Config)) *harness {
 	t.Helper()
+	return startAnswerer(t, fd, ans, ans, cfg)
+}
+
+// startAnswerer runs a bot with a against fd; ans is the fakeAnswerer that
+// a wraps (h.ans), or a itself.
+func startAnswerer(t testing.TB, fd *fakediscord.Server, a Answerer, ans *fakeAnswerer, cfg func(*Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, fd: fd, ans: ans, logs: &syncBuffer{}}
 	c := Config{
 		Token:            fd.Token(),
@@ -281,7 +289,7 @@ func startOn(t testing.TB, fd *fakediscord.Server, ans *fakeAnswerer, cfg func(*
 	if cfg != nil {
 		cfg(&c)
 	}
-	b, err := New(c, ans)
+	b, err := New(c, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,4 +496,193 @@ func checkExtractiveSources(t *testing.T, m *fakediscord.Message, title string) 
 	if !strings.Contains(src, "[1]") || !strings.Contains(src, title) || !strings.Contains(src, "<"+testStoryURL+">") {
 		t.Errorf("sources = %q, want [1], the title %q and <%s>", src, title, testStoryURL)
 	}
+}
+
+// Story fakes (stories_test.go, admin_test.go, autocomplete_test.go).
+
+// fakeLibrary is a newsbot.Library over a list of stories kept newest
+// first; Add puts a story from the source at the front.
+type fakeLibrary struct {
+	mu         sync.Mutex
+	stories    []newsbot.Story
+	feeds      []newsbot.Feed
+	adds       []newsbot.Source
+	removed    []string
+	followed   []string
+	unfollowed []string
+	addErr     error           // the next Add fails with it
+	followAdds []newsbot.Story // what Follow's first read adds
+	feedsGate  chan struct{}   // if not nil, Feeds waits for it, ignoring its context
+	calls      int             // every call that changes something
+}
+
+func (l *fakeLibrary) Stories(ctx context.Context) ([]newsbot.Story, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.stories), nil
+}
+
+func (l *fakeLibrary) Add(ctx context.Context, src newsbot.Source) (newsbot.Story, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls++
+	l.adds = append(l.adds, src)
+	if err := l.addErr; err != nil {
+		l.addErr = nil
+		return newsbot.Story{}, err
+	}
+	s := newsbot.Story{Slug: "added-story", Title: "Added story", Source: "Newswire", Published: "2026-11-29",
+		URL: src.URL, Added: time.Now().UTC().Format(time.RFC3339), Chunks: 7}
+	if src.Name != "" {
+		s.Slug, s.Title = "uploaded", "Uploaded: "+src.Name
+	}
+	l.stories = append([]newsbot.Story{s}, l.stories...)
+	return s, nil
+}
+
+func (l *fakeLibrary) Remove(ctx context.Context, slug string) (newsbot.Story, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls++
+	l.removed = append(l.removed, slug)
+	for i, s := range l.stories {
+		if s.Slug == slug {
+			l.stories = slices.Delete(l.stories, i, i+1)
+			return s, nil
+		}
+	}
+	return newsbot.Story{}, fmt.Errorf("remove %q: %w", slug, newsbot.ErrUnknownStory)
+}
+
+func (l *fakeLibrary) Follow(ctx context.Context, url string) (newsbot.Feed, []newsbot.Story, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls++
+	l.followed = append(l.followed, url)
+	f := newsbot.Feed{URL: url, Title: "City Desk", Stories: len(l.followAdds), LastPolled: time.Now()}
+	l.feeds = append(l.feeds, f)
+	l.stories = append(slices.Clone(l.followAdds), l.stories...)
+	return f, slices.Clone(l.followAdds), nil
+}
+
+func (l *fakeLibrary) Unfollow(ctx context.Context, url string) (newsbot.Feed, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls++
+	l.unfollowed = append(l.unfollowed, url)
+	for i, f := range l.feeds {
+		if f.URL == url {
+			l.feeds = slices.Delete(l.feeds, i, i+1)
+			return f, nil
+		}
+	}
+	return newsbot.Feed{}, fmt.Errorf("not following %s", url)
+}
+
+func (l *fakeLibrary) Feeds(ctx context.Context) ([]newsbot.Feed, error) {
+	l.mu.Lock()
+	gate := l.feedsGate
+	l.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.feeds), nil
+}
+
+// with runs fn with the library locked, for tests to read or set it.
+func (l *fakeLibrary) with(fn func(l *fakeLibrary)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fn(l)
+}
+
+func (l *fakeLibrary) changes() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.calls
+}
+
+// storyIndex is a fakeAnswerer whose index holds the library's stories, as
+// the engine's does once Add or Remove has returned.
+type storyIndex struct {
+	*fakeAnswerer
+	lib *fakeLibrary
+}
+
+func (s storyIndex) Info() newsbot.Info {
+	info := s.fakeAnswerer.Info()
+	s.lib.mu.Lock()
+	info.Docs = slices.Clone(s.lib.stories)
+	s.lib.mu.Unlock()
+	return info
+}
+
+// summarizingIndex is a storyIndex that also summarizes.
+type summarizingIndex struct {
+	storyIndex
+	mu    sync.Mutex
+	slugs []string // every Summarize call's slug
+}
+
+func (s *summarizingIndex) Summarize(ctx context.Context, slug string) (newsbot.Answer, error) {
+	s.mu.Lock()
+	s.slugs = append(s.slugs, slug)
+	s.mu.Unlock()
+	s.lib.mu.Lock()
+	stories := slices.Clone(s.lib.stories)
+	s.lib.mu.Unlock()
+	if slug == "" {
+		slug = stories[0].Slug
+	}
+	for _, st := range stories {
+		if st.Slug == slug {
+			return newsbot.Answer{Answered: true, Mode: "extractive",
+				Text: "First point [1]. Second point [2].",
+				Citations: []newsbot.Citation{
+					{Ref: 1, Chunk: slug + "#0", Doc: slug, Title: st.Title, Quote: "The first point, verbatim."},
+					{Ref: 2, Chunk: slug + "#1", Doc: slug, Title: st.Title, Quote: "The second point, verbatim."},
+				}}, nil
+		}
+	}
+	return newsbot.Answer{}, newsbot.ErrUnknownStory
+}
+
+// testStories are a few stories, newest first.
+func testStories() []newsbot.Story {
+	return []newsbot.Story{
+		{Slug: "cafe-rent", Title: "Café owners protest the new rent law", Source: "El Diario", Published: "2026-11-28",
+			URL: "https://news.example/cafe-rent", Added: "2026-11-28T09:00:00Z"},
+		{Slug: "protesters-capital", Title: "Protesters gather in the capital", Source: "Wire", Published: "2026-11-27",
+			URL: "https://news.example/protest", Added: "2026-11-27T09:00:00Z"},
+		{Slug: "rent-prices", Title: "Rent prices rise again", Source: "Wire", Published: "2026-11-26",
+			Added: "2026-11-26T09:00:00Z"},
+		{Slug: "talks", Title: "US and Russia to hold talks", Source: "AP", Published: "2025-02-17"},
+	}
+}
+
+// startStories runs a bot with a Library over stories (and, with
+// summarize, an Answerer that summarizes) against a new fake Discord.
+func startStories(t *testing.T, stories []newsbot.Story, summarize bool, cfg func(*Config)) (*harness, *fakeLibrary, *summarizingIndex) {
+	t.Helper()
+	lib := &fakeLibrary{stories: stories}
+	fa := newFakeAnswerer()
+	idx := storyIndex{fakeAnswerer: fa, lib: lib}
+	sum := &summarizingIndex{storyIndex: idx}
+	var a Answerer = idx
+	if summarize {
+		a = sum
+	}
+	// Discord refuses an interaction's first response after 3 s; so does
+	// the fake here, autocompletion included.
+	fd := fakediscord.Start(t, fakediscord.Options{HeartbeatInterval: 200 * time.Millisecond, AckDeadline: 3 * time.Second,
+		Logf: func(string, ...any) {}})
+	h := startAnswerer(t, fd, a, fa, func(c *Config) {
+		c.Library = lib
+		if cfg != nil {
+			cfg(c)
+		}
+	})
+	return h, lib, sum
 }

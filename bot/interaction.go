@@ -107,6 +107,10 @@ func (b *Bot) onInteraction(i *discordgo.Interaction, at time.Time) {
 		defer b.work.leave()
 		defer b.recoverPanic("interaction")
 		x := &interaction{b: b, i: i, at: at}
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			b.onAutocomplete(x) // autocomplete.go
+			return
+		}
 		// ApplicationCommandData panics on any other type of interaction.
 		if i.Type != discordgo.InteractionApplicationCommand {
 			b.log.Debug("ignoring interaction", "type", i.Type.String())

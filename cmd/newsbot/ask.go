@@ -14,21 +14,18 @@ import (
 
 // jsonAnswer is one line of `ask --json`.
 type jsonAnswer struct {
-	Question  string             `json:"question"`
-	Answered  bool               `json:"answered"`
+	Question string `json:"question"`
+	Answered bool   `json:"answered"`
+	// Reason says why it refused, or what the claim check removed from a
+	// model answer.
+	Reason    string             `json:"reason,omitempty"`
 	Answer    string             `json:"answer"`
 	Citations []answer.Citation  `json:"citations"`
 	Retrieved []jsonHit          `json:"retrieved"`
 	Mode      string             `json:"mode"`
 	Model     string             `json:"model"`
 	TimingsMS map[string]float64 `json:"timings_ms"`
-	// Reason says why a model answer was refused or what the claim check
-	// removed from it; Fallback is the kind of model failure when the
-	// answer was made without it, and Note the line shown with it.
-	Reason   string `json:"reason,omitempty"`
-	Fallback string `json:"fallback,omitempty"`
-	Note     string `json:"note,omitempty"`
-	Error    string `json:"error,omitempty"`
+	Error     string             `json:"error,omitempty"`
 }
 
 type jsonHit struct {
@@ -40,9 +37,8 @@ type jsonHit struct {
 
 func toJSON(a answer.Answer) jsonAnswer {
 	j := jsonAnswer{
-		Question: a.Question, Answered: a.Answered, Answer: a.Text, Citations: a.Citations,
+		Question: a.Question, Answered: a.Answered, Reason: a.Reason, Answer: a.Text, Citations: a.Citations,
 		Mode: a.Mode, Model: a.Model, TimingsMS: a.Timings, Retrieved: []jsonHit{},
-		Reason: a.Reason, Fallback: a.Fallback, Note: a.Note,
 	}
 	if j.Citations == nil {
 		j.Citations = []answer.Citation{}
@@ -61,6 +57,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	commonFlags(fs, &cfg)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	explain := fs.Bool("explain", false, "after a refusal, say why (the reason is always in --json)")
 	k := fs.Int("k", answer.DefaultK, "snippets to retrieve")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -73,7 +70,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		question = strings.TrimSpace(strings.Join(pos, " "))
 		if question == "" {
-			return usageError{"empty question; usage: newsbot ask [--json] [--k N] [QUESTION]"}
+			return usageError{"empty question; usage: newsbot ask [--json] [--explain] [--k N] [QUESTION]"}
 		}
 		if err := checkQuestion(question); err != nil {
 			return err
@@ -93,7 +90,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printAnswer(out, a, *asJSON)
+		return printAnswer(out, a, *asJSON, *explain)
 	}
 	if question != "" {
 		return answerOne(question)
@@ -132,7 +129,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("read questions: %w", err)
 	}
 	if n == 0 {
-		return usageError{"no question given; usage: newsbot ask [--json] [--k N] [QUESTION], or questions on stdin"}
+		return usageError{"no question given; usage: newsbot ask [--json] [--explain] [--k N] [QUESTION], or questions on stdin"}
 	}
 	return nil
 }
@@ -145,11 +142,14 @@ func checkQuestion(q string) error {
 	return nil
 }
 
-func printAnswer(w io.Writer, a answer.Answer, asJSON bool) error {
+func printAnswer(w io.Writer, a answer.Answer, asJSON, explain bool) error {
 	if asJSON {
 		return writeJSON(w, toJSON(a))
 	}
 	fmt.Fprintln(w, a.Text)
+	if explain && !a.Answered && a.Reason != "" {
+		fmt.Fprintf(w, "(why: %s)\n", a.Reason)
+	}
 	chunks := map[string]string{}
 	for _, h := range a.Retrieved {
 		chunks[h.Chunk.ID] = h.Chunk.Text

@@ -45,6 +45,10 @@ type config struct {
 
 	// Serve is serve's configuration, filled by loadServeConfig only.
 	Serve serveConfig
+
+	// load, when set, replaces the corpus directory (eval --sets loads
+	// several directories as one corpus).
+	load func() ([]retrieval.Document, error)
 }
 
 // loadConfig reads the engine's settings from the environment; flags
@@ -121,6 +125,9 @@ func (c config) chat() (answer.ChatModel, error) {
 // loader returns the corpus loader: the directory when one is configured,
 // else the embedded article.
 func (c config) loader() func() ([]retrieval.Document, error) {
+	if c.load != nil {
+		return c.load
+	}
 	if c.DataDir != "" {
 		dir := c.DataDir
 		return func() ([]retrieval.Document, error) { return retrieval.LoadDir(dir) }

@@ -32,6 +32,7 @@ type evalResult struct {
 	HitRank   int      `json:"hit_rank"` // 1-based rank of the first chunk with the evidence; 0 if none
 	Supported bool     `json:"supported"`
 	Answer    string   `json:"answer"`
+	Reason    string   `json:"reason,omitempty"` // why it was refused
 	Missing   []string `json:"missing,omitempty"`
 	Quotes    []string `json:"quotes"`
 }
@@ -68,12 +69,21 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	minHit3 := fs.Float64("min-hit3", 0, "fail when hit@3 is below this")
 	minAnswer := fs.Float64("min-answer", 0, "fail when answer accuracy is below this")
 	minRefusal := fs.Float64("min-refusal", 0, "fail when refusal accuracy is below this")
+	sets := fs.String("sets", "", "`directory` of article sets (<slug>/ with its article and questions.jsonl): each alone, then all in one corpus")
+	minAnswerAll := fs.Float64("min-answer-all", 0, "with --sets: fail when answer accuracy with all sets in one corpus is below this")
+	minRefusalAll := fs.Float64("min-refusal-all", 0, "with --sets: fail when refusal accuracy with all sets in one corpus is below this")
+	misses := fs.Bool("misses", false, "with --sets: list each question missed, with the answer or the reason for refusing")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *file == "" || len(pos) > 0 {
-		return usageError{"usage: newsbot eval --questions FILE [--json] [--min-hit3 X] [--min-answer X] [--min-refusal X]"}
+	if *sets != "" && *file == "" && len(pos) == 0 {
+		th := setThresholds{hit3: *minHit3, answer: *minAnswer, refusal: *minRefusal, answerAll: *minAnswerAll, refusalAll: *minRefusalAll}
+		return runEvalSets(ctx, e, cfg, *sets, th, *asJSON, *misses)
+	}
+	if *file == "" || *sets != "" || len(pos) > 0 {
+		return usageError{"usage: newsbot eval --questions FILE [--json] [--min-hit3 X] [--min-answer X] [--min-refusal X]\n" +
+			"       newsbot eval --sets DIR [--json] [--misses] [--min-hit3 X] [--min-answer X] [--min-refusal X] [--min-answer-all X] [--min-refusal-all X]"}
 	}
 	qs, err := readQuestions(*file)
 	if err != nil {
@@ -166,7 +176,7 @@ func evaluate(ctx context.Context, eng *answer.Engine, qs []evalQuestion) (evalR
 		if err != nil {
 			return rep, fmt.Errorf("question %s: %w", q.ID, err)
 		}
-		r := evalResult{ID: q.ID, Question: q.Question, Answered: a.Answered, Answer: a.Text, Quotes: []string{}}
+		r := evalResult{ID: q.ID, Question: q.Question, Answered: a.Answered, Answer: a.Text, Reason: a.Reason, Quotes: []string{}}
 		for _, c := range a.Citations {
 			r.Quotes = append(r.Quotes, c.Quote)
 			quotes++
@@ -266,7 +276,11 @@ func printReport(w io.Writer, r evalReport) {
 		}
 		fmt.Fprintf(w, "%s %-5s hit@%d answered=%-5v %s\n", mark, x.ID, x.HitRank, x.Answered, truncate(x.Question, 70))
 		if !x.Correct {
-			fmt.Fprintf(w, "           answer: %s\n", truncate(x.Answer, 200))
+			if x.Answered {
+				fmt.Fprintf(w, "           answer: %s\n", truncate(x.Answer, 200))
+			} else {
+				fmt.Fprintf(w, "           refused: %s\n", x.Reason)
+			}
 			if len(x.Missing) > 0 {
 				fmt.Fprintf(w, "           missing: %s\n", strings.Join(x.Missing, "; "))
 			}

@@ -54,9 +54,12 @@ func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.cod
 const usage = `newsbot answers questions about news articles, citing the article.
 
 Usage:
-  newsbot ask [--json] [--k N] [QUESTION]   answer QUESTION, or one question per line of stdin
+  newsbot ask [--json] [--explain] [--k N] [QUESTION]
+                                            answer QUESTION, or one question per line of stdin;
+                                            --explain says why after a refusal
   newsbot index                             build or refresh the embedding cache
   newsbot eval --questions FILE [--json]    score a question set (see README)
+  newsbot eval --sets DIR [--misses]        score folders of articles with their questions
   newsbot serve                             run the Discord bot
   newsbot healthcheck                       probe a running bot's /healthz
   newsbot help [SUBCOMMAND | env]           a subcommand's flags, or every setting

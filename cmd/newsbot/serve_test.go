@@ -418,7 +418,7 @@ func TestServeReadsTheTokenFromAFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "token")
 	os.WriteFile(file, []byte(fd.Token()+"\n"), 0o600)
 	s := startServe(t, fd, map[string]string{"DISCORD_TOKEN": "", "DISCORD_TOKEN_FILE": file, "NEWSBOT_GUILD_ID": fd.GuildID()})
-	if len(fd.Commands(fd.GuildID())) != 4 || fd.Commands("") != nil {
+	if len(fd.Commands(fd.GuildID())) < 5 /* ask, about, help, reload, stories, and more with a Library */ || fd.Commands("") != nil {
 		t.Error("commands not registered in NEWSBOT_GUILD_ID only")
 	}
 	s.ask("Who is the Kremlin spokesman?")
@@ -584,6 +584,8 @@ func TestServeConfigurationIsReadFromTheEnvironment(t *testing.T) {
 		"NEWSBOT_MAX_CONCURRENT": "8",
 		"NEWSBOT_QUEUE_SIZE":     "9",
 		"NEWSBOT_READY_TIMEOUT":  "1m",
+
+		"NEWSBOT_ANNOUNCE_CHANNEL_ID": " 42 ",
 	}
 	c, err := loadServeConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -591,7 +593,8 @@ func TestServeConfigurationIsReadFromTheEnvironment(t *testing.T) {
 	}
 	b := c.Bot
 	if b.Token != "tok" || fmt.Sprint(b.AdminRoleIDs) != "[1 2 3]" || !b.Threads || b.ShardID != 1 || b.ShardCount != 2 ||
-		b.Cooldown != 2500*time.Millisecond || b.MaxConcurrent != 8 || b.MaxQueue != 9 || b.ReadyTimeout != time.Minute {
+		b.Cooldown != 2500*time.Millisecond || b.MaxConcurrent != 8 || b.MaxQueue != 9 || b.ReadyTimeout != time.Minute ||
+		b.AnnounceChannelID != "42" {
 		t.Errorf("config = %+v", b)
 	}
 	env["NEWSBOT_COOLDOWN"] = "0"

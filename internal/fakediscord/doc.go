@@ -26,6 +26,11 @@
 // with Discord's error codes; so are a second callback for an interaction
 // (40060), a late one under Options.AckDeadline (10062), edits before the
 // callback, replies to unknown messages and malformed command definitions.
+// An autocomplete interaction (Server.Autocomplete) takes only an
+// autocomplete result, of at most 25 choices named with 1 to 100
+// characters (InteractionState.Choices keeps them). An attachment option
+// (AttachmentOption) is resolved in the interaction's data with a URL that
+// the fake serves on loopback, without Authorization, as the CDN does.
 // Every write by the bot is checked for whom it would ping (Server.Pings).
 // A message created with a nonce and enforce_nonce returns the message
 // already created with that nonce in the channel in the last five minutes,

@@ -25,6 +25,7 @@ type eventConfig struct {
 	reply              *discordgo.Message
 	replyPing          bool
 	mentions           []*discordgo.User
+	attachments        []pendingAttachment
 }
 
 // InGuild places the event in a guild channel (created on the fly if the
@@ -124,7 +125,8 @@ func (s *Server) config(opts []Option) *eventConfig {
 }
 
 // CommandInteraction builds an application command interaction for /name,
-// with the options given as StringOption, BoolOption, IntegerOption, in the
+// with the options given as StringOption, BoolOption, IntegerOption,
+// AttachmentOption, in the
 // default guild channel by a member with DefaultMemberPermissions unless
 // other Options say otherwise. ID and token are filled in at dispatch.
 func (s *Server) CommandInteraction(name string, opts ...Option) *discordgo.Interaction {
@@ -139,17 +141,19 @@ func (s *Server) CommandInteraction(name string, opts ...Option) *discordgo.Inte
 		cmdID = s.newID()
 	}
 	i := &discordgo.Interaction{
-		AppID:     s.opts.ApplicationID,
-		Type:      discordgo.InteractionApplicationCommand,
-		ChannelID: c.channelID,
-		GuildID:   c.guildID,
-		Locale:    discordgo.EnglishUS,
-		Version:   1,
-		Data: discordgo.ApplicationCommandInteractionData{
-			ID: cmdID, Name: name, CommandType: discordgo.ChatApplicationCommand, Options: c.options,
-		},
+		AppID:          s.opts.ApplicationID,
+		Type:           discordgo.InteractionApplicationCommand,
+		ChannelID:      c.channelID,
+		GuildID:        c.guildID,
+		Locale:         discordgo.EnglishUS,
+		Version:        1,
 		AppPermissions: DefaultMemberPermissions,
 	}
+	data := discordgo.ApplicationCommandInteractionData{
+		ID: cmdID, Name: name, CommandType: discordgo.ChatApplicationCommand, Options: c.options,
+	}
+	s.addAttachments(c, &data)
+	i.Data = data
 	user := *c.user
 	if c.dm {
 		i.User = &user

@@ -365,6 +365,22 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request, body []b
 		writeError(w, http.StatusBadRequest, codeAlreadyAcknowledged, "Interaction has already been acknowledged.")
 		return
 	}
+	if e := checkResponseType(rec.i, cb.Type); e != nil {
+		rec.rejected++
+		s.mu.Unlock()
+		e.write(w)
+		return
+	}
+	if cb.Type == discordgo.InteractionApplicationCommandAutocompleteResult {
+		choices, e := decodeChoices(body)
+		if e != nil {
+			rec.rejected++
+			s.mu.Unlock()
+			e.write(w)
+			return
+		}
+		rec.choices = choices
+	}
 	data := cb.Data
 	if data == nil {
 		data = &messageBody{}

@@ -151,6 +151,7 @@ type Server struct {
 	commands     map[string][]*discordgo.ApplicationCommand // key guild ID, "" for global
 	commandIDs   map[string]string                          // key scope+"/"+name
 	pings        []Ping
+	attachments  map[string]storedAttachment // by attachment ID
 
 	gw gateway
 }

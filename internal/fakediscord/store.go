@@ -123,6 +123,7 @@ type interactionRecord struct {
 	originalID    string
 	originalEdits int
 	followups     []string
+	choices       []*discordgo.ApplicationCommandOptionChoice
 	expired       bool // ExpireInteraction: its token no longer works
 }
 
@@ -146,8 +147,10 @@ type InteractionState struct {
 	AckedAt time.Time
 	// Acks is 1 once a callback was accepted (Discord accepts only one).
 	Acks int
-	// RejectedAcks counts callbacks refused: a second one (40060), or a late
-	// one under Options.AckDeadline (10062).
+	// RejectedAcks counts callbacks refused: a second one (40060), a late
+	// one under Options.AckDeadline (10062), one of a type the interaction
+	// cannot take or an autocomplete result that breaks Discord's limits
+	// (50035).
 	RejectedAcks int
 	// Ephemeral is whether the response is ephemeral (set by the callback).
 	Ephemeral bool
@@ -158,6 +161,9 @@ type InteractionState struct {
 	OriginalEdits int
 	// Followups are the follow-up messages, in creation order.
 	Followups []*Message
+	// Choices are the choices of an autocomplete result (callback type 8);
+	// nil before one arrives.
+	Choices []*discordgo.ApplicationCommandOptionChoice
 }
 
 // AckLatency is the time from INTERACTION_CREATE leaving the gateway to the
@@ -187,6 +193,9 @@ func (s *Server) exportInteraction(rec *interactionRecord) InteractionState {
 	}
 	if m := s.messages[rec.originalID]; m != nil {
 		st.Original = m.export()
+	}
+	if rec.choices != nil {
+		st.Choices = *copyJSON(&rec.choices)
 	}
 	for _, id := range rec.followups {
 		st.Followups = append(st.Followups, s.messages[id].export())

@@ -1,0 +1,167 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// A story of our own for widening an answer to its neighbours.
+const councilStory = `---
+title: Council approves night buses
+published: 2024-06-11
+---
+The town council met on Monday to approve the plan.
+The plan adds four night bus routes from the station to the hospital.
+Councillor Ruth Abara has pushed for the routes since 2021.
+"Nurses walk home in the dark after late shifts," she said.
+The routes start in September because the new buses arrive in August.
+After the vote, the bus company said it would hire twelve drivers.
+Ferry services will not change.
+`
+
+func TestAnswersWidenToTheSentenceThatAnswers(t *testing.T) {
+	e := storyEngine(t, "council.md", councilStory)
+	cases := []answerCase{
+		// The echo: the first sentence restates the question; the plan is
+		// in the next one.
+		{"What did the council approve?", "four night bus routes"},
+		// A quote said by "she": the sentence before names her.
+		{"Who said nurses walk home in the dark?", "Ruth Abara"},
+		// Why: the sentence with the cause.
+		{"Why do the routes start in September?", "because the new buses arrive"},
+		// What happened after: what follows.
+		{"What happened after the vote?", "hire twelve drivers"},
+	}
+	checkAnswers(t, e, cases)
+}
+
+func TestYesNoOpensWithYesOrNoOnlyWhenPlain(t *testing.T) {
+	e := storyEngine(t, "council.md", councilStory)
+	cases := []struct{ q, prefix string }{
+		{"Will ferry services change?", "No. "},
+		{"Did the council approve the plan?", ""}, // said, but not with "did": the evidence first
+	}
+	for _, c := range cases {
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil || !a.Answered {
+			t.Fatalf("%q: %q %v", c.q, a.Text, err)
+		}
+		if c.prefix != "" && !strings.HasPrefix(a.Text, c.prefix) {
+			t.Errorf("%q: %q, want it to open with %q", c.q, a.Text, c.prefix)
+		}
+		if c.prefix == "" && (strings.HasPrefix(a.Text, "Yes") || strings.HasPrefix(a.Text, "No")) {
+			t.Errorf("%q: %q opens with yes or no without saying it plainly", c.q, a.Text)
+		}
+	}
+}
+
+func TestSummarizeGivesCitedPointsOfOneStory(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	ctx := context.Background()
+	a, err := e.Summarize(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The newest story (published 2024-03-05) is the flood.
+	if !strings.HasPrefix(a.Text, "- The River Sele burst its banks") {
+		t.Errorf("newest story's summary: %q", a.Text)
+	}
+	points := strings.Split(a.Text, "\n")
+	if len(points) < 3 || len(points) > 5 || len(a.Citations) != len(points) {
+		t.Fatalf("%d points, %d citations:\n%s", len(points), len(a.Citations), a.Text)
+	}
+	for i, c := range a.Citations {
+		if c.Doc != "flood" || !strings.Contains(floodStory, c.Quote) || !strings.Contains(points[i], c.Quote) {
+			t.Errorf("point %d cites %+v", i, c)
+		}
+	}
+	a, err = e.Summarize(ctx, "mill")
+	if err != nil || !strings.Contains(a.Text, "Carrow mill") {
+		t.Errorf("mill: %q %v", a.Text, err)
+	}
+	if _, err := e.Summarize(ctx, "no-such-story"); err == nil {
+		t.Error("unknown story: no error")
+	}
+	// Asked in chat words, about one story.
+	a, _ = e.Ask(ctx, Request{Question: "tldr of the flood in Brenna pls"})
+	if !a.Answered || !strings.Contains(a.Text, "River Sele") || strings.Contains(a.Text, "mill") {
+		t.Errorf("tldr: %q", a.Text)
+	}
+}
+
+func TestSummaryPointsDiffer(t *testing.T) {
+	// Three sentences say the same thing: MMR takes one of them.
+	story := "---\ntitle: Storm\n---\n" + strings.Repeat("A storm hit the coast of Varda on Sunday night and cut power to the town. ", 1) +
+		"The storm hit the coast of Varda on Sunday night, cutting power to the town.\n" +
+		"On Sunday night the storm hit Varda's coast and cut the town's power.\n" +
+		"Fishermen kept their boats in the harbour for three days.\n" +
+		"The school gym became a shelter for forty families.\n" +
+		"Repair crews restored power on Wednesday.\n"
+	e := storyEngine(t, "storm.md", story)
+	a, err := e.Summarize(context.Background(), "storm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(a.Text, "hit the coast") + strings.Count(a.Text, "hit Varda"); n > 1 {
+		t.Errorf("%d points say the storm hit:\n%s", n, a.Text)
+	}
+}
+
+func TestOfflineQuestionInAnotherLanguage(t *testing.T) {
+	e := storyEngine(t, "council.md", councilStory)
+	for _, q := range []string{"¿Cuándo empiezan las nuevas rutas de autobús nocturno?", "Wann beginnen die neuen Nachtbuslinien?", "Когда начнутся ночные автобусы?"} {
+		a, err := e.Ask(context.Background(), Request{Question: q})
+		if err != nil || a.Answered || a.Text != refusalNotEnglish || !strings.Contains(a.Reason, "not English") {
+			t.Errorf("%q: %q (reason %q, %v)", q, a.Text, a.Reason, err)
+		}
+	}
+	for _, q := range []string{"when r the new routes starting", "wheres the bus going"} {
+		if a, _ := e.Ask(context.Background(), Request{Question: q}); a.Text == refusalNotEnglish {
+			t.Errorf("%q taken for another language", q)
+		}
+	}
+}
+
+// conceptEmbedder is a stand-in sentence encoder: each listed word adds to
+// the dimension of its concept, so paraphrases meet.
+type conceptEmbedder map[string]int
+
+func (c conceptEmbedder) Model() string { return "concepts" }
+
+func (c conceptEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, text := range texts {
+		v := make([]float32, 8)
+		v[7] = 0.1
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			if d, ok := c[strings.Trim(w, ".,?\"")]; ok {
+				v[d]++
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func TestSemanticSignalPrefersTheSentenceClosestInMeaning(t *testing.T) {
+	story := "---\ntitle: Harbour works\n---\n" +
+		"Divers inspected the harbour wall on Monday and found cracks.\n" +
+		"Divers inspected the harbour wall again on Friday and found it sound.\n"
+	q := "What did the divers find when they first inspected the harbour wall?"
+	emb := conceptEmbedder{"first": 0, "monday": 0, "again": 1, "friday": 1}
+	with := storiesEngine(t, map[string]string{"mill.md": story}, emb)
+	a, err := with.Ask(context.Background(), Request{Question: q})
+	if err != nil || !strings.HasPrefix(a.Text, "Divers inspected the harbour wall on Monday") {
+		t.Errorf("with the encoder: %q %v", a.Text, err)
+	}
+	emb = conceptEmbedder{"first": 1, "monday": 0, "again": 1, "friday": 0}
+	with = storiesEngine(t, map[string]string{"mill.md": story}, emb)
+	a, err = with.Ask(context.Background(), Request{Question: q})
+	if err != nil || !strings.HasPrefix(a.Text, "Divers inspected the harbour wall again on Friday") {
+		t.Errorf("with the encoder reversed: %q %v", a.Text, err)
+	}
+	_ = retrieval.LocalEmbedder{}
+}

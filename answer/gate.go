@@ -1,0 +1,528 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// The gate judges the question against each candidate story on its own:
+// a story answers only when it holds what is asked (the names, the thing
+// asked about, the relation between them), not when the words are spread
+// over several stories. Every refusal carries its reason.
+
+// maxStories is how many stories, in the order of their best retrieved
+// passage, the gate judges for one question.
+const maxStories = 3
+
+// futureBonus and pastPenalty move sentences about the future up, and
+// those about the past down, for a question about what will happen; set
+// with the where/when rules on the shared question set.
+const (
+	futureBonus = 0.1
+	pastPenalty = 0.2
+	// metaBonus lets the story's credit lines win a question about the
+	// article itself over a sentence that shares its words.
+	metaBonus = 0.05
+	// metaAskBonus: a question that asks who wrote or published the
+	// story, or where it is from, is answered by the credit lines of the
+	// story it names, whatever else of it the story's sentences share.
+	metaAskBonus = 0.5
+)
+
+// metaAsk asks for the credit of a story rather than its content.
+var metaAsk = regexp.MustCompile(`(?i)\b(who (wrote|reported|published|authored|filed)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece))\b`)
+
+// semanticWeight is how much the cosine similarity of a sentence's vector
+// to the question's adds to its score when a sentence embedder is
+// configured (Config.Sentences). Not yet calibrated: no sentence encoder
+// had landed when the rules were set; it is to be set on the development
+// sets (testdata, ../shared/eval/external) with the encoder in place.
+const semanticWeight = 0.3
+
+// verdict is the gate's decision with what the answerer needs.
+type verdict struct {
+	answerable bool
+	why        string // the reason for a refusal
+	q          *question
+	kind       questionKind // the question's kind, or kindMeta when the credit lines answer
+	doc        string       // the story judged
+	terms      []qterm
+	cands      []candidate // best first
+	// absent: the story lacks what the question names (a name, the thing
+	// or the relation asked about), so the question is not about it.
+	absent bool
+	// front: the answer is the story's front matter (a question about the
+	// article when the story has no credit lines to quote).
+	front bool
+}
+
+// judge decides whether one of the stories of the retrieved passages
+// answers the question, and ranks the passages of the story that does.
+func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, minCov float64) verdict {
+	if len(hits) == 0 {
+		return verdict{q: q, kind: q.kind, why: "nothing retrieved"}
+	}
+	if q.kind == kindSummary {
+		// The story asked about, else (nothing named: "tl;dr") the newest.
+		doc := hits[0].Chunk.Doc
+		if !namesSomething(q.text) {
+			doc = a.newestStory()
+		}
+		return verdict{q: q, kind: q.kind, doc: doc, answerable: true}
+	}
+	stories := storiesOf(hits, maxStories)
+	if metaAsk.MatchString(q.text) {
+		// Who wrote or published it: the story the question is about,
+		// the best match.
+		stories = stories[:1]
+	}
+	// The story asked about is the first, in retrieval order, that holds
+	// what the question names; its verdict stands, refusal or not: another
+	// story's sentence would answer a question about something else.
+	var first verdict
+	for i, doc := range stories {
+		v := a.judgeStory(ctx, q, history, hits, doc, minCov)
+		if i == 0 {
+			first = v
+		}
+		if !v.absent {
+			return v
+		}
+	}
+	return first
+}
+
+// storyTerms adds to a question's terms what the story supplies: the roles
+// it gives a person the question asks the role of ("what is Peskov's
+// role?" looks for "Kremlin spokesman"), and, for a question that names
+// nothing ("where is it happening?"), the story's title, which says what
+// "it" is.
+func (a *analyzer) storyTerms(q *question, terms []qterm, doc string) []qterm {
+	have := map[string]bool{}
+	content := false
+	for _, t := range terms {
+		have[t.stem] = true
+		content = content || !(lightTerms[t.stem] || storyWords[t.stem])
+	}
+	add := func(ts []string, weight float64) {
+		for _, t := range ts {
+			if !have[t] {
+				have[t] = true
+				terms = append(terms, qterm{stem: t, weight: weight * a.lex.IDF(t)})
+			}
+		}
+	}
+	if roleQ.MatchString(q.text) {
+		roles := a.rolesOf(doc)
+		found := false
+		for _, t := range slices.Clone(terms) {
+			r := roles[a.spelling(t.stem, doc)]
+			found = found || len(r) > 0
+			add(r, storyTermWeight)
+		}
+		if found {
+			// "role" names the kind of answer, which the role terms are.
+			terms = slices.DeleteFunc(terms, func(t qterm) bool { return answerNouns[t.stem] })
+		}
+	}
+	if !content {
+		add(retrieval.Terms(a.docs[doc].Title), storyTermWeight)
+	}
+	return terms
+}
+
+// storyTermWeight is the share of its IDF weight a term the story supplies
+// gets: less than the question's own words.
+const storyTermWeight = 0.5
+
+// roleQ asks what someone's role is.
+var roleQ = regexp.MustCompile(`(?i)^\s*what(\s+is|\s+was|'s)?\s+[\p{L}.'-]+(\s+[\p{L}.'-]+)?\s+(role|job|title|position|post)\b|\b(role|job|title|position|post) of\s+\p{Lu}|^\s*who\s+(is|was)\s+\p{Lu}`)
+
+// namesSomething reports whether q has a content word other than the
+// words for a story and for summing up.
+func namesSomething(q string) bool {
+	for _, t := range retrieval.Terms(summaryQ.ReplaceAllString(q, " ")) {
+		if !storyWords[t] && !lightTerms[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// storiesOf returns the stories of hits in the order of their best hit, at
+// most n.
+func storiesOf(hits []retrieval.Hit, n int) []string {
+	var out []string
+	for _, h := range hits {
+		if !slices.Contains(out, h.Chunk.Doc) {
+			out = append(out, h.Chunk.Doc)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// judgeStory judges the passages of one story.
+func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
+	v := verdict{q: q, kind: q.kind, doc: doc}
+	if m := a.missingName(q, doc); m != "" {
+		v.why, v.absent = "the story never names "+m, true
+		return v
+	}
+	if f := a.missingFocus(q.text, doc); f != "" {
+		v.why, v.absent = "the story never mentions "+f, true
+		return v
+	}
+	v.terms = a.questionTerms(q.text, history)
+	if len(v.terms) == 0 {
+		v.why = "no content words in the question"
+		return v
+	}
+	v.terms = a.storyTerms(q, v.terms, doc)
+	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
+		v.why, v.absent = "the story never mentions "+r, true
+		return v
+	}
+	row := rule(q.kind)
+	for hi, h := range hits {
+		if h.Chunk.Doc != doc {
+			continue
+		}
+		if h.Chunk.Meta {
+			if !q.meta {
+				continue
+			}
+			// The meta chunk answers as a whole: its lines are short and
+			// its front matter (in Context) is what such questions match.
+			cov := a.coverage(v.terms, retrieval.Terms(h.Chunk.Context+" "+h.Chunk.Text))
+			bonus := metaBonus
+			if metaAsk.MatchString(q.text) {
+				// "Who wrote the article about the mill?": the credit
+				// lines of the story the rest of the question is about.
+				bonus = metaAskBonus
+			}
+			v.cands = append(v.cands, candidate{hit: hi, span: retrieval.Span{Start: 0, End: len(h.Chunk.Text)}, text: h.Chunk.Text, coverage: max(cov, minCoverage), score: cov + bonus})
+			continue
+		}
+		v.cands = a.sentenceCandidates(ctx, v.cands, q, row, v.terms, hits, hi)
+	}
+	sort.SliceStable(v.cands, func(i, j int) bool { return v.cands[i].score > v.cands[j].score })
+	if metaAsk.MatchString(q.text) && (len(v.cands) == 0 || !hits[v.cands[0].hit].Chunk.Meta) {
+		if d := a.docs[doc]; d.Byline != "" || d.Source != "" || d.Published != "" || d.URL != "" {
+			v.kind, v.front, v.answerable = kindMeta, true, true
+			return v
+		}
+	}
+	if len(v.cands) == 0 {
+		v.why = "no passage of the story to answer from"
+		return v
+	}
+	best := v.cands[0]
+	if hits[best.hit].Chunk.Meta {
+		v.kind = kindMeta
+		row = rule(kindMeta)
+	}
+	need := needNothing
+	if row.need != nil {
+		need = row.need(q)
+	}
+	switch {
+	case best.coverage < minCov && !(best.typed && best.coverage >= minTypedCoverage && maxCoverage(v.cands) >= minCov):
+		// A passage that holds the kind of answer asked for ("Feb. 24,
+		// 2022" for "what date") may say less of the question than one
+		// that does not, as long as the question's subject is found.
+		v.why = fmt.Sprintf("the best passage covers %.2f of the question", best.coverage)
+	case need == needBest && !best.typed:
+		v.why = row.refusal
+	case need == needAny && !typedAbove(v.cands, minCov):
+		v.why = row.refusal
+	default:
+		if c := a.conflict(q, v, hits); c != "" {
+			v.why = c
+			return v
+		}
+		v.answerable = true
+	}
+	return v
+}
+
+// sentenceCandidates appends the sentences of hits[hi] to cands, scored
+// for q.
+func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q *question, row *kindRule, qterms []qterm, hits []retrieval.Hit, hi int) []candidate {
+	h := hits[hi]
+	var prevTerms []string
+	roles := a.rolesOf(h.Chunk.Doc)
+	prev := ""
+	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
+		text := h.Chunk.Text[s.Start:s.End]
+		terms := retrieval.Terms(text)
+		cov := a.coverage(qterms, terms)
+		if extra := rolesIn(roles, terms); extra != nil {
+			// "Peskov said …" answers for "the Kremlin spokesman".
+			terms = append(slices.Clip(terms), extra...)
+			cov = max(cov, roleCredit*a.coverage(qterms, terms))
+		}
+		if (anaphor.MatchString(text) || saidEnd.MatchString(text)) && prevTerms != nil {
+			// "They", "He": what the sentence is about is in the one
+			// before it. Found there, a term counts a little less.
+			cov = max(cov, anaphorCredit*a.coverage(qterms, append(slices.Clip(terms), prevTerms...)))
+		}
+		prevTerms = terms
+		score := cov + bigramBonus(qterms, terms)
+		if q.future {
+			if futureRe.MatchString(text) {
+				score += futureBonus
+			} else if pastRe.MatchString(text) {
+				score -= pastPenalty
+			}
+		}
+		bonus, typed := row.typedScore(q, qterms, text)
+		score += bonus
+		if q.vec != nil {
+			if sv := a.sentenceVector(ctx, h.Chunk.Doc, text); sv != nil {
+				score += semanticWeight * cosine(q.vec, sv)
+			}
+		}
+		cands = append(cands, candidate{hit: hi, span: s, text: text, prev: prev, coverage: cov, score: score, typed: typed})
+		prev = text
+	}
+	return cands
+}
+
+// maxCoverage is the best coverage of any passage.
+func maxCoverage(cands []candidate) float64 {
+	m := 0.0
+	for _, c := range cands {
+		m = max(m, c.coverage)
+	}
+	return m
+}
+
+// typedAbove reports whether a passage that holds the kind of answer asked
+// for covers at least minCov of the question.
+func typedAbove(cands []candidate, minCov float64) bool {
+	return slices.ContainsFunc(cands, func(c candidate) bool { return c.typed && c.coverage >= minCov })
+}
+
+// missingName returns a name the question uses that the story never does
+// ("Xi Jinping", "FIFA"), or "". A story that never names someone cannot
+// say what they did.
+func (a *analyzer) missingName(q *question, doc string) string {
+	for _, n := range q.names {
+		known := false
+		for _, w := range strings.Fields(n) {
+			known = known || a.knownIn(w, doc)
+		}
+		if !known {
+			return n
+		}
+	}
+	return ""
+}
+
+// missingFocus returns the thing a question asks the value of ("what is
+// the population of ...", "how many soldiers ...") when the story never
+// mentions it, or "".
+func (a *analyzer) missingFocus(q, doc string) string {
+	var focus string
+	if m := focusQ.FindStringSubmatch(q); m != nil {
+		focus = m[4]
+	} else if m := possessiveQ.FindStringSubmatch(q); m != nil {
+		focus = m[3]
+	} else if m := countHead.FindStringSubmatch(q); m != nil {
+		focus = m[1]
+	} else if m := countQ.FindStringSubmatch(q); m != nil {
+		focus = m[2]
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) {
+		focus = m[1]
+	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
+		focus = m[1]
+	}
+	if focus == "" || answerNouns[strings.ToLower(focus)] {
+		return ""
+	}
+	ts := retrieval.Terms(focus)
+	if len(ts) == 0 || a.knownIn(focus, doc) {
+		return ""
+	}
+	return focus
+}
+
+// kindOfQ: "What kind of sandwich …" asks about a sandwich.
+var kindOfQ = regexp.MustCompile(`(?i)\b(?:kinds?|types?|sorts?) of\s+([\p{L}-]+)`)
+
+// lightTerms are verbs and nouns so general that a story lacking them says
+// nothing about whether it answers ("what did they do", "what happened").
+var lightTerms = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`do did does done doing happen happened make made gets getting go going say said kind
+		type sort thing things way mean role job part name person people one take took use used give gave
+		come came put want like well new many much long old far first last title size member city country place
+		number amount date time year day month reason cause purpose result form position identity meaning point
+		status response reaction view major main`) {
+		for _, t := range retrieval.Terms(w) {
+			lightTerms[t] = true
+		}
+	}
+}
+
+// minAbsentTerms is how many of the question's words a story must lack
+// (and no other) for missingRelation to refuse. On the development sets 1
+// and 2 came out even (1 refuses two more unanswerables and gives up one
+// answer where a single word is a paraphrase: "precipitated"); 1 it is.
+const minAbsentTerms = 1
+
+// missingRelation returns the words of the question that are neither names
+// nor light words when the story mentions none of them ("What did the
+// senator eat for breakfast?" of a story that names the senator but no
+// food), or "".
+func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) string {
+	name := map[string]bool{}
+	for _, n := range q.names {
+		for _, t := range retrieval.Terms(n) {
+			name[t] = true
+		}
+	}
+	var absent []string
+	for _, t := range terms {
+		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] {
+			continue
+		}
+		if a.stemIn(t.stem, doc) {
+			return ""
+		}
+		absent = append(absent, t.stem)
+	}
+	if len(absent) < minAbsentTerms {
+		return ""
+	}
+	return strings.Join(absent, ", ")
+}
+
+// conflict returns why the best passage, although it covers the question,
+// is about something else: it gives another year or number than the one
+// asked about, or does not name whom the question names. "" when it does
+// not conflict.
+func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string {
+	best := v.cands[0]
+	if hits[best.hit].Chunk.Meta {
+		return ""
+	}
+	d := a.docs[v.doc]
+	window := best.prev + " " + best.text
+	for _, n := range numberTok.FindAllString(q.text, -1) {
+		if !containsNumber(d.Raw, n) {
+			return "the story never mentions " + n
+		}
+		if !containsNumber(window, n) {
+			for _, m := range numberTok.FindAllString(window, -1) {
+				if len(m) == len(n) {
+					return fmt.Sprintf("the passage that answers says %s, not %s", m, n)
+				}
+			}
+		}
+	}
+	if !conflictNames {
+		return ""
+	}
+	have := map[string]bool{}
+	for _, t := range retrieval.Terms(window + " " + d.Title) {
+		have[t] = true
+	}
+	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(window)) {
+		have[t] = true
+	}
+	for _, n := range q.names {
+		found := false
+		checked := false
+		for _, t := range retrieval.Terms(n) {
+			if roleNouns[t] || retrieval.Rarity(t) < minNameRarity {
+				// "Mayor Holt" is named by "Holt"; "Congress" or "the
+				// Justice Department" go by other words ("the chamber").
+				continue
+			}
+			checked = true
+			// A name the story keeps coming back to is what the story is
+			// about: its sentences need not repeat it.
+			if a.stemInSet(t, have) || a.shareOf(v.doc, a.spelling(t, v.doc)) >= implicitShare {
+				found = true
+			}
+		}
+		if checked && !found {
+			return "the passage that answers does not name " + n
+		}
+	}
+	return ""
+}
+
+// implicitShare is the share of a story's sentences a name must be in to
+// count as the story's subject, which a sentence need not name; set on the
+// development sets (testdata and ../shared/eval/external) among 0.05, 0.1
+// and 0.2: 0.05 keeps the answers of the default story's sets (0.1 and 0.2
+// cost 3 to 8 of them) and still refuses 9 more of the 44 adversarial
+// unanswerables.
+var implicitShare = 0.05
+
+// minNameRarity is the least rarity in everyday English (retrieval.Rarity)
+// of a name's word for the passage that answers to have to name it:
+// proper names (Holt, Radcliffe) are rare, institutions written with
+// capitals (Congress 0.72, Justice 0.6) are not; a surname that is also a
+// word (Holt 0.78) still counts. On the development sets 0, 0.5, 0.75 and
+// 0.9 scored within one question of each other; 0.75 splits the examples.
+const minNameRarity = 0.75
+
+// conflictNames turns on the check that the passage that answers names whom
+// the question names.
+var conflictNames = true
+
+// numberTok is a number as written in a question: "1650", "2,300",
+// "22nd", "1990s".
+var numberTok = regexp.MustCompile(`\b\d[\d,]*(?:st|nd|rd|th|s)?\b`)
+
+// containsNumber reports whether text has the number n standing alone, in
+// figures or, up to twenty, in words ("4th" is "fourth", "5" is "five").
+func containsNumber(text, n string) bool {
+	for _, m := range numberTok.FindAllString(text, -1) {
+		if m == n || strings.ReplaceAll(m, ",", "") == strings.ReplaceAll(n, ",", "") {
+			return true
+		}
+	}
+	digits := strings.TrimRight(n, "stndrh")
+	k, err := strconv.Atoi(digits)
+	if err != nil || k < 1 || k > 20 {
+		return false
+	}
+	word := cardinals[k-1]
+	if digits != n {
+		word = ordinals[k-1]
+	}
+	return regexp.MustCompile(`(?i)\b` + word + `\b`).MatchString(text)
+}
+
+var (
+	cardinals = strings.Fields(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+		fifteen sixteen seventeen eighteen nineteen twenty`)
+	ordinals = strings.Fields(`first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+		thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth`)
+)
+
+func isNumber(t string) bool { return t != "" && t[0] >= '0' && t[0] <= '9' }
+
+// answerNouns name the kind of answer rather than a topic: "what is the
+// name of the spokesman" asks who the spokesman is.
+var answerNouns = map[string]bool{
+	"name": true, "names": true, "title": true, "role": true, "job": true, "position": true, "identity": true,
+	"meaning": true, "point": true, "purpose": true, "reason": true, "result": true, "outcome": true,
+	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
+	"size": true, "amount": true, "number": true, "total": true, "value": true, "cost": true,
+}

@@ -1,0 +1,167 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// Two stories of our own for the gate: one question at a time is judged
+// against each story alone.
+const millStory = `---
+title: Old mill reopens as museum
+published: 2024-03-02
+---
+The old Carrow mill reopened on Saturday as a museum of milling, 40 years after it closed.
+Curator Lena Holt said the restored waterwheel turns again for the first time since 1984.
+"It feels like the village has its heart back," she said.
+The renovation cost 2 million euros, paid by the regional council and private donors.
+Visitors can see how flour was ground by hand before the mill was built in 1851.
+`
+
+const floodStory = `---
+title: River Sele floods the lower town
+published: 2024-03-05
+---
+The River Sele burst its banks on Tuesday and flooded the lower town of Brenna.
+Forty-two houses burned down when a gas pipe broke in the floodwater, fire chief Omar Reyes said.
+Schools in Brenna will stay closed until Friday because the roads are under water.
+Mayor Petra Lind asked residents to boil their water. After the water fell, volunteers cleared the streets of mud.
+`
+
+// storiesEngine is an offline engine over several stories (name -> text).
+func storiesEngine(t *testing.T, stories map[string]string, sentences retrieval.Embedder) *Engine {
+	t.Helper()
+	e, _, err := New(context.Background(), Config{
+		Load: func() ([]retrieval.Document, error) {
+			var docs []retrieval.Document
+			for _, name := range []string{"mill.md", "flood.md", "ferry.md"} {
+				if text, ok := stories[name]; ok {
+					d, err := retrieval.ParseDocument(name, []byte(text))
+					if err != nil {
+						return nil, err
+					}
+					docs = append(docs, d)
+				}
+			}
+			return docs, nil
+		},
+		Embedder:  retrieval.LocalEmbedder{},
+		Sentences: sentences,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestGateJudgesEachStoryOnItsOwn(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	cases := []struct {
+		q, want, reason string // want "" is a refusal whose Reason holds reason
+	}{
+		{"When did the mill reopen?", "Saturday", ""},
+		{"Who is the fire chief?", "Omar Reyes", ""},
+		// Words from both stories, answered by neither: the curator is in
+		// one, the floods in the other.
+		{"What did Lena Holt say about the floods in Brenna?", "", "never names"},
+		// The relation asked about is in neither story.
+		{"What did Petra Lind eat for breakfast?", "", "never mentions"},
+		// A year the story never gives.
+		{"When did the old mill reopen as a museum in 2019?", "", "2019"},
+		// A passage that answers, about someone else.
+		{"When did Mayor Holt ask residents to boil their water?", "", "does not name"},
+	}
+	for _, c := range cases {
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.want != "" {
+			if !a.Answered || !strings.Contains(a.Text, c.want) || a.Reason != "" {
+				t.Errorf("%q: %q (reason %q), want it to say %q", c.q, a.Text, a.Reason, c.want)
+			}
+			for _, cit := range a.Citations {
+				if cit.Doc != a.Citations[0].Doc {
+					t.Errorf("%q: cites two stories: %+v", c.q, a.Citations)
+				}
+			}
+			continue
+		}
+		if a.Answered || len(a.Citations) != 0 || !strings.Contains(a.Reason, c.reason) {
+			t.Errorf("%q: answered=%v %q, reason %q; want a refusal because %q", c.q, a.Answered, a.Text, a.Reason, c.reason)
+		}
+	}
+}
+
+func TestGateAnswersViewsOnlyWhereReported(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	checkAnswers(t, e, []answerCase{
+		{"How does Lena Holt feel about the reopening?", "feels like the village"},
+		{"What does Omar Reyes think of the mayor?", ""},
+	})
+}
+
+func TestMetaQuestionsAnswerFromEachStorysFrontMatter(t *testing.T) {
+	e := storiesEngine(t, map[string]string{
+		"mill.md":  strings.Replace(millStory, "---\ntitle", "---\nbyline: Ines Kay\ntitle", 1),
+		"flood.md": strings.Replace(floodStory, "---\ntitle", "---\nbyline: Tom Vale\ntitle", 1),
+	}, nil)
+	for q, want := range map[string]string{
+		"Who wrote the article about the mill museum?": "Ines Kay",
+		"Who reported the story on the Sele floods?":   "Tom Vale",
+	} {
+		a, err := e.Ask(context.Background(), Request{Question: q})
+		if err != nil || !a.Answered || !strings.Contains(a.Text, want) {
+			t.Errorf("%q: %q (%v), want %q", q, a.Text, err, want)
+		}
+	}
+}
+
+func TestRequestStoryKeepsTheQuestionToOneStory(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	ctx := context.Background()
+	a, err := e.Ask(ctx, Request{Question: "When did it happen?", Story: "flood"})
+	if err != nil || !a.Answered || !strings.Contains(a.Text, "Tuesday") {
+		t.Errorf("flood: %q %v", a.Text, err)
+	}
+	for _, c := range a.Citations {
+		if c.Doc != "flood" {
+			t.Errorf("cites %s", c.Doc)
+		}
+	}
+	if _, err := e.Ask(ctx, Request{Question: "When?", Story: "nope"}); err == nil || !strings.Contains(err.Error(), "no such story") {
+		t.Errorf("unknown story: %v", err)
+	}
+}
+
+func TestRoleQuestionsLookForTheRoleTheStoryGives(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"flood.md": floodStory}, nil)
+	checkAnswers(t, e, []answerCase{
+		{"whats reyes's job", "fire chief Omar Reyes"},
+		{"Who is Petra Lind?", "Mayor Petra Lind"},
+	})
+}
+
+func TestContainsNumber(t *testing.T) {
+	cases := []struct {
+		text, n string
+		want    bool
+	}{
+		{"founded in 1636 by vote", "1636", true},
+		{"founded in 1636 by vote", "1650", false},
+		{"ranked 32nd in the world", "32nd", true},
+		{"ranked 32nd in the world", "22nd", false},
+		{"under the Fourth Amendment", "4th", true},
+		{"five countries", "5", true},
+		{"2,300 children", "2300", true},
+		{"in 12 weeks", "2", false},
+	}
+	for _, c := range cases {
+		if got := containsNumber(c.text, c.n); got != c.want {
+			t.Errorf("containsNumber(%q, %q) = %v", c.text, c.n, got)
+		}
+	}
+}

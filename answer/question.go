@@ -1,0 +1,166 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// Reading the question, once: what people type in a chat is folded into
+// plain written English (mentions, emoji and invisible characters dropped,
+// "wheres" and "r" spelled out), and the kind of question is looked up in
+// the table of kinds (kinds.go). Everything after this reads the question
+// structure, never the raw text.
+
+// question is a question as the gate and the answerer read it.
+type question struct {
+	raw  string // as asked
+	text string // chat wording folded, the opening words ("ok so") dropped
+	kind questionKind
+	// also are the kinds of the question's other parts: "when was it, and
+	// for how long?" also asks how long.
+	also   []questionKind
+	aux    string // the auxiliary a yes/no question opens with
+	clock  bool   // a when-question asking for the time of day
+	unit   string // a when-question asking for a "day", "date", "year" or "month"
+	meta   bool   // the words of a question about the article itself
+	future bool   // asks about what will happen
+	// names are the words written as names after the first of a sentence
+	// ("Lavrov", "FIFA"), as asked.
+	names []string
+	// vec is the question's sentence vector, nil without a sentence
+	// embedder.
+	vec []float32
+}
+
+var (
+	// mention is a Discord user, role or channel mention, a custom emoji,
+	// or a mass ping.
+	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b`)
+	// repeatedPunct is "??", "?!?", "!!!": one mark says as much.
+	repeatedPunct = regexp.MustCompile(`([?!])[?!.]+|([,;:])[,;:]+`)
+	// chatWord finds the words chatWords spells out.
+	chatWord = regexp.MustCompile(`(?i)\b[a-z]+\b`)
+)
+
+// chatWords are chat spellings and apostrophe-less contractions, spelled
+// out. Only words that are not English words of their own are here ("its",
+// "were", "well" and "ill" are left alone).
+var chatWords = map[string]string{
+	"wheres": "where is", "whats": "what is", "whos": "who is", "hows": "how is", "whens": "when is",
+	"whys": "why is", "thats": "that is", "theres": "there is", "isnt": "is not", "arent": "are not",
+	"wasnt": "was not", "werent": "were not", "doesnt": "does not", "dont": "do not", "didnt": "did not",
+	"cant": "cannot", "wont": "will not", "hasnt": "has not", "havent": "have not", "hadnt": "had not",
+	"shouldnt": "should not", "couldnt": "could not", "wouldnt": "would not", "im": "I am",
+	"theyre": "they are", "youre": "you are", "hes": "he is", "shes": "she is",
+	"r": "are", "u": "you", "ur": "your", "n": "and", "abt": "about", "pls": "please", "plz": "please",
+	"bc": "because", "cuz": "because", "coz": "because", "tho": "though", "wat": "what", "wut": "what",
+	"wht": "what", "wen": "when", "ppl": "people", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+	"govt": "government", "y": "why", "w": "with", "b4": "before", "thx": "thanks", "ty": "thanks",
+	"tmrw": "tomorrow", "2day": "today", "2morrow": "tomorrow", "bout": "about", "sth": "something",
+}
+
+// foldChat returns s with Discord mentions and custom emoji, pictographs,
+// zero-width and bidirectional control characters removed, repeated
+// punctuation folded, and chat spellings written out.
+func foldChat(s string) string {
+	s = mention.ReplaceAllString(s, " ")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case invisible(r):
+			return -1
+		case unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) && r > 0x2000 || r >= 0x1F000:
+			// Emoji and their skin-tone modifiers: no words in them.
+			return ' '
+		}
+		return r
+	}, s)
+	s = retrieval.Normalize(s)
+	s = repeatedPunct.ReplaceAllString(s, "$1$2")
+	s = chatWord.ReplaceAllStringFunc(s, func(w string) string {
+		if out, ok := chatWords[strings.ToLower(w)]; ok && (len(w) > 1 || w == strings.ToLower(w)) {
+			// Single letters only in lower case: "U" may be an initial.
+			return out
+		}
+		return w
+	})
+	return strings.TrimSpace(s)
+}
+
+// invisible reports zero-width characters, bidirectional controls and
+// variation selectors: they change how text looks, not what it says.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x2069,
+		r == 0xFEFF, r == 0x00AD, r >= 0xFE00 && r <= 0xFE0F, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// parseQuestion reads q into a question.
+func parseQuestion(q string) question {
+	text := foldChat(q)
+	// "Remind me, on what date …", "ok so when …": the kind of question is
+	// in what follows the opening words.
+	text = strings.TrimSpace(opener.ReplaceAllString(text, ""))
+	if text == "" {
+		text = strings.TrimSpace(foldChat(q))
+	}
+	pq := question{raw: q, text: text, kind: kindOther}
+	for _, row := range kinds {
+		if row.match != nil && row.match(text) {
+			pq.kind = row.kind
+			break
+		}
+	}
+	switch pq.kind {
+	case kindWhen:
+		pq.clock = clockQ.MatchString(text)
+		if m := whenQ.FindStringSubmatch(text); m != nil {
+			pq.unit = strings.ToLower(m[2])
+		}
+	case kindYesNo:
+		pq.aux = strings.ToLower(yesNoQ.FindStringSubmatch(text)[1])
+	}
+	pq.also = alsoKinds(text, pq.kind)
+	pq.meta = metaQ.MatchString(text)
+	pq.future = futureQ.MatchString(text)
+	pq.names = questionNames(text)
+	return pq
+}
+
+// questionNames returns the names of q: runs of capitalised words after
+// the first word of each sentence ("Hillary Clinton", "Kim Jong Un"), and
+// initialisms of four letters or more, weekdays and months left out.
+func questionNames(q string) []string {
+	var out []string
+	for _, sent := range sentenceEnd.Split(q, -1) {
+		fields := strings.FieldsFunc(sent, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.'
+		})
+		run := ""
+		flush := func() {
+			if run != "" {
+				out = append(out, run)
+				run = ""
+			}
+		}
+		for i, f := range fields {
+			f = strings.Trim(f, "'-.")
+			f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "'")
+			if i == 0 || f == "" || !isName(f) || f == "I" || temporal.MatchString(f) {
+				flush()
+				continue
+			}
+			if run != "" {
+				run += " "
+			}
+			run += f
+		}
+		flush()
+	}
+	return out
+}

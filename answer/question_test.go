@@ -1,0 +1,91 @@
+package answer
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFoldChatSpellsOutChatWording(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"wheres it happening", "where is it happening"},
+		{"when r they meeting??", "when are they meeting?"},
+		{"<@123456789> whats the mayors plan!!!", "what is the mayors plan!"},
+		{"@everyone who won <#42> pls", "who won please"},
+		{"who\u200b won\u202e the \u2066race\u2069", "who won the race"},
+		{"how many ppl came 🎉🎉", "how many people came"},
+		{"isnt it closed bc of rain tho", "is not it closed because of rain though"},
+		{"Who is U Thant?", "Who is U Thant?"}, // a capital single letter may be an initial
+		{"<:pepe:12345> y did it close", "why did it close"},
+	}
+	for _, c := range cases {
+		if got := foldChat(c.in); got != c.want {
+			t.Errorf("foldChat(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseQuestionKinds(t *testing.T) {
+	cases := []struct {
+		q    string
+		want questionKind
+	}{
+		{"When does the ferry leave?", kindWhen},
+		{"ok so what date was the vote", kindWhen},
+		{"How old is the captain?", kindAge},
+		{"How long did the strike last?", kindDuration},
+		{"How many boats sank?", kindCount},
+		{"Where did the fire start?", kindWhere},
+		{"What kinds of fish were caught?", kindList},
+		{"Why did the bakery close?", kindWhy},
+		{"what led to the closure", kindWhy},
+		{"What happened after the flood?", kindAfter},
+		{"Who runs the mill?", kindWho},
+		{"Is the bridge open?", kindYesNo},
+		{"What does the mayor think of the plan?", kindOpinion},
+		{"How do the fishermen feel about the ban?", kindOpinion},
+		{"tl;dr", kindSummary},
+		{"can u sum it up", kindSummary},
+		{"whats going on", kindSummary},
+		{"What happened?", kindSummary},
+		{"what's this story about?", kindSummary},
+		{"eli5 pls", kindSummary},
+		{"What happened to the mill?", kindOther},
+		{"What did the council approve?", kindOther},
+	}
+	for _, c := range cases {
+		if got := parseQuestion(c.q).kind; got != c.want {
+			t.Errorf("%q: kind %q, want %q", c.q, rule(got).name, rule(c.want).name)
+		}
+	}
+	// Every kind a question can have has its row.
+	for _, k := range []questionKind{kindOther, kindWhen, kindCount, kindSummary, kindMeta, kindWhere, kindYesNo,
+		kindWho, kindDuration, kindAge, kindList, kindWhy, kindOpinion, kindAfter} {
+		if rule(k).kind != k {
+			t.Errorf("kind %d has no row", k)
+		}
+	}
+}
+
+func TestQuestionNamesAreRunsOfCapitals(t *testing.T) {
+	got := parseQuestion("Did Mayor Ana Ortiz meet the Harbour Board on Tuesday in Lisbon?").names
+	want := []string{"Mayor Ana Ortiz", "Harbour Board", "Lisbon"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names %q, want %q", got, want)
+	}
+}
+
+func TestEditDistanceAndTypos(t *testing.T) {
+	cases := []struct {
+		x, y  string
+		limit int
+		want  int
+	}{
+		{"kitten", "sitting", 3, 3}, {"massachusett", "masschusett", 2, 1}, {"abc", "abc", 1, 0},
+		{"abcdef", "uvwxyz", 2, 3}, {"short", "shorter", 1, 2},
+	}
+	for _, c := range cases {
+		if got := editDistance(c.x, c.y, c.limit); got != c.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.x, c.y, c.limit, got, c.want)
+		}
+	}
+}
