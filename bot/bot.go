@@ -18,6 +18,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsbot/newsbot"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -88,6 +89,10 @@ type Config struct {
 
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
+	// Collectors are other layers' Prometheus metrics (the engine's claim
+	// checks, the corpus loader's skipped files), served on /metrics with
+	// the bot's own. Names must not clash with the bot's.
+	Collectors []prometheus.Collector
 
 	// Stories (stories.go). Library, when set, adds the admin commands
 	// /add, /remove, /follow and /unfollow and lists /stories from it; nil
@@ -220,6 +225,11 @@ func New(cfg Config, a Answerer) (*Bot, error) {
 		func() float64 { return float64(b.ans.Info().Chunks) },
 		func() float64 { _, w := b.gate.inUse(); return float64(w) },
 	)
+	for _, c := range cfg.Collectors {
+		if err := b.metrics.reg.Register(c); err != nil {
+			return nil, fmt.Errorf("bot: metrics: %w", err)
+		}
+	}
 	routeDiscordgoLogs(b.log)
 	rest, _ := discordgo.New(b.auth) // New never fails
 	rest.Client = client

@@ -49,6 +49,8 @@ type config struct {
 	// load, when set, replaces the corpus directory (eval --sets loads
 	// several directories as one corpus).
 	load func() ([]retrieval.Document, error)
+	// metrics, when set, receives the engine's counts (serve).
+	metrics answer.Metrics
 }
 
 // loadConfig reads the engine's settings from the environment; flags
@@ -168,6 +170,7 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 		Logger:   logger,
 		Progress: progress,
 		Fallback: c.Fallback,
+		Metrics:  c.metrics,
 	})
 }
 

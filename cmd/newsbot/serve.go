@@ -129,6 +129,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer signal.Stop(hup)
 
 	start := time.Now()
+	em := newEngineMetrics()
+	cfg.metrics = em
+	sc.Bot.Collectors = append(sc.Bot.Collectors, em.collectors()...)
 	eng, st, err := newEngine(ctx, cfg, logger, nil)
 	if err != nil {
 		return err

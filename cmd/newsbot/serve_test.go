@@ -529,6 +529,21 @@ func TestServeStreamsModelAnswersAndBoundsLongOnes(t *testing.T) {
 			t.Errorf("the reasoning block reached Discord: %s", r.Body)
 		}
 	}
+	// The engine's counts reach the bot's /metrics.
+	if _, metrics := s.get("/metrics"); !strings.Contains(metrics, `newsbot_claims_dropped_total{reason="repeated"}`) {
+		t.Errorf("/metrics lacks the collapsed repeats:\n%s", grepLines(metrics, "newsbot_claims"))
+	}
+}
+
+// grepLines returns the lines of text that contain sub.
+func grepLines(text, sub string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // With NEWSBOT_FALLBACK at its default, a model that stays down gets an
@@ -543,6 +558,9 @@ func TestServeModelDownFallsBackToExtractiveAnswers(t *testing.T) {
 	st := s.ask("Who is the Kremlin spokesman?")
 	if c := st.Original.Content; !strings.Contains(c, "Peskov") || !strings.Contains(c, "language model is unavailable") || len(st.Original.Embeds) == 0 {
 		t.Errorf("after the model failed: %q", c)
+	}
+	if _, metrics := s.get("/metrics"); !strings.Contains(metrics, "newsbot_model_fallbacks_total{kind=") {
+		t.Errorf("/metrics lacks the fallback:\n%s", grepLines(metrics, "newsbot_model"))
 	}
 }
 
