@@ -11,9 +11,9 @@ import (
 	"github.com/newsbot/newsbot"
 )
 
-// maxAskLen is the longest question /ask accepts (Discord enforces it in
-// the client).
-const maxAskLen = 500
+// maxAskLen is the longest question /ask accepts: the engine's limit, so
+// Discord's client stops a question where the engine would refuse it.
+const maxAskLen = newsbot.MaxQuestionLen
 
 var (
 	manageServer int64 = discordgo.PermissionManageGuild

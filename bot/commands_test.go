@@ -49,7 +49,7 @@ func TestCommandsAreRegisteredWithOneBulkOverwrite(t *testing.T) {
 			}
 		}
 		ask := names["ask"]
-		if ask == nil || len(ask.Options) != 3 || ask.Options[0].Name != "question" || !ask.Options[0].Required || ask.Options[0].MaxLength != 500 ||
+		if ask == nil || len(ask.Options) != 3 || ask.Options[0].Name != "question" || !ask.Options[0].Required || ask.Options[0].MaxLength != newsbot.MaxQuestionLen ||
 			ask.Options[1].Name != "story" || !ask.Options[1].Autocomplete {
 			t.Errorf("/ask options = %+v", ask.Options)
 		}
