@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -44,6 +45,9 @@ type Fetcher struct {
 	UserAgent string
 	// Timeout defaults to FetchTimeout.
 	Timeout time.Duration
+
+	// control replaces guardControl in tests.
+	control func(network, address string, c syscall.RawConn) error
 }
 
 // Page is a fetched document.
@@ -90,6 +94,9 @@ func (f *Fetcher) client() *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second}
 	if !f.AllowPrivate {
 		dialer.Control = guardControl
+		if f.control != nil {
+			dialer.Control = f.control
+		}
 	}
 	tr := &http.Transport{
 		// No proxy: the guard judges the address really dialed, which

@@ -19,6 +19,10 @@ import (
 // corpusExts are the file name endings read as articles.
 var corpusExts = map[string]bool{".md": true, ".markdown": true, ".txt": true}
 
+// markdownExts are the endings whose body is Markdown, turned into plain
+// text by PlainText before cleaning.
+var markdownExts = map[string]bool{".md": true, ".markdown": true}
+
 // FrontMatter is the optional YAML header of a corpus file, between two
 // lines of "---".
 type FrontMatter struct {
@@ -27,6 +31,21 @@ type FrontMatter struct {
 	URL       string `yaml:"url"`
 	Published string `yaml:"published"`
 	Byline    string `yaml:"byline"`
+	Lang      string `yaml:"lang"`  // BCP 47 tag of the text
+	Added     string `yaml:"added"` // when the story was added (RFC 3339)
+	Feed      string `yaml:"feed"`  // the feed it came from, if any
+}
+
+// LoadOptions changes how a corpus is read.
+type LoadOptions struct {
+	// Convert maps a file name ending (".html") to a function that turns
+	// such a file into a Markdown story with front matter; those files
+	// are then read as articles too.
+	Convert map[string]func(name string, b []byte) ([]byte, error)
+	// Skip is asked about each file that cannot be read as an article;
+	// true skips it (the caller warns), false fails the load with it. A
+	// nil Skip fails on the first such file.
+	Skip func(*FileError) bool
 }
 
 // LoadDir reads every article (*.md, *.markdown, *.txt) below dir. It fails,
@@ -34,6 +53,13 @@ type FrontMatter struct {
 // file when one is not text or has broken front matter: a corpus is loaded
 // whole or not at all.
 func LoadDir(dir string) ([]Document, error) {
+	return LoadDirWith(dir, LoadOptions{})
+}
+
+// LoadDirWith is LoadDir with options: converters for other file types and
+// a policy for files that cannot be read. Paths in errors and in the
+// FileErrors given to opt.Skip are joined to dir.
+func LoadDirWith(dir string, opt LoadOptions) ([]Document, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("corpus directory %s: %w", dir, err)
@@ -41,7 +67,13 @@ func LoadDir(dir string) ([]Document, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("corpus directory %s: not a directory", dir)
 	}
-	docs, err := LoadFS(os.DirFS(dir))
+	if skip := opt.Skip; skip != nil {
+		opt.Skip = func(fe *FileError) bool {
+			full := &FileError{Path: path.Join(dir, fe.Path), Err: fe.Err}
+			return skip(full)
+		}
+	}
+	docs, err := LoadFSWith(os.DirFS(dir), opt)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -74,8 +106,16 @@ type FileError struct {
 func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
-// LoadFS reads every article of fsys, in lexical order of path.
+// LoadFS reads every article of fsys, in lexical order of path, failing on
+// the first file that cannot be read as one.
 func LoadFS(fsys fs.FS) ([]Document, error) {
+	return LoadFSWith(fsys, LoadOptions{})
+}
+
+// LoadFSWith reads every article of fsys, in lexical order of path, with
+// options. When every article file was skipped it fails with the first
+// one's FileError.
+func LoadFSWith(fsys fs.FS, opt LoadOptions) ([]Document, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -87,7 +127,8 @@ func LoadFS(fsys fs.FS) ([]Document, error) {
 			}
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") || !corpusExts[strings.ToLower(path.Ext(p))] {
+		ext := strings.ToLower(path.Ext(p))
+		if strings.HasPrefix(d.Name(), ".") || (!corpusExts[ext] && opt.Convert[ext] == nil) {
 			return nil
 		}
 		paths = append(paths, p)
@@ -102,36 +143,71 @@ func LoadFS(fsys fs.FS) ([]Document, error) {
 	sort.Strings(paths)
 	docs := make([]Document, 0, len(paths))
 	seen := map[string]string{}
+	var firstSkipped *FileError
 	for _, p := range paths {
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, &FileError{Path: p, Err: err}
+		doc, err := readDocument(fsys, p, opt)
+		if err == nil {
+			if other, dup := seen[doc.Slug]; dup {
+				err = fmt.Errorf("same document name %q as %s", doc.Slug, other)
+			}
 		}
-		doc, err := ParseDocument(p, b)
 		if err != nil {
-			return nil, &FileError{Path: p, Err: err}
-		}
-		if other, dup := seen[doc.Slug]; dup {
-			return nil, &FileError{Path: p, Err: fmt.Errorf("same document name %q as %s", doc.Slug, other)}
+			fe := &FileError{Path: p, Err: err}
+			if opt.Skip == nil || !opt.Skip(fe) {
+				return nil, fe
+			}
+			if firstSkipped == nil {
+				firstSkipped = fe
+			}
+			continue
 		}
 		seen[doc.Slug] = p
 		docs = append(docs, doc)
 	}
+	if len(docs) == 0 && firstSkipped != nil {
+		return nil, firstSkipped
+	}
 	return docs, nil
+}
+
+// readDocument reads and parses one file of a corpus, converting it first
+// when opt has a converter for its ending.
+func readDocument(fsys fs.FS, p string, opt LoadOptions) (Document, error) {
+	b, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return Document{}, err
+	}
+	if conv := opt.Convert[strings.ToLower(path.Ext(p))]; conv != nil {
+		if b, err = conv(p, b); err != nil {
+			return Document{}, err
+		}
+		// The converter's output is Markdown, whatever the file's name.
+		return parseDocument(p, b, true)
+	}
+	return ParseDocument(p, b)
 }
 
 // ParseDocument parses one corpus file: front matter, then the body, which
 // is cleaned into paragraphs and metadata lines. name is the file's path,
 // used for the slug and, without front matter, the title.
 func ParseDocument(name string, b []byte) (Document, error) {
+	return parseDocument(name, b, markdownExts[strings.ToLower(path.Ext(name))])
+}
+
+func parseDocument(name string, b []byte, markdown bool) (Document, error) {
 	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return Document{}, errors.New("not a text file (it is not UTF-8 or holds NUL bytes)")
 	}
 	text := strings.TrimPrefix(string(b), "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	fm, body, err := splitFrontMatter(text)
+	fm, body, err := SplitFrontMatter(text)
 	if err != nil {
 		return Document{}, err
+	}
+	mdTitle := ""
+	if markdown {
+		mdTitle = headingTitle(body)
+		body = PlainText(body)
 	}
 	doc := Document{
 		Slug:      Slug(name),
@@ -145,6 +221,9 @@ func ParseDocument(name string, b []byte) (Document, error) {
 	}
 	doc.Paragraphs, doc.Meta = Clean(body)
 	if doc.Title == "" {
+		doc.Title = mdTitle
+	}
+	if doc.Title == "" {
 		doc.Title = titleFromBody(body, name)
 	}
 	if len(doc.Paragraphs) == 0 {
@@ -153,10 +232,11 @@ func ParseDocument(name string, b []byte) (Document, error) {
 	return doc, nil
 }
 
-// splitFrontMatter separates an optional YAML front matter block from the
-// body. A file that opens a block and never closes it is an error, not a
-// body that starts with "---".
-func splitFrontMatter(text string) (FrontMatter, string, error) {
+// SplitFrontMatter separates an optional YAML front matter block from the
+// body of a story file (UTF-8, "\n" line ends). A file that opens a block
+// and never closes it is an error, not a body that starts with "---"; so is
+// a known key whose value is not a single scalar.
+func SplitFrontMatter(text string) (FrontMatter, string, error) {
 	var fm FrontMatter
 	if !strings.HasPrefix(text, "---\n") && text != "---" {
 		return fm, text, nil
@@ -181,7 +261,7 @@ func splitFrontMatter(text string) (FrontMatter, string, error) {
 	for k, v := range raw {
 		s, ok := scalarString(v)
 		switch k {
-		case "title", "source", "url", "published", "byline":
+		case "title", "source", "url", "published", "byline", "lang", "added", "feed":
 			if !ok {
 				return fm, "", fmt.Errorf("front matter: %s must be a single value, not %T", k, v)
 			}
@@ -197,6 +277,12 @@ func splitFrontMatter(text string) (FrontMatter, string, error) {
 			fm.Published = s
 		case "byline":
 			fm.Byline = s
+		case "lang":
+			fm.Lang = s
+		case "added":
+			fm.Added = s
+		case "feed":
+			fm.Feed = s
 		}
 	}
 	return fm, body, nil
@@ -253,6 +339,18 @@ func titleFromBody(body, name string) string {
 		}
 	}
 	return Slug(name)
+}
+
+// headingTitle is the text of a Markdown body's first ATX heading, if any.
+func headingTitle(body string) string {
+	for _, line := range strings.Split(body, "\n") {
+		if m := mdATXHeading.FindStringSubmatch(line); m != nil {
+			if t := inline(m[2]); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // promotion matches lines that sell something rather than report: newsletter

@@ -28,7 +28,9 @@ type Span struct{ Start, End int }
 // or '?' (with any closing quotes or brackets) followed by white space and
 // a capital letter, a digit or an opening quote, or by the end of text;
 // abbreviations ("Gen.", "Feb."), initials and initialisms ("U.S.") do not
-// end a sentence unless a line break follows them. Leading and trailing
+// end a sentence unless a line break follows them. A line break always ends
+// a sentence: in chunk text it separates paragraphs, and a heading has no
+// final period. Leading and trailing
 // white space is not part of any span.
 func SplitSentences(text string) []Span {
 	var spans []Span
@@ -36,6 +38,16 @@ func SplitSentences(text string) []Span {
 	i := start
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == '\n' {
+			// A line break in a chunk separates paragraphs (a heading, a
+			// list item, a byline): it ends the sentence.
+			if e := trimRightSpace(text, start, i); e > start {
+				spans = append(spans, Span{start, e})
+			}
+			start = skipSpace(text, i)
+			i = start
+			continue
+		}
 		if r != '.' && r != '!' && r != '?' && r != '\u2026' {
 			i += size
 			continue
@@ -64,19 +76,24 @@ func SplitSentences(text string) []Span {
 		i = next
 	}
 	if start < len(text) {
-		e := len(text)
-		for e > start {
-			r, s := utf8.DecodeLastRuneInString(text[:e])
-			if !unicode.IsSpace(r) {
-				break
-			}
-			e -= s
-		}
-		if e > start {
+		if e := trimRightSpace(text, start, len(text)); e > start {
 			spans = append(spans, Span{start, e})
 		}
 	}
 	return spans
+}
+
+// trimRightSpace returns the end of text[start:end] without trailing white
+// space.
+func trimRightSpace(text string, start, end int) int {
+	for end > start {
+		r, s := utf8.DecodeLastRuneInString(text[:end])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		end -= s
+	}
+	return end
 }
 
 // boundaryAfter decides whether the mark at text[mark] (rune r), whose

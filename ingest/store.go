@@ -1,0 +1,287 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// MaxUploadBytes bounds an uploaded file, as MaxBodyBytes bounds a fetch.
+const MaxUploadBytes = MaxBodyBytes
+
+// Store is the data directory seen as a set of stories. Its methods are
+// safe for concurrent use within one process; processes sharing a
+// directory see each other's files, written atomically.
+type Store struct {
+	// Dir is the data directory (created on the first add).
+	Dir string
+	// Fetcher fetches URLs; nil uses a zero Fetcher (address guard on).
+	Fetcher *Fetcher
+	// MaxStories caps the number of stories; after an add past it the
+	// oldest (by publication date, then by when added) are removed. 0: no
+	// cap.
+	MaxStories int
+	// Now is the clock for the added field; nil is time.Now.
+	Now func() time.Time
+
+	mu sync.Mutex
+}
+
+// AddURL fetches rawURL and adds its article. It fails with a
+// *DuplicateError when the URL (as given, after redirects, or the page's
+// canonical URL) or the text is already in the store.
+func (s *Store) AddURL(ctx context.Context, rawURL string) (Story, error) {
+	if _, err := CheckURL(rawURL); err != nil {
+		return Story{}, err
+	}
+	if st, ok, err := s.findURL(rawURL); err != nil {
+		return Story{}, err
+	} else if ok {
+		return Story{}, &DuplicateError{Existing: st, Reason: "same URL"}
+	}
+	f := s.Fetcher
+	if f == nil {
+		f = &Fetcher{}
+	}
+	page, err := f.Fetch(ctx, rawURL)
+	if err != nil {
+		return Story{}, err
+	}
+	st, text, err := fromBody(page.Body, page.ContentType, page.URL)
+	if err != nil {
+		return Story{}, fmt.Errorf("%s: %w", rawURL, err)
+	}
+	st, err = s.Add(st, text)
+	if err != nil {
+		return Story{}, fmt.Errorf("%s: %w", rawURL, err)
+	}
+	return st, nil
+}
+
+// AddFile adds an uploaded file by its name's ending: .html or .htm
+// through the extractor, .md or .markdown as Markdown, .txt as plain text;
+// the last two may carry front matter.
+func (s *Store) AddFile(name string, b []byte) (Story, error) {
+	if len(b) > MaxUploadBytes {
+		return Story{}, fmt.Errorf("%s: over the %d-byte limit", name, MaxUploadBytes)
+	}
+	ct := ""
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		ct = "text/html"
+	case ".md", ".markdown":
+		ct = "text/markdown"
+	case ".txt":
+		ct = "text/plain"
+	default:
+		return Story{}, fmt.Errorf("%s: not a story file (want .html, .htm, .md, .markdown or .txt)", name)
+	}
+	st, text, err := fromBody(b, ct, "")
+	if err != nil {
+		return Story{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if st.Title == "" {
+		st.Title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
+	st, err = s.Add(st, text)
+	if err != nil {
+		return Story{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return st, nil
+}
+
+// fromBody reads a page or file as a story: HTML through ExtractHTML,
+// Markdown and text with optional front matter.
+func fromBody(b []byte, contentType, pageURL string) (Story, string, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch mt {
+	case "text/plain", "text/markdown":
+		text := strings.ReplaceAll(strings.TrimPrefix(string(b), "\uFEFF"), "\r\n", "\n")
+		fm, body, err := retrieval.SplitFrontMatter(text)
+		if err != nil {
+			return Story{}, "", err
+		}
+		if mt == "text/markdown" || strings.HasSuffix(strings.ToLower(pageURL), ".md") {
+			if fm.Title == "" {
+				fm.Title = headingOf(body)
+			}
+			body = retrieval.PlainText(body)
+		}
+		st := Story{Title: fm.Title, Source: fm.Source, URL: fm.URL, Published: fm.Published, Byline: fm.Byline, Lang: fm.Lang}
+		if st.URL == "" {
+			st.URL = pageURL
+		}
+		return st, body, nil
+	}
+	a, err := ExtractHTML(b, contentType, pageURL)
+	if err != nil {
+		return Story{}, "", err
+	}
+	st := Story{Title: a.Title, Source: a.Site, URL: a.URL, Published: a.Published, Byline: a.Byline, Lang: a.Lang}
+	if st.Source == "" {
+		if u, err := url.Parse(st.URL); err == nil {
+			st.Source = strings.TrimPrefix(u.Hostname(), "www.")
+		}
+	}
+	return st, a.Text, nil
+}
+
+func headingOf(md string) string {
+	doc, err := retrieval.ParseDocument("x.md", []byte(md))
+	if err != nil {
+		return ""
+	}
+	if doc.Title == "x" {
+		return ""
+	}
+	return doc.Title
+}
+
+// Add writes a story from its metadata and plain text (paragraphs
+// separated by blank lines), under a slug derived from the title, and
+// applies MaxStories. It fails with a *DuplicateError when the URL or the
+// text is already in the store, and with a plain error when the text is
+// not an article once cleaned.
+func (s *Store) Add(meta Story, text string) (Story, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	meta.Title = strings.Join(strings.Fields(meta.Title), " ")
+	meta.Added = nowUTC(s.Now)
+	body, err := storyFile(meta, text)
+	if err != nil {
+		return Story{}, err
+	}
+	// The file must read back as an article, as the corpus loader will.
+	doc, err := retrieval.ParseDocument("story.md", body)
+	if err != nil {
+		return Story{}, err
+	}
+	key := textKey(strings.Join(doc.Paragraphs, "\n\n"))
+	stories, _, err := s.list()
+	if err != nil {
+		return Story{}, err
+	}
+	taken := map[string]bool{}
+	for _, st := range stories {
+		taken[st.Slug] = true
+		if meta.URL != "" && st.URL != "" && canonicalURL(st.URL) == canonicalURL(meta.URL) {
+			return Story{}, &DuplicateError{Existing: st, Reason: "same URL"}
+		}
+		if _, t, err := readStory(st.Path); err == nil && textKey(t) == key {
+			return Story{}, &DuplicateError{Existing: st, Reason: "same text"}
+		}
+	}
+	base := slugFor(meta.Title, "story")
+	slug := base
+	for n := 2; taken[slug]; n++ {
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	meta.Slug = slug
+	meta.Path = filepath.Join(s.Dir, slug+".md")
+	if err := writeAtomic(meta.Path, body); err != nil {
+		return Story{}, fmt.Errorf("write story %s: %w", meta.Path, err)
+	}
+	if s.MaxStories > 0 && len(stories)+1 > s.MaxStories {
+		sortNewestFirst(stories)
+		for _, old := range stories[max(0, s.MaxStories-1):] {
+			if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return meta, fmt.Errorf("retention: remove %s: %w", old.Path, err)
+			}
+		}
+	}
+	return meta, nil
+}
+
+// ErrNotFound is returned by Remove for a slug no story has.
+var ErrNotFound = errors.New("no such story")
+
+// Remove deletes the story with this slug and returns what it was. A feed
+// that carried it does not bring it back: its item stays seen.
+func (s *Store) Remove(slug string) (Story, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stories, _, err := s.list()
+	if err != nil {
+		return Story{}, err
+	}
+	for _, st := range stories {
+		if st.Slug == slug {
+			if err := os.Remove(st.Path); err != nil {
+				return Story{}, fmt.Errorf("remove %s: %w", st.Path, err)
+			}
+			return st, nil
+		}
+	}
+	return Story{}, fmt.Errorf("%q: %w", slug, ErrNotFound)
+}
+
+// List returns the stories, newest first, and the files that could not be
+// read as stories (as *retrieval.FileError). A missing directory holds no
+// story.
+func (s *Store) List() ([]Story, []error, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, bad, err := s.list()
+	sortNewestFirst(st)
+	return st, bad, err
+}
+
+func (s *Store) list() ([]Story, []error, error) {
+	var stories []Story
+	var bad []error
+	err := filepath.WalkDir(s.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if p == s.Dir && errors.Is(err, os.ErrNotExist) {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != s.Dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !storyExts[strings.ToLower(filepath.Ext(p))] {
+			return nil
+		}
+		st, _, err := readStory(p)
+		if err != nil {
+			bad = append(bad, &retrieval.FileError{Path: p, Err: err})
+			return nil
+		}
+		stories = append(stories, st)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read data directory %s: %w", s.Dir, err)
+	}
+	return stories, bad, nil
+}
+
+// findURL looks a URL up among the stories.
+func (s *Store) findURL(raw string) (Story, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stories, _, err := s.list()
+	if err != nil {
+		return Story{}, false, err
+	}
+	c := canonicalURL(raw)
+	for _, st := range stories {
+		if st.URL != "" && canonicalURL(st.URL) == c {
+			return st, true, nil
+		}
+	}
+	return Story{}, false, nil
+}

@@ -1,0 +1,245 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// A short story of our own, as a publisher's page would carry it.
+const harbourHTML = `<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>Harbour reopens after storm | Tidewater Gazette</title>
+<meta property="og:title" content="Harbour reopens after storm">
+<meta property="og:site_name" content="Tidewater Gazette">
+<link rel="canonical" href="https://gazette.example/news/harbour-reopens">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Harbour reopens after storm",
+"datePublished":"2025-03-04T08:15:00+00:00","author":[{"@type":"Person","name":"Ada Quill"},{"@type":"Person","name":"Ben Marsh"}]}</script>
+<script>var tracker = "do not keep this";</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/sport">Sport</a> <a href="/weather">Weather</a></nav>
+<article>
+<h1>Harbour reopens after storm</h1>
+<p>The harbour at Tidewater reopened on Tuesday morning, three days after a winter storm tore two fishing boats from their moorings and left the outer wall cracked along forty metres.</p>
+<p>Harbour master Ines Calder said divers had inspected the wall overnight and found the damage above the waterline, so the port could take ships of up to five thousand tonnes while repairs went on.</p>
+<p>The first vessel to enter was the ferry Saint Brennan, which had waited in the bay since Saturday with two hundred passengers and a cargo of fresh vegetables for the island shops.</p>
+<p>Repairs to the wall are expected to cost about two million pounds and to take until the end of May, the council said in a statement, adding that the fish market would open again on Thursday.</p>
+</article>
+<aside><h2>Most read</h2><ul><li><a href="/a">Council tax to rise</a></li><li><a href="/b">Lighthouse for sale</a></li></ul></aside>
+<footer>Sign up for our newsletter. Copyright Tidewater Gazette.</footer>
+</body></html>`
+
+const harbourMD = `---
+title: Lighthouse keeper retires after forty years
+source: Tidewater Gazette
+published: 2025-02-01
+---
+# Lighthouse keeper retires after forty years
+
+**Morag Fenn** climbed the *one hundred and twelve* steps of the Tidewater light for the last time on Friday.
+
+She kept the lamp through [three storms](https://gazette.example/storms) that the town still talks about:
+- the gale of 1987
+- the flood of 2003
+
+Fenn said she would miss the view more than the work.
+`
+
+func newStore(t *testing.T) *Store {
+	t.Helper()
+	return &Store{Dir: filepath.Join(t.TempDir(), "data"), Fetcher: &Fetcher{AllowPrivate: true},
+		Now: func() time.Time { return time.Date(2025, 3, 5, 10, 0, 0, 0, time.UTC) }}
+}
+
+func TestAddURLWritesAStoryWithFrontMatter(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, harbourHTML)
+	}))
+	defer srv.Close()
+	s := newStore(t)
+	st, err := s.AddURL(context.Background(), srv.URL+"/news/harbour?utm_source=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Story{Slug: "harbour-reopens-after-storm", Title: "Harbour reopens after storm", Source: "Tidewater Gazette",
+		URL: "https://gazette.example/news/harbour-reopens", Published: "2025-03-04", Byline: "Ada Quill, Ben Marsh",
+		Lang: "en-GB", Added: "2025-03-05T10:00:00Z", Path: filepath.Join(s.Dir, "harbour-reopens-after-storm.md")}
+	if st != want {
+		t.Errorf("story\n%+v\nwant\n%+v", st, want)
+	}
+	b, err := os.ReadFile(st.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := string(b)
+	for _, bad := range []string{"tracker", "Most read", "Lighthouse for sale", "Sport", "newsletter", "<p>"} {
+		if strings.Contains(file, bad) {
+			t.Errorf("story file keeps %q:\n%s", bad, file)
+		}
+	}
+	if !strings.Contains(file, "Harbour master Ines Calder said divers") || !strings.HasPrefix(file, "---\ntitle: \"Harbour reopens after storm\"\n") {
+		t.Errorf("story file:\n%s", file)
+	}
+	docs, err := retrieval.LoadDir(s.Dir)
+	if err != nil || len(docs) != 1 || docs[0].Slug != st.Slug || docs[0].Byline != "Ada Quill, Ben Marsh" {
+		t.Fatalf("the corpus loader reads %+v, %v", docs, err)
+	}
+	// The same page again, at another address: caught by its canonical URL.
+	_, err = s.AddURL(context.Background(), srv.URL+"/amp/harbour")
+	if !errors.Is(err, ErrDuplicate) {
+		t.Errorf("second add: %v, want ErrDuplicate", err)
+	}
+	if n := countStories(t, s); n != 1 {
+		t.Errorf("%d stories after duplicate adds", n)
+	}
+}
+
+func countStories(t *testing.T, s *Store) int {
+	t.Helper()
+	st, bad, err := s.List()
+	if err != nil || len(bad) > 0 {
+		t.Fatalf("List: %v %v", bad, err)
+	}
+	return len(st)
+}
+
+func TestAddFileMarkdownIsStoredAsPlainText(t *testing.T) {
+	s := newStore(t)
+	st, err := s.AddFile("keeper.md", []byte(harbourMD))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Slug != "lighthouse-keeper-retires-after-forty-years" || st.Published != "2025-02-01" || st.Source != "Tidewater Gazette" {
+		t.Errorf("story %+v", st)
+	}
+	b, _ := os.ReadFile(st.Path)
+	body := string(b)
+	for _, bad := range []string{"**", "*one", "](", "- the gale", "# Lighthouse"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("stored file keeps Markdown %q:\n%s", bad, body)
+		}
+	}
+	if !strings.Contains(body, "Morag Fenn climbed the one hundred and twelve steps") || !strings.Contains(body, "the gale of 1987") {
+		t.Errorf("stored file lost text:\n%s", body)
+	}
+	// The same text under another name and without front matter is a duplicate.
+	_, text, _ := strings.Cut(harbourMD[4:], "---\n")
+	if _, err := s.AddFile("copy.md", []byte(text)); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("same text again: %v, want ErrDuplicate", err)
+	}
+	// Not a story file, not text, nothing left after cleaning: clear errors, nothing written.
+	for name, b := range map[string][]byte{"photo.png": {0x89, 'P'}, "bin.txt": {0xff, 0x00, 0xfe}, "promo.txt": []byte("Subscribe now\n")} {
+		if _, err := s.AddFile(name, b); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("AddFile(%s) = %v, want an error naming it", name, err)
+		}
+	}
+	if n := countStories(t, s); n != 1 {
+		t.Errorf("%d stories", n)
+	}
+}
+
+func TestSlugsAreStableAndUnique(t *testing.T) {
+	s := newStore(t)
+	a, err := s.Add(Story{Title: "Storm: what we know"}, "The storm reached the coast at noon.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Add(Story{Title: "Storm: what we know"}, "A second storm reached the coast at dusk.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Slug != "storm-what-we-know" || b.Slug != "storm-what-we-know-2" {
+		t.Errorf("slugs %q, %q", a.Slug, b.Slug)
+	}
+	long := slugFor(strings.Repeat("Extraordinarily ", 10), "x")
+	if len(long) > 60 || strings.HasSuffix(long, "-") {
+		t.Errorf("long slug %q", long)
+	}
+	if got := slugFor("Águas de março: São Paulo", "x"); got != "águas-de-março-são-paulo" {
+		t.Errorf("slug %q", got)
+	}
+	if got := slugFor("!!!", "upload"); got != "upload" {
+		t.Errorf("slug %q", got)
+	}
+}
+
+func TestRemoveAndRetention(t *testing.T) {
+	s := newStore(t)
+	s.MaxStories = 2
+	for i, d := range []string{"2025-01-03", "2025-01-01", "2025-01-02"} {
+		if _, err := s.Add(Story{Title: fmt.Sprintf("Story %d", i), Published: d}, fmt.Sprintf("Text number %d of the tide tables.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _, _ := s.List()
+	var slugs []string
+	for _, x := range st {
+		slugs = append(slugs, x.Slug)
+	}
+	if strings.Join(slugs, ",") != "story-0,story-2" {
+		t.Errorf("after retention: %v (the oldest, story-1, must go)", slugs)
+	}
+	if _, err := s.Remove("story-0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remove("story-0"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second remove: %v", err)
+	}
+	if n := countStories(t, s); n != 1 {
+		t.Errorf("%d stories", n)
+	}
+}
+
+func TestCanonicalURL(t *testing.T) {
+	same := [][2]string{
+		{"https://www.Example.org/a/?utm_source=x&id=3#top", "http://example.org/a?id=3"},
+		{"https://example.org:443/a", "https://example.org/a/"},
+	}
+	for _, p := range same {
+		if canonicalURL(p[0]) != canonicalURL(p[1]) {
+			t.Errorf("%s and %s differ: %s vs %s", p[0], p[1], canonicalURL(p[0]), canonicalURL(p[1]))
+		}
+	}
+	if canonicalURL("https://example.org/a?id=3") == canonicalURL("https://example.org/a?id=4") {
+		t.Error("different ids are the same story")
+	}
+}
+
+// TestAddFileOnSharedPages adds every saved page of the shared corpus as an
+// uploaded file: each becomes a story the corpus loader reads, with a
+// title, and with the T pages' required snippets in its text.
+func TestAddFileOnSharedPages(t *testing.T) {
+	dir := filepath.Join(needWebCorpus(t), "pages")
+	entries, _ := os.ReadDir(dir)
+	s := newStore(t)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "source.html"))
+		if err != nil {
+			continue
+		}
+		st, err := s.AddFile(e.Name()+".html", b)
+		if err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+			continue
+		}
+		if st.Title == "" || st.Title == e.Name() {
+			t.Errorf("%s: no title", e.Name())
+		}
+	}
+	docs, err := retrieval.LoadDir(s.Dir)
+	if err != nil || len(docs) != len(entries) {
+		t.Errorf("loader read %d of %d stories: %v", len(docs), len(entries), err)
+	}
+}
