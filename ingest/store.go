@@ -25,8 +25,9 @@ const MaxUploadBytes = MaxBodyBytes
 type Store struct {
 	// Dir is the data directory (created on the first add).
 	Dir string
-	// Fetcher fetches URLs; nil uses a zero Fetcher (address guard on).
-	Fetcher *Fetcher
+	// Fetcher fetches pages and feeds; nil uses a zero *Fetcher (address
+	// guard on).
+	Fetcher Getter
 	// MaxStories caps the number of stories; after an add past it the
 	// oldest (by publication date, then by when added) are removed. 0: no
 	// cap.
@@ -34,38 +35,28 @@ type Store struct {
 	// Now is the clock for the added field; nil is time.Now.
 	Now func() time.Time
 
-	mu sync.Mutex
+	mu     sync.Mutex // story files
+	feedMu sync.Mutex // feed state
+}
+
+// Getter fetches pages and feeds; *Fetcher is the real one.
+type Getter interface {
+	Fetch(ctx context.Context, rawURL string) (*Page, error)
+	FetchFeed(ctx context.Context, rawURL, etag, lastModified string) (*Page, error)
+}
+
+func (s *Store) getter() Getter {
+	if s.Fetcher == nil {
+		return &Fetcher{}
+	}
+	return s.Fetcher
 }
 
 // AddURL fetches rawURL and adds its article. It fails with a
 // *DuplicateError when the URL (as given, after redirects, or the page's
 // canonical URL) or the text is already in the store.
 func (s *Store) AddURL(ctx context.Context, rawURL string) (Story, error) {
-	if _, err := CheckURL(rawURL); err != nil {
-		return Story{}, err
-	}
-	if st, ok, err := s.findURL(rawURL); err != nil {
-		return Story{}, err
-	} else if ok {
-		return Story{}, &DuplicateError{Existing: st, Reason: "same URL"}
-	}
-	f := s.Fetcher
-	if f == nil {
-		f = &Fetcher{}
-	}
-	page, err := f.Fetch(ctx, rawURL)
-	if err != nil {
-		return Story{}, err
-	}
-	st, text, err := fromBody(page.Body, page.ContentType, page.URL)
-	if err != nil {
-		return Story{}, fmt.Errorf("%s: %w", rawURL, err)
-	}
-	st, err = s.Add(st, text)
-	if err != nil {
-		return Story{}, fmt.Errorf("%s: %w", rawURL, err)
-	}
-	return st, nil
+	return s.AddURLWith(ctx, rawURL, Story{})
 }
 
 // AddFile adds an uploaded file by its name's ending: .html or .htm
