@@ -36,6 +36,10 @@ const (
 	feedStateVersion = 1
 )
 
+// ErrNotFollowed is returned by Poll and Unfollow for a feed that is not
+// followed.
+var ErrNotFollowed = errors.New("not a followed feed")
+
 // FeedState is what newsbot remembers of a followed feed, in
 // <data dir>/.newsbot/feeds.json.
 type FeedState struct {
@@ -94,7 +98,7 @@ func (s *Store) Follow(ctx context.Context, feedURL string) (FeedResult, error) 
 func (s *Store) Unfollow(feedURL string) error {
 	return s.updateFeeds(func(ff *feedFile) error {
 		if ff.Feeds[feedURL] == nil {
-			return fmt.Errorf("feed %q: %w", feedURL, ErrNotFound)
+			return fmt.Errorf("feed %q: %w", feedURL, ErrNotFollowed)
 		}
 		delete(ff.Feeds, feedURL)
 		return nil
@@ -148,7 +152,7 @@ func (s *Store) Poll(ctx context.Context, feedURL string) (FeedResult, error) {
 	}
 	st := ff.Feeds[feedURL]
 	if st == nil {
-		return FeedResult{}, fmt.Errorf("feed %q is not followed: %w", feedURL, ErrNotFound)
+		return FeedResult{}, fmt.Errorf("feed %q: %w", feedURL, ErrNotFollowed)
 	}
 	res := FeedResult{Feed: feedURL, Title: st.Title}
 	now := nowUTC(s.Now)

@@ -193,9 +193,6 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 	return meta, nil
 }
 
-// ErrNotFound is returned by Remove for a slug no story has.
-var ErrNotFound = errors.New("no such story")
-
 // Remove deletes the story with this slug and returns what it was. A feed
 // that carried it does not bring it back: its item stays seen.
 func (s *Store) Remove(slug string) (Story, error) {

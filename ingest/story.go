@@ -21,10 +21,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/newsbot/newsbot"
 	"github.com/newsbot/newsbot/retrieval"
 )
 
-// Story is the front matter of a story file plus where it lives.
+// Story is the front matter of a story file plus where it lives. Domain
+// gives the newsbot.Story the other layers use.
 type Story struct {
 	Slug      string `json:"slug"`
 	Title     string `json:"title"`
@@ -38,9 +40,19 @@ type Story struct {
 	Path      string `json:"path"`            // the story file
 }
 
-// ErrDuplicate is returned when a story is already in the data directory:
-// same canonical URL, or same text.
-var ErrDuplicate = errors.New("already added")
+// Domain returns the story as the root package describes it; Chunks is
+// left for the caller, which knows the index.
+func (s Story) Domain() newsbot.Story {
+	return newsbot.Story{Slug: s.Slug, Title: s.Title, Source: s.Source, URL: s.URL, Published: s.Published,
+		Byline: s.Byline, Lang: s.Lang, Added: s.Added, Feed: s.Feed}
+}
+
+// ErrDuplicate is returned (wrapped in a *DuplicateError) when a story is
+// already in the data directory: same canonical URL, or same text.
+var ErrDuplicate = newsbot.ErrDuplicateStory
+
+// ErrNotFound is returned by Remove for a slug no story has.
+var ErrNotFound = newsbot.ErrUnknownStory
 
 // DuplicateError names the story a new one duplicates.
 type DuplicateError struct {
