@@ -103,9 +103,32 @@ func fillGaps(a Article, m Article, pageURL string) Article {
 		a.URL = m.URL
 	}
 	pick(&a.URL, pageURL)
-	a.Title = strings.TrimSpace(a.Title)
+	a.Title = stripSiteSuffix(strings.TrimSpace(a.Title), a.Site)
 	a.Byline = strings.TrimSpace(a.Byline)
 	return a
+}
+
+// stripSiteSuffix removes the publisher's name that <title> often appends
+// ("Harbour reopens | Tidewater Gazette"), only when it is the site's name
+// exactly: other suffixes (an author) are part of the stated title.
+func stripSiteSuffix(title, site string) string {
+	site = strings.TrimSpace(site)
+	if site == "" {
+		return title
+	}
+	for _, sep := range []string{" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 "} {
+		if head, tail, ok := cutLast(title, sep); ok && strings.EqualFold(strings.TrimSpace(tail), site) && strings.TrimSpace(head) != "" {
+			return strings.TrimSpace(head)
+		}
+	}
+	return title
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
 }
 
 // pageMetadata reads what the page states about itself: JSON-LD

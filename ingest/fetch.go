@@ -154,6 +154,10 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, accept []string, etag,
 	defer c.CloseIdleConnections()
 	resp, err := c.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and URL
+		}
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	defer resp.Body.Close()

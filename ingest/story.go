@@ -291,3 +291,15 @@ func nowUTC(now func() time.Time) string {
 	}
 	return now().UTC().Format(time.RFC3339)
 }
+
+// HTMLStoryFile converts a saved HTML page into the story file AddFile
+// would write for it (front matter and main text), without writing
+// anything: the corpus loader reads .html and .htm files of the data
+// directory through it.
+func HTMLStoryFile(b []byte) ([]byte, error) {
+	st, text, err := fromBody(b, "text/html", "")
+	if err != nil {
+		return nil, err
+	}
+	return storyFile(st, text)
+}

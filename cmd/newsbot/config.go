@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/answer"
-	"github.com/newsbot/newsbot/data"
 	"github.com/newsbot/newsbot/internal/openaiclient"
 	"github.com/newsbot/newsbot/prompts"
 	"github.com/newsbot/newsbot/retrieval"
@@ -20,10 +19,18 @@ import (
 // config is everything the program needs, read once: flags over
 // environment over defaults (settings.go holds the table of settings).
 type config struct {
-	DataDir    string // empty: the embedded corpus
-	IndexDir   string
-	PromptsDir string
-	Offline    bool
+	DataDir string // --data or NEWSBOT_DATA_DIR; empty: UserDataDir
+	// UserDataDir is the default data directory (see userDataDir); empty
+	// when the environment names no home.
+	UserDataDir string
+	Strict      bool // index --strict: an unreadable corpus file is fatal
+	// Story ingestion (add, follow).
+	MaxStories   int           // 0: no cap
+	AllowPrivate bool          // let fetches reach loopback and private addresses
+	FeedInterval time.Duration // between polls of follow
+	IndexDir     string
+	PromptsDir   string
+	Offline      bool
 
 	APIKey    string
 	BaseURL   string // empty: openaiclient.DefaultBaseURL when APIKey is set
@@ -73,6 +80,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.IndexDir == "" {
 		c.IndexDir = filepath.Join(userCacheDir(getenv), "newsbot")
 	}
+	c.UserDataDir = userDataDir(getenv)
 	return c, nil
 }
 
@@ -124,17 +132,14 @@ func (c config) chat() (answer.ChatModel, error) {
 	})
 }
 
-// loader returns the corpus loader: the directory when one is configured,
-// else the embedded article.
-func (c config) loader() func() ([]retrieval.Document, error) {
+// loader returns the corpus loader: c.load when set (eval --sets), else
+// the data directory once it holds a story, else the embedded article
+// (corpusLoader).
+func (c config) loader(logger *slog.Logger) func() ([]retrieval.Document, error) {
 	if c.load != nil {
 		return c.load
 	}
-	if c.DataDir != "" {
-		dir := c.DataDir
-		return func() ([]retrieval.Document, error) { return retrieval.LoadDir(dir) }
-	}
-	return func() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) }
+	return newCorpusLoader(c, logger).Load
 }
 
 // newEngine builds the engine and its index. Warnings (a damaged cache)
@@ -162,7 +167,7 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 		return nil, answer.ReloadStats{}, err
 	}
 	return answer.New(ctx, answer.Config{
-		Load:     c.loader(),
+		Load:     c.loader(logger),
 		Embedder: emb,
 		Chat:     chat,
 		Cache:    cache,

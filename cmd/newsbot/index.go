@@ -21,6 +21,7 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	}
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	commonFlags(fs, &cfg)
+	fs.BoolVar(&cfg.Strict, "strict", false, "fail on a corpus file that cannot be read as an article")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

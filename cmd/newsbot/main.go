@@ -64,9 +64,14 @@ Usage:
   newsbot healthcheck                       probe a running bot's /healthz
   newsbot help [SUBCOMMAND | env]           a subcommand's flags, or every setting
   newsbot --version                         the module version and VCS revision
+  newsbot add [--data DIR] URL|FILE...      add stories (.html, .htm, .md, .txt files or http(s) URLs)
+  newsbot remove [--data DIR] SLUG          remove a story
+  newsbot stories [--data DIR] [--json]     list the stories, newest first
+  newsbot follow [--data DIR] [--once] FEED_URL...   follow RSS, Atom or JSON feeds
 
 Common flags (before or after the subcommand's own):
-  --data DIR        corpus directory (default: the embedded article; env NEWSBOT_DATA_DIR)
+  --data DIR        data directory where stories live (env NEWSBOT_DATA_DIR; default: the user
+                    data directory; the embedded story is served until one is added)
   --index-dir DIR   embedding cache directory (env NEWSBOT_INDEX_DIR)
   --offline         local embedder and extractive answers, whatever the environment says
   --prompts DIR     prompt templates overriding the embedded ones (env NEWSBOT_PROMPTS_DIR)
@@ -107,6 +112,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, e, args[1:])
 	case "healthcheck":
 		return runHealthcheck(ctx, e, args[1:])
+	case "add":
+		return runAdd(ctx, e, args[1:])
+	case "remove":
+		return runRemove(ctx, e, args[1:])
+	case "stories":
+		return runStories(ctx, e, args[1:])
+	case "follow":
+		return runFollow(ctx, e, args[1:])
 	case "help", "-h", "--help":
 		return runHelp(ctx, e, args[1:])
 	case "version", "-version", "--version":

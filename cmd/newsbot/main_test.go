@@ -72,8 +72,6 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 	binary := filepath.Join(dir, "binary")
 	os.MkdirAll(binary, 0o755)
 	os.WriteFile(filepath.Join(binary, "b.txt"), []byte{0xff, 0xfe, 0x00, 0x01}, 0o644)
-	empty := filepath.Join(dir, "empty")
-	os.MkdirAll(empty, 0o755)
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -85,7 +83,6 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{"no question at all", nil, []string{"ask"}, 2, "no question"},
 		{"question too long", nil, []string{"ask", strings.Repeat("why ", 300)}, 2, "longer than 1000"},
 		{"missing corpus", nil, []string{"ask", "--data", filepath.Join(dir, "nope"), "Who?"}, 1, filepath.Join(dir, "nope")},
-		{"empty corpus", map[string]string{"NEWSBOT_DATA_DIR": empty}, []string{"ask", "Who?"}, 1, empty},
 		{"broken front matter", nil, []string{"ask", "--data", broken, "Who?"}, 1, filepath.Join(broken, "a.md")},
 		{"not text", nil, []string{"ask", "--data", binary, "Who?"}, 1, filepath.Join(binary, "b.txt")},
 		{"unknown subcommand", nil, []string{"frobnicate"}, 2, "unknown subcommand"},

@@ -169,11 +169,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	reloadCtx, stopReloads := context.WithCancel(ctx)
-	if cfg.DataDir != "" {
+	if dir := cfg.storiesDir(); dir != "" {
 		// Stories added by another process (newsbot add, /add on another
 		// shard) are picked up as they land; SIGHUP and /reload still work.
-		if err := watchCorpus(reloadCtx, cfg.DataDir, logger, func(ctx context.Context) { b.Reload(ctx) }); err != nil {
-			logger.Warn("not watching the data directory: use /reload or SIGHUP after changing it", "dir", cfg.DataDir, "err", err)
+		// The default data directory is created so that the first story
+		// added to it is seen too.
+		if cfg.DataDir == "" {
+			os.MkdirAll(dir, 0o755)
+		}
+		if err := watchCorpus(reloadCtx, dir, logger, func(ctx context.Context) { b.Reload(ctx) }); err != nil {
+			logger.Warn("not watching the data directory: use /reload or SIGHUP after changing it", "dir", dir, "err", err)
 		}
 	}
 	reloadsDone := make(chan struct{})
