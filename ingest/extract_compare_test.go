@@ -333,3 +333,31 @@ func truncate(s string, n int) string {
 }
 
 var _ = unicode.IsLetter
+
+// BenchmarkExtractors extracts every shared page with each candidate
+// (charset decoding and parsing included): go test -run '^$' -bench
+// Extractors -benchtime 3x ./ingest
+func BenchmarkExtractors(b *testing.B) {
+	dir := filepath.Join(needWebCorpus(b), "pages")
+	entries, _ := os.ReadDir(dir)
+	var pages [][]byte
+	for _, e := range entries {
+		if src, err := os.ReadFile(filepath.Join(dir, e.Name(), "source.html")); err == nil {
+			pages = append(pages, src)
+		}
+	}
+	for _, x := range extractors {
+		b.Run(x.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for _, src := range pages {
+					doc, err := DecodeHTML(src, "")
+					if err != nil {
+						b.Fatal(err)
+					}
+					x.run(doc, "")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(pages)), "ms/page")
+		})
+	}
+}
