@@ -173,14 +173,24 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 		}
 	}
 	base := slugFor(meta.Title, "story")
-	slug := base
-	for n := 2; taken[slug]; n++ {
-		slug = base + "-" + strconv.Itoa(n)
-	}
-	meta.Slug = slug
-	meta.Path = filepath.Join(s.Dir, slug+".md")
-	if err := writeAtomic(meta.Path, body); err != nil {
-		return Story{}, fmt.Errorf("write story %s: %w", meta.Path, err)
+	for n := 1; ; n++ {
+		slug := base
+		if n > 1 {
+			slug = base + "-" + strconv.Itoa(n)
+		}
+		if taken[slug] {
+			continue
+		}
+		meta.Slug = slug
+		meta.Path = filepath.Join(s.Dir, slug+".md")
+		err := writeNew(meta.Path, body)
+		if errors.Is(err, os.ErrExist) && n < 1000 {
+			continue // a file we do not read as a story, or another process's
+		}
+		if err != nil {
+			return Story{}, fmt.Errorf("write story %s: %w", meta.Path, err)
+		}
+		break
 	}
 	if s.MaxStories > 0 && len(stories)+1 > s.MaxStories {
 		sortNewestFirst(stories)

@@ -9,8 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -241,5 +244,73 @@ func TestAddFileOnSharedPages(t *testing.T) {
 	docs, err := retrieval.LoadDir(s.Dir)
 	if err != nil || len(docs) != len(entries) {
 		t.Errorf("loader read %d of %d stories: %v", len(docs), len(entries), err)
+	}
+}
+
+// TestConcurrentAddsNeverOverwrite: stores sharing a directory (as
+// processes would) adding stories of the same title at once each get
+// their own file.
+func TestConcurrentAddsNeverOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s := &Store{Dir: dir} // one Store each: no shared mutex
+			_, err := s.Add(Story{Title: "Storm warning"}, fmt.Sprintf("Report %d: the storm warning covers the coast tonight.", i))
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	s := &Store{Dir: dir}
+	if got := countStories(t, s); got != n {
+		t.Errorf("%d stories on disk, want %d", got, n)
+	}
+}
+
+// TestAddFileSpanishWindows1252Page: an uploaded page of our own in
+// Spanish, in windows-1252 declared only by its <meta>, with the byline and
+// date only in <meta> tags: the text is decoded and stripped of its
+// boilerplate, and byline, date and language reach the front matter.
+func TestAddFileSpanishWindows1252Page(t *testing.T) {
+	page := `<html lang="es"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">
+<title>El puerto reabre tras el temporal</title>
+<meta name="author" content="Lucía Ordóñez"><meta property="article:published_time" content="2025-03-04T09:30:00+01:00">
+</head><body><div class="menu"><a href="/">Portada</a> <a href="/deportes">Deportes</a></div>
+<div class="nota"><h1>El puerto reabre tras el temporal</h1>
+<p>El puerto de Mareaviva reabrió el martes por la mañana, tres días después de que un temporal de invierno arrancara dos pesqueros de sus amarres.</p>
+<p>La capitana del puerto, Inés Calderón, señaló que los buzos revisaron el dique durante la noche y que los daños están por encima de la línea de flotación.</p>
+<p>Las obras costarán unos dos millones de euros y durarán hasta finales de mayo de este año, según informó el ayuntamiento en un comunicado.</p></div>
+<div class="boletin">Suscríbase a nuestro boletín diario</div>
+<ul class="relacionadas"><li><a href="/a">Sube el precio del pescado</a></li></ul></body></html>`
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t)
+	st, err := s.AddFile("puerto.html", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Byline != "Lucía Ordóñez" || st.Published != "2025-03-04" || st.Lang != "es" || st.Title != "El puerto reabre tras el temporal" {
+		t.Errorf("story %+v", st)
+	}
+	file, _ := os.ReadFile(st.Path)
+	if !strings.Contains(string(file), "La capitana del puerto, Inés Calderón, señaló") {
+		t.Errorf("text not decoded:\n%s", file)
+	}
+	for _, bad := range []string{"Suscríbase", "Deportes", "Sube el precio"} {
+		if strings.Contains(string(file), bad) {
+			t.Errorf("boilerplate %q kept:\n%s", bad, file)
+		}
 	}
 }

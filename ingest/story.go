@@ -132,6 +132,53 @@ func storyFile(s Story, text string) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
+// writeNew publishes b at path like writeAtomic, but never replaces a file
+// already there: the temporary file is hard-linked into place, which fails
+// with os.ErrExist when another writer (another process sharing the
+// directory) took the name first. Where hard links are not supported it
+// falls back to a check and a rename.
+func writeNew(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return os.ErrExist
+		}
+		if _, serr := os.Lstat(path); serr == nil {
+			return os.ErrExist
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return err
+		}
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
 // writeAtomic writes b to path through a temporary file in the same
 // directory, synced then renamed, so a reader sees the old file or the new
 // one, never part of one.

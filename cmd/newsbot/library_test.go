@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // A page of our own, as a publisher would serve it.
@@ -205,5 +208,38 @@ func TestUnreadableCorpusFileIsSkippedUnlessStrict(t *testing.T) {
 	var buf bytes.Buffer
 	if code := exitCode(err, &buf); code != 1 || !strings.Contains(buf.String(), "photo.txt") {
 		t.Errorf("index --strict: exit %d, %q", code, buf.String())
+	}
+}
+
+// TestFollowPollsUntilInterrupted: without --once, follow polls every
+// NEWSBOT_FEED_INTERVAL and returns cleanly when its context ends.
+func TestFollowPollsUntilInterrupted(t *testing.T) {
+	var mu sync.Mutex
+	polls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed.json" {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, "<article><p>%s</p></article>", strings.Repeat("The ferry timetable changes on Monday for the spring season. ", 8))
+			return
+		}
+		mu.Lock()
+		polls++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/feed+json")
+		fmt.Fprintf(w, `{"version":"https://jsonfeed.org/version/1.1","title":"Gazette","items":[{"id":"1","url":"%s/a","title":"Ferry timetable changes"}]}`, "http://"+r.Host)
+	}))
+	defer srv.Close()
+	env := map[string]string{"NEWSBOT_DATA_DIR": t.TempDir(), "NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_FEED_INTERVAL": "50ms"}
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"follow", srv.URL + "/feed.json"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if err != nil {
+		t.Fatalf("follow: %v\n%s", err, errb.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if polls < 3 || strings.Count(out.String(), "added ferry-timetable-changes") != 1 {
+		t.Errorf("%d polls; output:\n%s", polls, out.String())
 	}
 }
