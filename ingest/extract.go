@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -301,9 +300,6 @@ func typeNames(v any) []string {
 
 func str(v any) string {
 	s, _ := v.(string)
-	if strings.HasPrefix(s, "http") && strings.ContainsAny(s, " \n") {
-		return ""
-	}
 	return strings.TrimSpace(html.UnescapeString(s))
 }
 
@@ -405,16 +401,4 @@ func blockText(n *html.Node) string {
 	walk(n)
 	flush()
 	return strings.Join(paras, "\n\n")
-}
-
-// readAll is io.ReadAll with a limit, for uploads.
-func readAll(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("over the %d-byte limit", limit)
-	}
-	return b, nil
 }

@@ -158,17 +158,17 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 		return Story{}, err
 	}
 	key := textKey(strings.Join(doc.Paragraphs, "\n\n"))
-	stories, _, err := s.list()
+	stories, keys, _, err := s.listWithKeys()
 	if err != nil {
 		return Story{}, err
 	}
 	taken := map[string]bool{}
-	for _, st := range stories {
+	for i, st := range stories {
 		taken[st.Slug] = true
 		if meta.URL != "" && st.URL != "" && canonicalURL(st.URL) == canonicalURL(meta.URL) {
 			return Story{}, &DuplicateError{Existing: st, Reason: "same URL"}
 		}
-		if _, t, err := readStory(st.Path); err == nil && textKey(t) == key {
+		if keys[i] == key {
 			return Story{}, &DuplicateError{Existing: st, Reason: "same text"}
 		}
 	}
@@ -235,7 +235,15 @@ func (s *Store) List() ([]Story, []error, error) {
 }
 
 func (s *Store) list() ([]Story, []error, error) {
+	st, _, bad, err := s.listWithKeys()
+	return st, bad, err
+}
+
+// listWithKeys reads every story file once: the stories, the textKey of
+// each, and the files that are not stories.
+func (s *Store) listWithKeys() ([]Story, []string, []error, error) {
 	var stories []Story
+	var keys []string
 	var bad []error
 	err := filepath.WalkDir(s.Dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -253,18 +261,19 @@ func (s *Store) list() ([]Story, []error, error) {
 		if d.IsDir() || !storyExts[strings.ToLower(filepath.Ext(p))] {
 			return nil
 		}
-		st, _, err := readStory(p)
+		st, text, err := readStory(p)
 		if err != nil {
 			bad = append(bad, &retrieval.FileError{Path: p, Err: err})
 			return nil
 		}
 		stories = append(stories, st)
+		keys = append(keys, textKey(text))
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read data directory %s: %w", s.Dir, err)
+		return nil, nil, nil, fmt.Errorf("read data directory %s: %w", s.Dir, err)
 	}
-	return stories, bad, nil
+	return stories, keys, bad, nil
 }
 
 // findURL looks a URL up among the stories.
