@@ -51,7 +51,14 @@ func DecodeHTML(body []byte, contentType string) (*html.Node, error) {
 // go-readability (see BENCHMARKS.md for why), metadata from readability
 // with gaps filled from JSON-LD, OpenGraph, <html lang> and <link
 // rel=canonical>. pageURL is where the page came from ("" for an upload).
-func ExtractHTML(body []byte, contentType, pageURL string) (Article, error) {
+func ExtractHTML(body []byte, contentType, pageURL string) (a Article, err error) {
+	defer func() {
+		// A page is hostile input: a panic in the extractor is a page
+		// that cannot be read, not a crash.
+		if r := recover(); r != nil {
+			a, err = Article{}, fmt.Errorf("extract: the page could not be read (%v)", r)
+		}
+	}()
 	doc, err := DecodeHTML(body, contentType)
 	if err != nil {
 		return Article{}, err

@@ -314,3 +314,26 @@ func TestAddFileSpanishWindows1252Page(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAddFileHTML: any bytes uploaded as a page give a story or an error,
+// never a panic, and a story always reads back through the corpus loader.
+func FuzzAddFileHTML(f *testing.F) {
+	f.Add([]byte(harbourHTML))
+	f.Add([]byte("<p>short</p>"))
+	f.Add([]byte("<html><meta charset=\"x-unknown\"><body><article><p>" + strings.Repeat("word ", 80) + "</p></article>"))
+	f.Add([]byte{0xff, 0xfe, 0, '<'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := &Store{Dir: t.TempDir()}
+		st, err := s.AddFile("page.html", b)
+		if err != nil {
+			return
+		}
+		body, err := os.ReadFile(st.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := retrieval.ParseDocument(st.Path, body); err != nil {
+			t.Fatalf("stored story does not read back: %v", err)
+		}
+	})
+}

@@ -114,8 +114,11 @@ func inline(s string) string {
 			prev = s
 			s = re.ReplaceAllStringFunc(s, func(m string) string {
 				sub := re.FindStringSubmatch(m)
-				if re == mdStrong && sub[1] != sub[3] {
-					return m
+				if re == mdStrike {
+					return sub[1]
+				}
+				if sub[1] != sub[3] {
+					return m // "**a__": not one emphasis
 				}
 				return sub[2]
 			})

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestPlainText(t *testing.T) {
@@ -20,6 +21,7 @@ func TestPlainText(t *testing.T) {
 		{"quote marker dropped", "> The sea is rising, she said.", "The sea is rising, she said."},
 		{"html and entities", "Mayor &middot; City Hall<br/>\n<script>track()</script>Said <b>no</b>.", "Mayor · City Hall\nSaid no."},
 		{"code span and escapes", "Type `newsbot add` \\*now\\*.", "Type newsbot add *now*."},
+		{"strikethrough", "The ~~old~~ new harbour.", "The old new harbour."},
 		{"thematic break", "One.\n\n---\n\nTwo.", "One.\n\nTwo."},
 		{"wrapped lines stay", "A sentence that is wrapped\nacross two lines.", "A sentence that is wrapped\nacross two lines."},
 	}
@@ -100,4 +102,26 @@ func TestLoadDirWithSkipsUnreadableFilesAndConverts(t *testing.T) {
 	if _, err := LoadDirWith(bad, LoadOptions{Skip: func(*FileError) bool { return true }}); err == nil || !strings.Contains(err.Error(), "x.md") {
 		t.Errorf("all skipped: %v", err)
 	}
+}
+
+// FuzzPlainText: any UTF-8 input gives UTF-8 output without a panic and
+// without a leftover escape placeholder.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"# H\ntext", "**a** _b_ [c](d) ![e](f)", "- x\n1. y\n> z", "<script>x</script>&amp;", "`a` \\* ~~s~~", "A\n===\n---\n***"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		once := PlainText(s)
+		if !utf8.ValidString(once) {
+			t.Fatalf("PlainText(%q) = %q is not UTF-8", s, once)
+		}
+		for _, r := range once {
+			if r >= escapeBase && r < escapeBase+128 {
+				t.Fatalf("PlainText(%q) = %q leaks an escape placeholder", s, once)
+			}
+		}
+	})
 }
