@@ -34,6 +34,7 @@ type config struct {
 	EmbedAPIKey  string
 	EmbedDims    int // 0: the model's
 	EmbedBatch   int
+	EmbedConc    int // batch requests in flight; 0: retrieval's default
 
 	RequestTimeout time.Duration
 	MaxTokens      int // the longest chat reply, in tokens
@@ -108,7 +109,8 @@ func (c config) embedder() (retrieval.Embedder, error) {
 		Client:     openaiclient.Config{BaseURL: base, APIKey: key, RequestTimeout: c.RequestTimeout},
 		Model:      c.EmbedModel,
 		Dimensions: c.EmbedDims,
-		BatchSize:  c.EmbedBatch,
+		BatchSize:   c.EmbedBatch,
+		Concurrency: c.EmbedConc,
 	})
 }
 
