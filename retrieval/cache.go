@@ -119,11 +119,11 @@ type Cache struct {
 	vocabID map[string]uint32
 	// recent is when the latest build began (before any, when the cache
 	// was opened), in Unix seconds: entries used since are never evicted.
-	recent int64
-	changed bool              // something to save since the last load or save
-	disk    os.FileInfo       // the file as last read or written
-	saved   time.Time         // last save (or open)
-	now     func() time.Time  // the clock of last uses; tests set it
+	recent  int64
+	changed bool             // something to save since the last load or save
+	disk    os.FileInfo      // the file as last read or written
+	saved   time.Time        // last save (or open)
+	now     func() time.Time // the clock of last uses; tests set it
 }
 
 // OpenCache is OpenCacheWithOptions with the default options.
