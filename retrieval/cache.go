@@ -395,8 +395,15 @@ func (c *Cache) checkpoint() {
 	c.mu.Lock()
 	due := c.opt.SaveEvery > 0 && c.changed && time.Since(c.saved) >= c.opt.SaveEvery
 	c.mu.Unlock()
-	if due {
-		c.save(false)
+	if !due {
+		return
+	}
+	if err := c.save(false, 0); err != nil {
+		// Not again before another SaveEvery: a checkpoint must not
+		// stall the build behind another process's save.
+		c.mu.Lock()
+		c.saved = time.Now()
+		c.mu.Unlock()
 	}
 }
 
@@ -406,15 +413,21 @@ func (c *Cache) checkpoint() {
 // processes saved since this one last read or wrote the file, so that no
 // process's vectors are lost.
 func (c *Cache) Save() error {
-	return c.save(true)
+	return c.save(true, lockWait)
 }
 
-func (c *Cache) save(evict bool) error {
+// save saves the cache, evicting past the cap if evict, waiting at most
+// wait for the lock (0: not at all).
+func (c *Cache) save(evict bool, wait time.Duration) error {
 	dir := filepath.Dir(c.path)
 	lock := flock.New(filepath.Join(dir, lockFile))
-	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	if ok, err := lock.TryLockContext(ctx, 20*time.Millisecond); !ok {
+	ok, err := lock.TryLock()
+	if !ok && err == nil && wait > 0 {
+		ok, err = lock.TryLockContext(ctx, 20*time.Millisecond)
+	}
+	if !ok {
 		if err == nil {
 			err = errors.New("another process holds the lock")
 		}

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // textEmbedder is a deterministic embedder for cache tests: each text's
@@ -561,5 +563,47 @@ func TestCacheFileRoundTripsEntriesExactly(t *testing.T) {
 	}
 	if !slices.Equal(terms, []string{"alpha", "beta", "alpha"}) || e2.hasTerms || e1.used != 1_800_000_000 {
 		t.Errorf("terms %q (second has terms: %v), used %d", terms, e2.hasTerms, e1.used)
+	}
+}
+
+// TestCheckpointDoesNotWaitForAnotherProcessSave: while another process
+// holds the lock, a build's checkpoints are skipped instead of stalling
+// it; the final Save waits its turn.
+func TestCheckpointDoesNotWaitForAnotherProcessSave(t *testing.T) {
+	dir := t.TempDir()
+	other := flock.New(filepath.Join(dir, lockFile))
+	if err := other.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	var docs []Document
+	for i := range 10 {
+		docs = append(docs, testStory(fmt.Sprintf("s%d", i), fmt.Sprintf("Town%d", i), 5))
+	}
+	c := openTestCache(t, dir, CacheOptions{SaveEvery: time.Nanosecond})
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Build(context.Background(), docs, &textEmbedder{}, IndexOptions{Cache: c, BatchSize: 4})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("build stalled behind the other process's lock")
+	}
+	if _, err := os.Stat(c.Path()); !os.IsNotExist(err) {
+		t.Errorf("a checkpoint wrote the file while another process held the lock: %v", err)
+	}
+	saved := make(chan error, 1)
+	go func() { saved <- c.Save() }()
+	time.Sleep(50 * time.Millisecond)
+	other.Unlock()
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	if c2 := openTestCache(t, dir, CacheOptions{}); c2.Len() != c.Len() {
+		t.Errorf("saved %d entries, want %d", c2.Len(), c.Len())
 	}
 }
