@@ -193,8 +193,9 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 	return eng, st, err
 }
 
-// cacheCheckpoint is how often a long index build saves the embedding
-// cache, so that a killed run loses at most this much embedding work.
+// cacheCheckpoint is how often a long build (newsbot index, or any start
+// with much to embed) saves the embedding cache, so that a killed run
+// loses at most this much embedding work.
 // Each save rewrites the file (about a second per 100,000 vectors of
 // 1,536 dimensions), so much more often would slow the build down.
 const cacheCheckpoint = 30 * time.Second
