@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -72,20 +73,7 @@ func NewBM25(docs [][]string) *BM25 {
 			ix.postings[t] = append(ix.postings[t], ps...)
 		}
 	}
-	total := 0.0
-	for _, l := range ix.lengths {
-		total += l
-	}
-	if len(docs) > 0 {
-		ix.avgLen = total / float64(len(docs))
-	}
-	if ix.avgLen == 0 {
-		ix.avgLen = 1
-	}
-	ix.scratch.New = func() any {
-		s := make([]float64, len(ix.lengths))
-		return &s
-	}
+	ix.finish()
 	return ix
 }
 
@@ -221,4 +209,82 @@ func RRF(k float64, rankings ...[]int) []Scored {
 		return out[i].Doc < out[j].Doc
 	})
 	return out
+}
+
+// newBM25IDs is NewBM25 for documents given as ids into vocab: each term is
+// hashed once for the whole corpus instead of once per occurrence, which is
+// what makes a warm start with stored terms fast.
+func newBM25IDs(vocab []string, docs [][]uint32) *BM25 {
+	ix := &BM25{K1: 1.2, B: 0.75, lengths: make([]float64, len(docs))}
+	// Two passes over the corpus: count each term's documents, then fill
+	// one array of postings in which every term's list is a slice, sorted
+	// by document.
+	df := make([]int32, len(vocab))
+	tf := make([]int32, len(vocab))
+	total := 0
+	for i, d := range docs {
+		for _, id := range d {
+			if tf[id] == 0 {
+				df[id]++
+				total++
+			}
+			tf[id]++
+		}
+		for _, id := range d {
+			tf[id] = 0
+		}
+		ix.lengths[i] = float64(len(d))
+	}
+	all := make([]posting, total)
+	start := make([]int, len(vocab))
+	off := 0
+	for id, n := range df {
+		start[id] = off
+		off += int(n)
+	}
+	next := slices.Clone(start)
+	for i, d := range docs {
+		for _, id := range d {
+			tf[id]++
+		}
+		for _, id := range d {
+			if n := tf[id]; n > 0 {
+				all[next[id]] = posting{doc: int32(i), tf: float32(n)}
+				next[id]++
+				tf[id] = 0
+			}
+		}
+	}
+	terms := 0
+	for _, n := range df {
+		if n > 0 {
+			terms++
+		}
+	}
+	ix.postings = make(map[string][]posting, terms)
+	for id, n := range df {
+		if n > 0 {
+			ix.postings[vocab[id]] = all[start[id] : start[id]+int(n) : start[id]+int(n)]
+		}
+	}
+	ix.finish()
+	return ix
+}
+
+// finish computes the average length and sets up the per-query scratch.
+func (ix *BM25) finish() {
+	total := 0.0
+	for _, l := range ix.lengths {
+		total += l
+	}
+	if len(ix.lengths) > 0 {
+		ix.avgLen = total / float64(len(ix.lengths))
+	}
+	if ix.avgLen == 0 {
+		ix.avgLen = 1
+	}
+	ix.scratch.New = func() any {
+		s := make([]float64, len(ix.lengths))
+		return &s
+	}
 }

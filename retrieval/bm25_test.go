@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"reflect"
 	"testing"
 )
 
@@ -74,6 +75,35 @@ func TestLocalEmbedderIsDeterministicAndNormalized(t *testing.T) {
 		}
 		if n < 0.999 || n > 1.001 {
 			t.Errorf("norm² = %f", n)
+		}
+	}
+}
+
+// TestBM25FromIDsEqualsBM25FromStrings: the index built from vocabulary
+// ids (as a warm start does) has the postings, statistics and rankings of
+// the one built from the terms themselves, on the synthetic corpus.
+func TestBM25FromIDsEqualsBM25FromStrings(t *testing.T) {
+	sc := synthetic(t, 2000)
+	texts := make([]string, len(sc.Chunks))
+	strs := make([][]string, len(sc.Chunks))
+	for i, c := range sc.Chunks {
+		texts[i] = embedText(c)
+		strs[i] = lexicalTerms(texts[i])
+	}
+	// A vocabulary with terms no document uses, as a cache's may have.
+	vocab, ids := fillTerms(nil, nil, texts, []string{"unused-a", "unused-b"}, make([][]uint32, len(texts)))
+	a, b := NewBM25(strs), newBM25IDs(vocab, ids)
+	if a.avgLen != b.avgLen || len(a.postings) != len(b.postings) {
+		t.Fatalf("avgLen %v vs %v, %d vs %d terms", a.avgLen, b.avgLen, len(a.postings), len(b.postings))
+	}
+	for term, pa := range a.postings {
+		if pb := b.postings[term]; !reflect.DeepEqual(pa, pb) {
+			t.Fatalf("postings of %q differ: %v vs %v", term, pa, pb)
+		}
+	}
+	for _, q := range sc.Queries {
+		if ra, rb := a.Search(queryTerms(q.Text), 20), b.Search(queryTerms(q.Text), 20); !reflect.DeepEqual(ra, rb) || len(ra) == 0 {
+			t.Fatalf("%q: %v vs %v", q.Text, ra, rb)
 		}
 	}
 }

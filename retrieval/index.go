@@ -31,9 +31,14 @@ type IndexOptions struct {
 // BuildStats counts what Build did.
 type BuildStats struct {
 	Documents int
-	Chunks    int
+	Chunks    int // chunks indexed
 	Embedded  int // chunks embedded by this build
 	Reused    int // chunks whose vectors came from the cache
+	// Duplicates counts chunks left out because an earlier chunk (of the
+	// same or another document) has the same text (and context): a story
+	// saved twice is indexed once, and its copies cannot fill the result
+	// slots.
+	Duplicates int
 }
 
 // Index is an immutable, searchable corpus. It is safe for concurrent use.
@@ -56,31 +61,40 @@ func embedText(c Chunk) string {
 	return c.Context + "\n" + c.Text
 }
 
-// Build chunks docs, embeds every chunk whose vector is not in the cache,
-// and indexes the result. The cache receives the new vectors; saving it is
-// the caller's choice.
+// Build chunks docs, drops chunks whose text an earlier chunk has, embeds
+// every chunk whose vector is not in the cache, and indexes the result.
+// The cache receives the new vectors and every chunk's lexical terms, so
+// that a warm start neither embeds nor tokenizes; saving it is the
+// caller's choice, except for the checkpoints of CacheOptions.SaveEvery.
+// On error (ctx cancelled, the embedder failing) the vectors of the
+// batches embedded so far are in the cache.
 func Build(ctx context.Context, docs []Document, emb Embedder, opt IndexOptions) (*Index, BuildStats, error) {
-	var chunks []Chunk
-	for _, d := range docs {
-		chunks = append(chunks, ChunkDocument(d, opt.Chunk)...)
-	}
-	stats := BuildStats{Documents: len(docs), Chunks: len(chunks)}
+	chunks, dups := uniqueChunks(chunkAll(docs, opt.Chunk))
+	stats := BuildStats{Documents: len(docs), Chunks: len(chunks), Duplicates: dups}
 	model := emb.Model()
-	vecs := make([][]float32, len(chunks))
-	keys := make(map[CacheKey]bool, len(chunks))
-	var missing []int
-	for i, c := range chunks {
-		k := KeyFor(model, embedText(c))
-		keys[k] = true
-		if opt.Cache != nil {
-			if v, ok := opt.Cache.Get(k); ok {
-				vecs[i] = v
-				stats.Reused++
-				continue
-			}
-		}
-		missing = append(missing, i)
+	texts := make([]string, len(chunks))
+	keys := make([]CacheKey, len(chunks))
+	parallel(len(chunks), func(i int) {
+		texts[i] = embedText(chunks[i])
+		keys[i] = KeyFor(model, texts[i])
+	})
+	var (
+		vecs  [][]float32
+		terms [][]uint32
+		vocab []string
+	)
+	if opt.Cache != nil {
+		vecs, terms, vocab = opt.Cache.lookup(keys)
+	} else {
+		vecs, terms = make([][]float32, len(chunks)), make([][]uint32, len(chunks))
 	}
+	var missing []int
+	for i, v := range vecs {
+		if v == nil {
+			missing = append(missing, i)
+		}
+	}
+	stats.Reused = len(chunks) - len(missing)
 	batch := opt.BatchSize
 	if batch <= 0 {
 		batch = 512
@@ -90,46 +104,143 @@ func Build(ctx context.Context, docs []Document, emb Embedder, opt IndexOptions)
 	}
 	for start := 0; start < len(missing); start += batch {
 		end := min(start+batch, len(missing))
-		texts := make([]string, 0, end-start)
+		in := make([]string, 0, end-start)
 		for _, i := range missing[start:end] {
-			texts = append(texts, embedText(chunks[i]))
+			in = append(in, texts[i])
 		}
-		out, err := emb.Embed(ctx, texts)
+		out, err := emb.Embed(ctx, in)
 		if err != nil {
 			return nil, stats, fmt.Errorf("embed chunks: %w", err)
 		}
-		if len(out) != len(texts) {
-			return nil, stats, fmt.Errorf("embed chunks: %d vectors for %d texts", len(out), len(texts))
+		if len(out) != len(in) {
+			return nil, stats, fmt.Errorf("embed chunks: %d vectors for %d texts", len(out), len(in))
 		}
 		for j, i := range missing[start:end] {
 			vecs[i] = out[j]
 			if opt.Cache != nil {
-				opt.Cache.Put(KeyFor(model, texts[j]), out[j])
+				opt.Cache.Put(keys[i], out[j])
 			}
 		}
-		stats.Embedded += len(texts)
+		stats.Embedded += len(in)
 		if opt.Progress != nil {
 			opt.Progress(stats.Reused+stats.Embedded, len(chunks))
 		}
+		if opt.Cache != nil {
+			opt.Cache.checkpoint()
+		}
 	}
-	ix, err := newIndex(ctx, docs, chunks, vecs, emb)
+	vocab, terms = fillTerms(opt.Cache, keys, texts, vocab, terms)
+	ix, err := newIndex(ctx, docs, chunks, vecs, emb, vocab, terms)
 	if err != nil {
 		return nil, stats, err
 	}
-	ix.keys = keys
+	ix.keys = make(map[CacheKey]bool, len(keys))
+	for _, k := range keys {
+		ix.keys[k] = true
+	}
 	return ix, stats, nil
+}
+
+// chunkAll chunks every document, in parallel, keeping document order.
+func chunkAll(docs []Document, opt ChunkOptions) []Chunk {
+	per := make([][]Chunk, len(docs))
+	parallel(len(docs), func(i int) { per[i] = ChunkDocument(docs[i], opt) })
+	n := 0
+	for _, cs := range per {
+		n += len(cs)
+	}
+	out := make([]Chunk, 0, n)
+	for _, cs := range per {
+		out = append(out, cs...)
+	}
+	return out
+}
+
+// uniqueChunks drops every chunk whose text an earlier one has, and says
+// how many it dropped. The text compared is what is embedded and, for a
+// meta chunk, the title too: two stories of one source on one day share a
+// byline and a copyright line, and each keeps the chunk that answers "who
+// wrote this story"; a copy of a story (same title) does not.
+func uniqueChunks(chunks []Chunk) ([]Chunk, int) {
+	seen := make(map[string]bool, len(chunks))
+	out := chunks[:0]
+	for _, c := range chunks {
+		t := embedText(c)
+		if c.Meta {
+			t = c.Title + "\x00" + t
+		}
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, c)
+	}
+	return out, len(chunks) - len(out)
+}
+
+// fillTerms makes the lexical terms of the texts whose terms are nil,
+// stores them in the cache (when there is one) beside the vectors, and
+// returns every text's terms as ids into the returned vocabulary.
+func fillTerms(cache *Cache, keys []CacheKey, texts []string, vocab []string, terms [][]uint32) ([]string, [][]uint32) {
+	var need []int
+	for i, t := range terms {
+		if t == nil {
+			need = append(need, i)
+		}
+	}
+	if len(need) == 0 {
+		return vocab, terms
+	}
+	made := make([][]string, len(need))
+	parallel(len(need), func(j int) { made[j] = lexicalTerms(texts[need[j]]) })
+	if cache != nil {
+		ks := make([]CacheKey, len(need))
+		for j, i := range need {
+			ks[j] = keys[i]
+		}
+		ids, v := cache.putTerms(ks, made)
+		for j, i := range need {
+			terms[i] = ids[j]
+		}
+		return v, terms
+	}
+	id := make(map[string]uint32, len(vocab))
+	for i, t := range vocab {
+		id[t] = uint32(i)
+	}
+	for j, i := range need {
+		ids := make([]uint32, len(made[j]))
+		for k, t := range made[j] {
+			n, ok := id[t]
+			if !ok {
+				n = uint32(len(vocab))
+				vocab = append(vocab, t)
+				id[t] = n
+			}
+			ids[k] = n
+		}
+		terms[i] = ids
+	}
+	return vocab, terms
 }
 
 // NewIndexFromVectors indexes chunks whose vectors are already known (one
 // per chunk, normalized, all of one length). Benchmarks and tools use it;
 // Build is the usual way in.
 func NewIndexFromVectors(ctx context.Context, chunks []Chunk, vecs [][]float32, emb Embedder) (*Index, error) {
-	return newIndex(ctx, nil, chunks, vecs, emb)
+	texts := make([]string, len(chunks))
+	for i, c := range chunks {
+		texts[i] = embedText(c)
+	}
+	vocab, terms := fillTerms(nil, nil, texts, nil, make([][]uint32, len(chunks)))
+	return newIndex(ctx, nil, chunks, vecs, emb, vocab, terms)
 }
 
-func newIndex(ctx context.Context, docs []Document, chunks []Chunk, vecs [][]float32, emb Embedder) (*Index, error) {
-	if len(chunks) != len(vecs) {
-		return nil, fmt.Errorf("index: %d vectors for %d chunks", len(vecs), len(chunks))
+// newIndex indexes chunks with their vectors, and their lexical terms
+// given as ids into vocab.
+func newIndex(ctx context.Context, docs []Document, chunks []Chunk, vecs [][]float32, emb Embedder, vocab []string, terms [][]uint32) (*Index, error) {
+	if len(chunks) != len(vecs) || len(chunks) != len(terms) {
+		return nil, fmt.Errorf("index: %d vectors and %d term lists for %d chunks", len(vecs), len(terms), len(chunks))
 	}
 	ix := &Index{docs: docs, chunks: chunks, byID: make(map[string]int, len(chunks)), embedder: emb}
 	db := chromem.NewDB()
@@ -139,9 +250,6 @@ func newIndex(ctx context.Context, docs []Document, chunks []Chunk, vecs [][]flo
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ids := make([]string, len(chunks))
-	contents := make([]string, len(chunks))
-	terms := make([][]string, len(chunks))
 	for i, c := range chunks {
 		if _, dup := ix.byID[c.ID]; dup {
 			return nil, fmt.Errorf("index: duplicate chunk ID %q", c.ID)
@@ -155,19 +263,20 @@ func newIndex(ctx context.Context, docs []Document, chunks []Chunk, vecs [][]flo
 			return nil, fmt.Errorf("index: chunk %s has %d dimensions, others %d", c.ID, len(vecs[i]), ix.dims)
 		}
 		ix.byID[c.ID] = i
-		// chromem keys documents by ID; ours are positions, so lookups
-		// back into chunks need no map of strings at query time.
-		ids[i] = strconv.Itoa(i)
-		contents[i] = c.Text
 	}
-	parallel(len(chunks), func(i int) { terms[i] = lexicalTerms(embedText(chunks[i])) })
-	if len(chunks) > 0 {
-		if err := coll.AddConcurrently(ctx, ids, vecs, nil, contents, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, fmt.Errorf("index: %w", err)
-		}
+	// AddDocument on a few workers, not AddConcurrently, which starts a
+	// goroutine per document. chromem keys documents by ID; ours are
+	// positions, so lookups back into chunks need no map of strings at
+	// query time.
+	errs := make([]error, len(chunks))
+	parallel(len(chunks), func(i int) {
+		errs[i] = coll.AddDocument(ctx, chromem.Document{ID: strconv.Itoa(i), Embedding: vecs[i], Content: chunks[i].Text})
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.coll = coll
-	ix.lex = NewBM25(terms)
+	ix.lex = newBM25IDs(vocab, terms)
 	return ix, nil
 }
 

@@ -2,12 +2,15 @@ package retrieval_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -89,8 +92,10 @@ func TestOpenAIEmbedderSends300TextsIn3BatchesOfAtMost128(t *testing.T) {
 	for _, b := range s.Batches() {
 		sizes = append(sizes, len(b))
 	}
-	if !reflect.DeepEqual(sizes, []int{128, 128, 44}) {
-		t.Errorf("batch sizes %v, want [128 128 44]", sizes)
+	// Batches are in flight together: they may arrive in any order.
+	slices.Sort(sizes)
+	if !reflect.DeepEqual(sizes, []int{44, 128, 128}) {
+		t.Errorf("batch sizes %v, want 44, 128 and 128", sizes)
 	}
 }
 
@@ -278,13 +283,32 @@ func TestOpenAIEmbedderFailedBatchSaysWhichTexts(t *testing.T) {
 	s := fakeopenai.New(fakeopenai.Options{})
 	defer s.Close()
 	s.FailRandomly(fakeopenai.Embeddings, 1, fakeopenai.Ollama(400, "input too long"))
-	_, err := newEmbedder(t, s.URL, nil).Embed(context.Background(), texts(300))
+	e := newEmbedder(t, s.URL, func(c *retrieval.OpenAIEmbedderConfig) { c.Concurrency = 1 })
+	_, err := e.Embed(context.Background(), texts(300))
 	want := "embed texts 1-128 of 300: embeddings at " + s.URL + ": 400 Bad Request: input too long"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
 	if got := s.EmbedRequests(); got != 1 {
 		t.Errorf("%d requests, want 1: a failed batch stops the others", got)
+	}
+}
+
+func TestOpenAIEmbedderFailedBatchStopsConcurrentBatches(t *testing.T) {
+	t.Parallel()
+	s := fakeopenai.New(fakeopenai.Options{})
+	defer s.Close()
+	s.FailRandomly(fakeopenai.Embeddings, 1, fakeopenai.Ollama(400, "input too long"))
+	e := newEmbedder(t, s.URL, func(c *retrieval.OpenAIEmbedderConfig) { c.BatchSize = 10 })
+	_, err := e.Embed(context.Background(), texts(300))
+	re := regexp.MustCompile(`^embed texts (\d+)-(\d+) of 300: embeddings at ` + regexp.QuoteMeta(s.URL) + `: 400 Bad Request: input too long$`)
+	if err == nil || !re.MatchString(err.Error()) {
+		t.Errorf("got %v, want a batch's texts, the URL and the server's message", err)
+	}
+	// The batches already in flight fail too; no batch starts after the
+	// first failure.
+	if got := s.EmbedRequests(); got > retrieval.DefaultEmbedConcurrency {
+		t.Errorf("%d of 30 requests sent, want at most %d: a failed batch stops the others", got, retrieval.DefaultEmbedConcurrency)
 	}
 }
 
@@ -380,9 +404,83 @@ func TestOpenAIEmbedderRejectsVectorsOfDifferentLengthsAcrossBatches(t *testing.
 		w.Write([]byte(`{"data":[{"index":0,"embedding":[1,0,0]}]}`))
 	}))
 	defer ts.Close()
-	e := newEmbedder(t, ts.URL+"/v1", func(c *retrieval.OpenAIEmbedderConfig) { c.BatchSize = 1 })
+	// One request at a time, so that the first text gets the first answer.
+	e := newEmbedder(t, ts.URL+"/v1", func(c *retrieval.OpenAIEmbedderConfig) { c.BatchSize, c.Concurrency = 1, 1 })
 	_, err := e.Embed(context.Background(), []string{"a", "b"})
 	if err == nil || !strings.Contains(err.Error(), "vectors of different lengths (2 for text 1, 3 for text 2)") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestOpenAIEmbedderKeepsDefaultConcurrencyInFlight checks the bound on
+// requests in flight: with the default configuration, four requests are
+// held open at once (the server waits for the fourth before answering the
+// first) and never a fifth.
+func TestOpenAIEmbedderKeepsDefaultConcurrencyInFlight(t *testing.T) {
+	t.Parallel()
+	var (
+		mu       sync.Mutex
+		inFlight int
+		most     int
+		requests int
+		four     = make(chan struct{})
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Input []string }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		inFlight++
+		requests++
+		most = max(most, inFlight)
+		if inFlight == retrieval.DefaultEmbedConcurrency {
+			select {
+			case <-four:
+			default:
+				close(four)
+			}
+		}
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}()
+		select {
+		case <-four:
+		case <-time.After(10 * time.Second):
+		case <-r.Context().Done():
+			return
+		}
+		type item struct {
+			Object    string    `json:"object"`
+			Index     int       `json:"index"`
+			Embedding []float32 `json:"embedding"`
+		}
+		resp := struct {
+			Object string `json:"object"`
+			Data   []item `json:"data"`
+			Model  string `json:"model"`
+		}{Object: "list", Model: "test-embed"}
+		for i, s := range req.Input {
+			resp.Data = append(resp.Data, item{"embedding", i, fakeopenai.Vector(s, 8)})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(resp)
+	}))
+	defer srv.Close()
+	e := newEmbedder(t, srv.URL+"/v1", func(c *retrieval.OpenAIEmbedderConfig) { c.BatchSize = 10 })
+	in := texts(120)
+	vecs, err := e.Embed(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVectors(t, in, vecs, 8)
+	mu.Lock()
+	defer mu.Unlock()
+	if requests != 12 || most != retrieval.DefaultEmbedConcurrency {
+		t.Errorf("%d requests, at most %d in flight; want 12 and %d", requests, most, retrieval.DefaultEmbedConcurrency)
 	}
 }

@@ -41,6 +41,8 @@ type config struct {
 	EmbedAPIKey  string
 	EmbedDims    int // 0: the model's
 	EmbedBatch   int
+	EmbedConc    int // batch requests in flight; 0: retrieval's default
+	CacheMaxMB   int // embedding cache size cap in MiB; 0: no cap
 
 	RequestTimeout time.Duration
 	MaxTokens      int // the longest chat reply, in tokens
@@ -113,10 +115,11 @@ func (c config) embedder() (retrieval.Embedder, error) {
 		base = openaiclient.DefaultBaseURL
 	}
 	return retrieval.NewOpenAIEmbedder(retrieval.OpenAIEmbedderConfig{
-		Client:     openaiclient.Config{BaseURL: base, APIKey: key, RequestTimeout: c.RequestTimeout},
-		Model:      c.EmbedModel,
-		Dimensions: c.EmbedDims,
-		BatchSize:  c.EmbedBatch,
+		Client:      openaiclient.Config{BaseURL: base, APIKey: key, RequestTimeout: c.RequestTimeout},
+		Model:       c.EmbedModel,
+		Dimensions:  c.EmbedDims,
+		BatchSize:   c.EmbedBatch,
+		Concurrency: c.EmbedConc,
 	})
 }
 
@@ -149,7 +152,13 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 	if err != nil {
 		return nil, answer.ReloadStats{}, err
 	}
-	cache, warn, err := retrieval.OpenCache(c.IndexDir)
+	maxBytes := int64(c.CacheMaxMB) << 20
+	if maxBytes == 0 {
+		maxBytes = -1
+	}
+	cache, warn, err := retrieval.OpenCacheWithOptions(c.IndexDir, retrieval.CacheOptions{
+		MaxBytes: maxBytes, SaveEvery: cacheCheckpoint,
+	})
 	if err != nil {
 		// An unusable index directory costs embeddings, not answers.
 		logger.Warn("embedding cache disabled", "err", err)
@@ -166,7 +175,7 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 	if err != nil {
 		return nil, answer.ReloadStats{}, err
 	}
-	return answer.New(ctx, answer.Config{
+	eng, st, err := answer.New(ctx, answer.Config{
 		Load:     c.loader(logger),
 		Embedder: emb,
 		Chat:     chat,
@@ -177,7 +186,24 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 		Fallback: c.Fallback,
 		Metrics:  c.metrics,
 	})
+	if cache != nil {
+		// Also after an error or an interrupt: the vectors embedded so
+		// far are kept, and the next run resumes from them. And terms,
+		// last uses or a format upgrade that the engine's save (which
+		// follows new embeddings only) did not write.
+		if serr := cache.SaveIfChanged(); serr != nil {
+			logger.Warn("embedding cache not saved", "err", serr)
+		}
+	}
+	return eng, st, err
 }
+
+// cacheCheckpoint is how often a long build (newsbot index, or any start
+// with much to embed) saves the embedding cache, so that a killed run
+// loses at most this much embedding work.
+// Each save rewrites the file (about a second per 100,000 vectors of
+// 1,536 dimensions), so much more often would slow the build down.
+const cacheCheckpoint = 30 * time.Second
 
 // cliLogger logs warnings as plain lines for terminal subcommands.
 func cliLogger(w io.Writer) *slog.Logger {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -31,15 +33,7 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	}
 	var progress func(done, total int)
 	if isTerminal(e.stderr) {
-		var bar *progressbar.ProgressBar
-		progress = func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
-					progressbar.OptionSetDescription("embedding chunks"), progressbar.OptionShowCount(),
-					progressbar.OptionClearOnFinish())
-			}
-			bar.Set(done)
-		}
+		progress = progressBar(e.stderr)
 	}
 	// Writing the cache is index's whole point: fail before embedding
 	// anything when it cannot be written, and after when it was not.
@@ -49,6 +43,9 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	_, st, err := newEngine(ctx, cfg, cliLogger(e.stderr), progress)
 	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("index interrupted after embedding %d of %d chunks (%d were cached); they are saved: run newsbot index again to resume", st.Embedded, st.Chunks-st.Reused, st.Reused)
+		}
 		return err
 	}
 	if err := checkCacheSaved(cfg.IndexDir, st, start); err != nil {
@@ -57,6 +54,31 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "indexed %d documents, %d chunks: %d embedded now, %d reused from cache, in %.2fs\n",
 		st.Documents, st.Chunks, st.Embedded, st.Reused, time.Since(start).Seconds())
 	return nil
+}
+
+// progressBar returns a Build progress callback drawing a bar with a count,
+// a rate and an estimate of the time left on w. The bar counts only the
+// chunks to embed: those the cache already holds would make the rate, and
+// so the estimate, meaningless.
+func progressBar(w io.Writer) func(done, total int) {
+	var (
+		bar    *progressbar.ProgressBar
+		cached int
+	)
+	return func(done, total int) {
+		if bar == nil {
+			cached = done
+			if cached == total {
+				return // nothing to embed
+			}
+			bar = progressbar.NewOptions(total-cached, progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(fmt.Sprintf("embedding (%d of %d chunks cached)", cached, total)),
+				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("chunks"),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		}
+		bar.Set(done - cached)
+	}
 }
 
 // isTerminal reports whether w is a terminal (for progress bars and log

@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/newsbot/newsbot/internal/fakeopenai"
 	"github.com/newsbot/newsbot/retrieval"
 )
 
@@ -346,5 +349,97 @@ func TestIndexFailsWhenTheCacheCannotBeWritten(t *testing.T) {
 	buf.Reset()
 	if code := exitCode(err, &buf); code != 1 || !strings.Contains(buf.String(), "not saved") {
 		t.Errorf("index whose cache cannot be saved: exit %d, %q (stderr %q); want exit 1", code, buf.String(), stderr)
+	}
+}
+
+// writeTownStories writes n short stories of our own into dir, each of
+// paras paragraphs long enough to be a chunk of its own.
+func writeTownStories(t *testing.T, dir string, n, paras int) {
+	t.Helper()
+	for i := range n {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: \"Council of Town %d votes on the harbour\"\nsource: Test Wire\npublished: 2026-01-%02d\n---\n", i, 1+i%28)
+		for p := range paras {
+			fmt.Fprintf(&b, "Paragraph %d of story %d. The council of Town %d voted %d to %d on the harbour plan after a debate that ran past midnight, and the mayor said the vote settled a question that had divided residents of Town %d for %d years. Opponents promised to return with a petition signed by %d residents before the %d budget.\n\n", p, i, i, 5+p, p, i, 2+p, 100*p+i, 2027+p)
+		}
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("town-%03d.md", i)), []byte(b.String()), 0o644)
+	}
+}
+
+// TestIndexInterruptedResumes: Ctrl-C while newsbot index embeds through
+// a remote endpoint; the next run embeds only the chunks the first did not.
+func TestIndexInterruptedResumes(t *testing.T) {
+	srv := fakeopenai.New(fakeopenai.Options{Latency: 30 * time.Millisecond})
+	defer srv.Close()
+	data := t.TempDir()
+	writeTownStories(t, data, 60, 12)
+	env := map[string]string{
+		"OPENAI_BASE_URL": srv.URL, "NEWSBOT_DATA_DIR": data, "NEWSBOT_INDEX_DIR": t.TempDir(),
+		"NEWSBOT_CHAT_MODEL": "none",
+	}
+	getenv := func(k string) string { return env[k] }
+
+	// Interrupt once the second batch of the build is being embedded
+	// (the first is 4 requests of 128 texts).
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		for srv.EmbedRequests() < 5 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"index"}, getenv, strings.NewReader(""), &out, &errb)
+	m := regexp.MustCompile(`interrupted after embedding (\d+) of (\d+) chunks`).FindStringSubmatch(fmt.Sprint(err))
+	if m == nil {
+		t.Fatalf("got %v (stdout %q, stderr %q), want an interruption", err, out.String(), errb.String())
+	}
+	first, _ := strconv.Atoi(m[1])
+	total, _ := strconv.Atoi(m[2])
+	if first == 0 || first >= total {
+		t.Fatalf("interrupted after %d of %d chunks: the test wants an interruption midway", first, total)
+	}
+	firstTexts := countTexts(srv)
+
+	srv.Reset()
+	out.Reset()
+	if err := run(context.Background(), []string{"index"}, getenv, strings.NewReader(""), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%d chunks: %d embedded now, %d reused from cache", total, total-first, first)
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("resumed run: %q, want %q", out.String(), want)
+	}
+	if again := countTexts(srv) + firstTexts - total; again > firstTexts-first {
+		t.Errorf("%d texts sent twice; at most the %d of the interrupted batch may be", again, firstTexts-first)
+	}
+	t.Logf("first run embedded %d of %d chunks (%d texts sent); the second sent %d", first, total, firstTexts, countTexts(srv))
+}
+
+func countTexts(srv *fakeopenai.Server) int {
+	n := 0
+	for _, b := range srv.Batches() {
+		n += len(b)
+	}
+	return n
+}
+
+func TestProgressBarCountsOnlyChunksToEmbed(t *testing.T) {
+	var w bytes.Buffer
+	p := progressBar(&w)
+	p(300, 1000)
+	p(556, 1000)
+	time.Sleep(150 * time.Millisecond) // past the bar's throttle
+	p(812, 1000)
+	s := w.String()
+	if !strings.Contains(s, "300 of 1000 chunks cached") || !strings.Contains(s, "/700") {
+		t.Errorf("bar %q: want the cached count and 700 chunks to embed", s)
+	}
+	var quiet bytes.Buffer
+	p = progressBar(&quiet)
+	p(10, 10)
+	if quiet.Len() != 0 {
+		t.Errorf("nothing to embed, yet a bar: %q", quiet.String())
 	}
 }
