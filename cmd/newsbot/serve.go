@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // tokenHelp is what serve says when it has no token.
@@ -131,10 +132,27 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	em := newEngineMetrics()
 	cfg.metrics = em
+	corpus := newCorpusLoader(cfg, logger)
+	cfg.load = corpus.Load
 	sc.Bot.Collectors = append(sc.Bot.Collectors, em.collectors()...)
+	sc.Bot.Collectors = append(sc.Bot.Collectors, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "newsbot_corpus_files_skipped",
+		Help: "Files of the data directory the last load skipped because they cannot be read as articles (binary, broken front matter); the log names them.",
+	}, func() float64 { return float64(corpus.Skipped()) }))
 	eng, st, err := newEngine(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
+	}
+	// The admin commands (/add, /remove, /follow, /unfollow) manage the
+	// data directory's stories.
+	var lib *storyLibrary
+	if cfg.storiesDir() != "" {
+		store, err := (&storeConfig{config: cfg}).store()
+		if err != nil {
+			return err
+		}
+		lib = &storyLibrary{store: store, eng: eng, log: logger}
+		sc.Bot.Library = lib
 	}
 	info := eng.Info()
 	mode := "extractive"
@@ -147,6 +165,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	b, err := bot.New(sc.Bot, eng)
 	if err != nil {
 		return err
+	}
+	if lib != nil {
+		lib.announce = b.Announce
 	}
 
 	var srv *http.Server
@@ -181,6 +202,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Warn("not watching the data directory: use /reload or SIGHUP after changing it", "dir", dir, "err", err)
 		}
 	}
+	// Shard 0 polls the followed feeds (every shard would add each item
+	// once, and race); the other shards see its stories through the watcher.
+	feedsDone := make(chan struct{})
+	if lib != nil && sc.Bot.ShardID == 0 && cfg.FeedInterval > 0 {
+		go func() {
+			defer close(feedsDone)
+			lib.pollFeedsEvery(reloadCtx, cfg.FeedInterval)
+		}()
+	} else {
+		close(feedsDone)
+	}
 	reloadsDone := make(chan struct{})
 	go func() {
 		defer close(reloadsDone)
@@ -199,6 +231,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	stopReloads()
 	<-reloadsDone
+	<-feedsDone
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		srv.Shutdown(sctx)

@@ -199,9 +199,10 @@ func New(opts Options) (*Server, error) {
 	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.hs.Listener.Close()
 	s.hs.Listener = ln
-	s.hs.Start()
-	s.baseURL = s.hs.URL
+	// Set before serving: handlers read them.
+	s.baseURL = "http://" + ln.Addr().String()
 	s.wsURL = "ws://" + ln.Addr().String() + "/"
+	s.hs.Start()
 	return s, nil
 }
 
