@@ -112,7 +112,7 @@ var settings = []setting{
 		Help:  "let add and follow fetch loopback, private and link-local addresses (tests, intranets)",
 		Field: func(c *config) any { return &c.AllowPrivate }},
 	{Group: engineGroup, Env: "NEWSBOT_FEED_INTERVAL", Default: "15m",
-		Help:  "time between polls of newsbot follow",
+		Help:  "time between polls of the followed feeds, by newsbot follow and by serve (shard 0)",
 		Field: func(c *config) any { return &c.FeedInterval }},
 	{Group: engineGroup, Env: "NEWSBOT_INDEX_DIR", Flag: "index-dir", DefaultDoc: "the user cache directory + /newsbot",
 		Help:  "embedding cache `directory`",
