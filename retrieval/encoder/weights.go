@@ -20,6 +20,7 @@ var weightsFile []byte
 type matrix struct {
 	rows, cols int
 	data       []float32
+	t          []float32 // data transposed, [cols, rows], for weights (data is then nil)
 }
 
 // qmatrix is an int8 matrix with one scale per row: row r is
