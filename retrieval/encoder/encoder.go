@@ -68,7 +68,8 @@ func (e *Encoder) Tokenizer() *Tokenizer { return e.m.tok }
 // normalized tanh of the projection's bias). Texts are grouped into
 // batches of at most Options.BatchTokens tokens, encoded by
 // Options.Workers goroutines. It fails only when ctx is done, with
-// ctx.Err().
+// ctx.Err(); a pass in progress stops at its next layer (a batch of 2,048
+// tokens costs about 10 s of CPU, so a layer is a few seconds at most).
 func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
