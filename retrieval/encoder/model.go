@@ -224,7 +224,8 @@ func (m *model) forward(seqs [][]int, check func() error) ([][]float32, error) {
 			}
 		}
 	}
-	for li := range m.layers {
+	last := len(m.layers) - 1
+	for li := range m.layers[:last] {
 		if err := check(); err != nil {
 			return nil, err
 		}
@@ -233,20 +234,7 @@ func (m *model) forward(seqs [][]int, check func() error) ([][]float32, error) {
 	if err := check(); err != nil {
 		return nil, err
 	}
-	pooled := make([]float32, len(seqs)*Dims)
-	for i := range seqs {
-		n := starts[i+1] - starts[i]
-		dst := pooled[i*Dims : (i+1)*Dims]
-		for p := starts[i]; p < starts[i+1]; p++ {
-			for j, v := range x[p*Dims : (p+1)*Dims] {
-				dst[j] += v
-			}
-		}
-		div := float32(max(n, 1))
-		for j := range dst {
-			dst[j] /= div
-		}
-	}
+	pooled := m.layers[last].applyPooled(x, t, starts, m.lnEps)
 	proj := make([]float32, len(seqs)*Dims)
 	gemmT(pooled, len(seqs), m.tanh, m.tanhB, proj)
 	out := make([][]float32, len(seqs))
@@ -269,6 +257,66 @@ func (m *model) forward(seqs [][]int, check func() error) ([][]float32, error) {
 // apply runs the layer over x [t, dIn] (sequences at starts) and returns
 // [t, d].
 func (l *layer) apply(x []float32, t int, starts []int, eps float32) []float32 {
+	y, f := l.attention(x, t, starts, eps)
+	f2 := make([]float32, t*l.d)
+	gemmT(f, t, l.ffn2, l.ffn2B, f2)
+	for i := range y {
+		y[i] += f2[i]
+	}
+	return y
+}
+
+// applyPooled runs the layer like apply and returns the mean of each
+// sequence's output rows ([len(starts)-1, d]; zeros for an empty
+// sequence). The feed-forward's second multiply is linear, so the mean
+// is taken before it, mean(y + f·W2ᵀ + b2) = mean(y) + mean(f)·W2ᵀ + b2,
+// which spares that multiply for all tokens but one row per sequence
+// (a sixth of the encoder's arithmetic).
+func (l *layer) applyPooled(x []float32, t int, starts []int, eps float32) []float32 {
+	y, f := l.attention(x, t, starts, eps)
+	seqs := len(starts) - 1
+	meanY := make([]float32, seqs*l.d)
+	meanF := make([]float32, seqs*ffnDims)
+	for i := 0; i < seqs; i++ {
+		n := starts[i+1] - starts[i]
+		if n == 0 {
+			continue
+		}
+		my, mf := meanY[i*l.d:(i+1)*l.d], meanF[i*ffnDims:(i+1)*ffnDims]
+		for p := starts[i]; p < starts[i+1]; p++ {
+			for j, v := range y[p*l.d : (p+1)*l.d] {
+				my[j] += v
+			}
+			for j, v := range f[p*ffnDims : (p+1)*ffnDims] {
+				mf[j] += v
+			}
+		}
+		for j := range my {
+			my[j] /= float32(n)
+		}
+		for j := range mf {
+			mf[j] /= float32(n)
+		}
+	}
+	out := make([]float32, seqs*l.d)
+	gemmT(meanF, seqs, l.ffn2, l.ffn2B, out)
+	for i := 0; i < seqs; i++ {
+		row := out[i*l.d : (i+1)*l.d]
+		if starts[i+1] == starts[i] {
+			clear(row) // no tokens: a zero mean, as the graph divides a zero sum by max(n, 1)
+			continue
+		}
+		for j := range row {
+			row[j] += meanY[i*l.d+j]
+		}
+	}
+	return out
+}
+
+// attention runs the layer up to the feed-forward's ReLU: it returns y,
+// the output of the attention block with its residual ([t, d]), and f,
+// ReLU(LayerNorm(y)·W1ᵀ + b1) ([t, ffnDims]).
+func (l *layer) attention(x []float32, t int, starts []int, eps float32) (y, f []float32) {
 	h := make([]float32, t*l.dIn)
 	layerNorm(x, l.ln1Scale, l.ln1Bias, eps, h)
 	qkv := make([]float32, t*3*l.dIn)
@@ -277,7 +325,7 @@ func (l *layer) apply(x []float32, t int, starts []int, eps float32) []float32 {
 	for i := 0; i+1 < len(starts); i++ {
 		l.attend(qkv, att, starts[i], starts[i+1]-starts[i])
 	}
-	y := make([]float32, t*l.d)
+	y = make([]float32, t*l.d)
 	gemmT(att, t, l.out, l.outB, y)
 	if l.res != nil {
 		r := make([]float32, t*l.d)
@@ -292,19 +340,14 @@ func (l *layer) apply(x []float32, t int, starts []int, eps float32) []float32 {
 	}
 	h2 := make([]float32, t*l.d)
 	layerNorm(y, l.ln2Scale, l.ln2Bias, eps, h2)
-	f := make([]float32, t*ffnDims)
+	f = make([]float32, t*ffnDims)
 	gemmT(h2, t, l.ffn1, l.ffn1B, f)
 	for i, v := range f {
 		if v < 0 {
 			f[i] = 0
 		}
 	}
-	f2 := make([]float32, t*l.d)
-	gemmT(f, t, l.ffn2, l.ffn2B, f2)
-	for i := range y {
-		y[i] += f2[i]
-	}
-	return y
+	return y, f
 }
 
 // attend computes multi-head self-attention for the n tokens from row
