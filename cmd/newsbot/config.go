@@ -14,6 +14,7 @@ import (
 	"github.com/newsbot/newsbot/internal/openaiclient"
 	"github.com/newsbot/newsbot/prompts"
 	"github.com/newsbot/newsbot/retrieval"
+	"github.com/newsbot/newsbot/retrieval/encoder"
 )
 
 // config is everything the program needs, read once: flags over
@@ -36,7 +37,7 @@ type config struct {
 	BaseURL   string // empty: openaiclient.DefaultBaseURL when APIKey is set
 	ChatModel string // "none": extractive answers even with an endpoint
 
-	EmbedModel   string // "local": the offline embedder even with an endpoint
+	EmbedModel   string // "local": the offline encoder even with an endpoint; "local-hash": the lexical one
 	EmbedBaseURL string
 	EmbedAPIKey  string
 	EmbedDims    int // 0: the model's
@@ -98,16 +99,26 @@ func (c config) baseURL() string {
 	return openaiclient.DefaultBaseURL
 }
 
+// Offline embedder names for NEWSBOT_EMBED_MODEL.
+const (
+	embedLocal     = "local"      // the sentence encoder (retrieval/encoder)
+	embedLocalHash = "local-hash" // the lexical feature-hashing embedder, for comparison
+)
+
 // embedder returns the configured embedder: the OpenAI-compatible one when
-// an endpoint is configured for embeddings, else the local one.
+// an endpoint is configured for embeddings, else the offline sentence
+// encoder, or the lexical hashing embedder when asked for by name.
 func (c config) embedder() (retrieval.Embedder, error) {
-	if c.Offline || c.EmbedModel == "local" {
+	switch {
+	case c.EmbedModel == embedLocalHash:
 		return retrieval.LocalEmbedder{}, nil
+	case c.Offline || c.EmbedModel == embedLocal:
+		return encoder.New(encoder.Options{})
 	}
 	base, key := c.EmbedBaseURL, c.EmbedAPIKey
 	if base == "" && key == "" {
 		if !c.remote() {
-			return retrieval.LocalEmbedder{}, nil
+			return encoder.New(encoder.Options{})
 		}
 		base, key = c.baseURL(), c.APIKey
 	}

@@ -104,7 +104,10 @@ func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
 	for i := 0; i < articles; i++ {
 		writeCrashArticle(t, corpus, i, r)
 	}
-	env := append(os.Environ(), "NEWSBOT_DATA_DIR="+corpus, "NEWSBOT_INDEX_DIR="+indexDir, "NEWSBOT_OFFLINE=1")
+	// The lexical embedder: this test is about the cache surviving kills,
+	// and needs many runs over a large corpus; the sentence encoder would
+	// take minutes per run (BENCHMARKS.md, cold index).
+	env := append(os.Environ(), "NEWSBOT_DATA_DIR="+corpus, "NEWSBOT_INDEX_DIR="+indexDir, "NEWSBOT_OFFLINE=1", "NEWSBOT_EMBED_MODEL=local-hash")
 
 	// A clean run, to know how long one takes.
 	start := time.Now()

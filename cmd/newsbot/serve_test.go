@@ -447,13 +447,16 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 	}
 }
 
-// modelEnv is the environment of model mode against fo, with the local
-// embedder (the tests are about the chat model).
+// modelEnv is the environment of model mode against fo, with the lexical
+// offline embedder: the tests are about the chat model and Discord, and
+// the sentence encoder, about 10 ms of CPU a question, costs ten times that
+// under the race detector: with it, the soak once lost its gateway on the
+// loaded machine (index built in 12 s). The offline tests use the encoder.
 func modelEnv(fo *fakeopenai.Server) map[string]string {
 	return map[string]string{
 		"OPENAI_BASE_URL":     fo.URL,
 		"OPENAI_API_KEY":      "sk-test",
-		"NEWSBOT_EMBED_MODEL": "local",
+		"NEWSBOT_EMBED_MODEL": "local-hash",
 	}
 }
 

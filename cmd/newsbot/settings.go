@@ -73,7 +73,7 @@ var settings = []setting{
 		Help:  "chat model; none keeps extractive answers with remote embeddings",
 		Field: func(c *config) any { return &c.ChatModel }},
 	{Group: engineGroup, Env: "NEWSBOT_EMBED_MODEL", Default: "text-embedding-3-small",
-		Help:  "embedding model; local keeps the offline embedder",
+		Help:  "embedding model; local keeps the offline sentence encoder, local-hash the lexical hashing embedder, even with an endpoint",
 		Field: func(c *config) any { return &c.EmbedModel }},
 	{Group: engineGroup, Env: "NEWSBOT_EMBED_BASE_URL", DefaultDoc: "the chat endpoint's",
 		Help:  "embeddings from another server",
@@ -121,7 +121,7 @@ var settings = []setting{
 		Help:  "`directory` with system.tmpl and/or user.tmpl",
 		Field: func(c *config) any { return &c.PromptsDir }},
 	{Group: engineGroup, Env: "NEWSBOT_OFFLINE", Flag: "offline", Default: "false",
-		Help:  "local embedder and extractive answers whatever else is set",
+		Help:  "offline sentence encoder (or local-hash when named) and extractive answers whatever else is set",
 		Field: func(c *config) any { return &c.Offline }},
 
 	// The Discord bot.
