@@ -276,14 +276,17 @@ func isSubsequence(w, s string) bool {
 	return true
 }
 
-// foldDiacritics decomposes text and drops the combining marks: "Pequeño
-// café" becomes "Pequeno cafe".
-var foldDiacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldDiacritics returns a transformer that decomposes text and drops the
+// combining marks: "Pequeño café" becomes "Pequeno cafe". A chain keeps
+// state, so each call gets its own: handlers run concurrently.
+func foldDiacritics() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // foldedWords folds s for matching, case and diacritics aside, and splits
 // it into words of letters and digits (words).
 func foldedWords(s string) []string {
-	folded, _, err := transform.String(foldDiacritics, s)
+	folded, _, err := transform.String(foldDiacritics(), s)
 	if err != nil {
 		folded = s
 	}
