@@ -118,7 +118,7 @@ func TestOfflineQuestionInAnotherLanguage(t *testing.T) {
 			t.Errorf("%q: %q (reason %q, %v)", q, a.Text, a.Reason, err)
 		}
 	}
-	for _, q := range []string{"when r the new routes starting", "wheres the bus going"} {
+	for _, q := range []string{"when r the new routes starting", "wheres the bus going", "tldr?", "eli5 pls", "summary??", "night buses?"} {
 		if a, _ := e.Ask(context.Background(), Request{Question: q}); a.Text == refusalNotEnglish {
 			t.Errorf("%q taken for another language", q)
 		}

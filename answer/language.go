@@ -27,6 +27,13 @@ import (
 // are too short for trigrams ("Is Kyiv taking part?" comes out as Tagalog).
 const minEnglishShare = 0.5
 
+// minLatinWords is the fewest words a Latin-script question needs before
+// the detector is asked: shorter ones ("tldr?", "eli5", "who?") carry too
+// few trigrams to tell a language by, and are read as English. Refusing an
+// English question as foreign is worse than answering a two-word foreign
+// one with the English rules.
+const minLatinWords = 3
+
 // minNamedConfidence is the least confidence of the detector for the
 // reason to name the language; below it, "another language".
 const minNamedConfidence = 0.5
@@ -44,6 +51,9 @@ func questionLanguage(q string) string {
 		}
 	}
 	if letters == 0 {
+		return ""
+	}
+	if latin*2 >= letters && len(strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })) < minLatinWords {
 		return ""
 	}
 	info := whatlanggo.Detect(q)
@@ -135,6 +145,9 @@ func detectLanguage(q string) (name string, other, sure bool) {
 	}
 	if latin*2 >= letters && commonEnglishShare(q) >= minCommonEnglishShare {
 		return "", false, false // English whatever the detector would say
+	}
+	if latin*2 >= letters && len(strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })) < minLatinWords {
+		return "", false, false // too short to tell (minLatinWords)
 	}
 	info := whatlanggo.Detect(q)
 	if latin*2 < letters {

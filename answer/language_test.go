@@ -79,3 +79,16 @@ func TestEnglishQuestionSetsAreEnglish(t *testing.T) {
 		t.Fatalf("only %d questions read", n)
 	}
 }
+
+// Questions of one or two words carry too few trigrams to tell a language
+// by; chat shorthand must not be refused as foreign.
+func TestShortQuestionsAreReadAsEnglish(t *testing.T) {
+	for _, q := range []string{"tldr?", "tldr", "eli5 pls", "sum up?", "who?"} {
+		if got := questionLanguage(q); got != "" {
+			t.Errorf("questionLanguage(%q) = %q, want English", q, got)
+		}
+		if _, other := QuestionLanguage(q); other {
+			t.Errorf("QuestionLanguage(%q) says another language", q)
+		}
+	}
+}
