@@ -73,6 +73,9 @@ type analyzer struct {
 	// sentences embeds sentences for the semantic similarity signal and
 	// for summaries; nil: term vectors for summaries, no semantic signal.
 	sentences retrieval.Embedder
+	// cache, if set, keeps sentence vectors beside the chunk vectors
+	// (content-addressed by model and text), so a restart embeds none again.
+	cache *retrieval.Cache
 	// sentVecs: doc slug -> normalized sentence -> its vector, learnt on
 	// first use of a story.
 	sentVecs map[string]map[string][]float32
@@ -81,7 +84,7 @@ type analyzer struct {
 	maxIDF float64
 }
 
-func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder) *analyzer {
+func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retrieval.Cache) *analyzer {
 	a := &analyzer{lex: ix.Lexical(), stems: map[string]bool{}, byPrefix: map[string][]string{},
 		docs: map[string]retrieval.Document{}, leads: map[string]retrieval.Chunk{}}
 	for _, d := range ix.Docs() {
@@ -94,6 +97,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder) *analyzer {
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
 	a.sentences = sentences
+	a.cache = cache
 	a.byLen = map[int][]string{}
 	for _, c := range ix.Chunks() {
 		a.chunks[c.Doc] = append(a.chunks[c.Doc], c)

@@ -261,8 +261,8 @@ func (a *analyzer) sentenceVector(ctx context.Context, doc, text string) []float
 		for i, s := range sents {
 			texts[i] = s.text
 		}
-		vs, err := a.sentences.Embed(ctx, texts)
-		if err != nil || len(vs) != len(texts) {
+		vs, err := a.embedSentences(ctx, texts)
+		if err != nil {
 			return nil // tried again on the next question
 		}
 		vecs = map[string][]float32{}
@@ -274,6 +274,43 @@ func (a *analyzer) sentenceVector(ctx context.Context, doc, text string) []float
 		a.rolesMu.Unlock()
 	}
 	return vecs[retrieval.Normalize(text)]
+}
+
+// embedSentences returns the vectors of texts, from the cache where it
+// has them; the others are embedded in one batch and stored.
+func (a *analyzer) embedSentences(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	var miss []int
+	var missText []string
+	keys := make([]retrieval.CacheKey, len(texts))
+	for i, t := range texts {
+		if a.cache != nil {
+			keys[i] = retrieval.KeyFor(a.sentences.Model(), t)
+			if v, ok := a.cache.Get(keys[i]); ok {
+				out[i] = v
+				continue
+			}
+		}
+		miss = append(miss, i)
+		missText = append(missText, t)
+	}
+	if len(miss) == 0 {
+		return out, nil
+	}
+	vs, err := a.sentences.Embed(ctx, missText)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) != len(missText) {
+		return nil, fmt.Errorf("sentence embedder: %d vectors for %d texts", len(vs), len(missText))
+	}
+	for j, i := range miss {
+		out[i] = vs[j]
+		if a.cache != nil {
+			a.cache.Put(keys[i], vs[j])
+		}
+	}
+	return out, nil
 }
 
 // cosine is the cosine similarity of two vectors (their dot product when

@@ -83,6 +83,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Sentence vectors embedded while answering are kept for the next run.
+	defer func() {
+		if err := eng.SaveCache(); err != nil {
+			cliLogger(e.stderr).Warn("embedding cache not saved", "err", err)
+		}
+	}()
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	answerOne := func(q string) error {

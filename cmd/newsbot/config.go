@@ -134,6 +134,23 @@ func (c config) embedder() (retrieval.Embedder, error) {
 	})
 }
 
+// sentenceEncoder returns the embedder of sentences, for choosing the
+// sentence that answers, summaries and the model-mode claim check: the
+// offline sentence encoder, which is local and free, so it serves even
+// when chunk embeddings come from a remote endpoint (emb itself when it
+// is the encoder, so the weights are decoded once). With
+// NEWSBOT_EMBED_MODEL=local-hash, nil: that mode is the purely lexical
+// baseline kept for comparison.
+func (c config) sentenceEncoder(emb retrieval.Embedder) (retrieval.Embedder, error) {
+	if enc, ok := emb.(*encoder.Encoder); ok {
+		return enc, nil
+	}
+	if c.EmbedModel == embedLocalHash {
+		return nil, nil
+	}
+	return encoder.New(encoder.Options{})
+}
+
 // chat returns the configured chat model, or nil for extractive answers.
 func (c config) chat() (answer.ChatModel, error) {
 	if !c.remote() || c.ChatModel == "none" {
@@ -186,16 +203,22 @@ func newEngine(ctx context.Context, c config, logger *slog.Logger, progress func
 	if err != nil {
 		return nil, answer.ReloadStats{}, err
 	}
+	sents, err := c.sentenceEncoder(emb)
+	if err != nil {
+		return nil, answer.ReloadStats{}, err
+	}
 	eng, st, err := answer.New(ctx, answer.Config{
-		Load:     c.loader(logger),
-		Embedder: emb,
-		Chat:     chat,
-		Cache:    cache,
-		Prompts:  p,
-		Logger:   logger,
-		Progress: progress,
-		Fallback: c.Fallback,
-		Metrics:  c.metrics,
+		Load:      c.loader(logger),
+		Embedder:  emb,
+		Sentences: sents,
+		Verifier:  answer.VerifierConfig{Encoder: sents},
+		Chat:      chat,
+		Cache:     cache,
+		Prompts:   p,
+		Logger:    logger,
+		Progress:  progress,
+		Fallback:  c.Fallback,
+		Metrics:   c.metrics,
 	})
 	if cache != nil {
 		// Also after an error or an interrupt: the vectors embedded so
