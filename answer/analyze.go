@@ -140,6 +140,9 @@ type candidate struct {
 	// typed: the passage holds the kind of thing the question asks for
 	// (a time for "when", a place next to the subject for "where", ...).
 	typed bool
+	// sim is the cosine similarity of the sentence's vector to the
+	// question's (0 without a sentence embedder).
+	sim float64
 }
 
 // rolesOf returns doc's roles (surname term -> role terms), learning them

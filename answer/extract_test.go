@@ -165,3 +165,31 @@ func TestSemanticSignalPrefersTheSentenceClosestInMeaning(t *testing.T) {
 	}
 	_ = retrieval.LocalEmbedder{}
 }
+
+// A story of our own where the person is named in full, then by surname,
+// then not at all, and the answer is about "she" two sentences later.
+const ferryStory = `---
+title: Ferry captain steps down
+published: 2024-09-02
+---
+Captain Ilse Varga brought the Marrow Sound ferry into harbour for the last time on Sunday, after twenty-two years at its wheel.
+
+Varga said she would miss the early crossings most, when the water is still and the gulls follow the boat.
+
+The ferry company presented a brass bell engraved with the names of every vessel that has served the route.
+
+She will settle in Port Elwin, where she grew up, and restore an old sailing dinghy.
+`
+
+// TestPronounSubjectReadsAsThePersonLastNamed: a sentence whose subject
+// is a pronoun answers for the person named sentences before (in full, or
+// by surname), rather than the first sentence that names them.
+func TestPronounSubjectReadsAsThePersonLastNamed(t *testing.T) {
+	e := storyEngine(t, "ferry.md", ferryStory)
+	checkAnswers(t, e, []answerCase{
+		{"Where will Ilse Varga settle?", "Port Elwin"},
+		{"What will Captain Varga restore?", "sailing dinghy"},
+		// The first sentence still answers what it says.
+		{"How long was Ilse Varga at the ferry's wheel?", "twenty-two years"},
+	})
+}

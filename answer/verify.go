@@ -24,8 +24,13 @@ const (
 	// the snippet does not.
 	minSemanticCoverage = 0.34
 	// DefaultMinSimilarity is the cosine similarity between a claim and the
-	// window at which the encoder takes it for a paraphrase.
-	DefaultMinSimilarity = 0.55
+	// window at which the encoder takes it for a paraphrase. Calibrated
+	// with the sentence encoder (retrieval/encoder) on set A
+	// (testdata/claims.json): no claim of A falls between the coverage
+	// bounds, so the band was lowered to probe the threshold; with it at
+	// 0.25, false positives start below 0.55 (two at 0.5), so 0.6 keeps a
+	// margin. Checked once on the held-out sets B and C (BENCHMARKS.md).
+	DefaultMinSimilarity = 0.6
 	// maxConnectiveWords is the longest uncited sentence kept as a
 	// connective ("Both sides hope for progress.").
 	maxConnectiveWords = 12
@@ -82,6 +87,10 @@ type VerifierConfig struct {
 	// MinSimilarity is the cosine at which Encoder takes a claim for a
 	// paraphrase of its window; 0 means DefaultMinSimilarity.
 	MinSimilarity float64
+	// minCoverage overrides minSemanticCoverage, the lowest coverage the
+	// encoder decides (for the calibration sweep in the tests); 0: the
+	// constant.
+	minCoverage float64
 }
 
 // support is the verdict on one claim against one snippet.
@@ -212,7 +221,7 @@ func (vc *verifierRun) checkWindow(cf facts, window string, foreign bool) suppor
 	switch {
 	case s.coverage >= minSupportCoverage:
 		s.ok = true
-	case s.coverage >= minSemanticCoverage && vc.encoder != nil:
+	case s.coverage >= vc.minCov && vc.encoder != nil:
 		sim, err := vc.similarity(cf, window)
 		if err != nil {
 			s.why = "the encoder failed: " + err.Error()
@@ -342,6 +351,7 @@ type verifierRun struct {
 	ctx      context.Context
 	encoder  Encoder
 	minSim   float64
+	minCov   float64         // the lowest coverage the encoder decides
 	known    map[string]bool // capitalized words of the snippets, canonical; see knownNames
 	snippets []string
 	tokens   map[string][]token
@@ -362,6 +372,10 @@ func newVerifierRun(ctx context.Context, cfg VerifierConfig, snippets []string) 
 	vc := &verifierRun{ctx: ctx, encoder: cfg.Encoder, minSim: cfg.MinSimilarity, snippets: snippets, tokens: map[string][]token{}}
 	if vc.minSim == 0 {
 		vc.minSim = DefaultMinSimilarity
+	}
+	vc.minCov = cfg.minCoverage
+	if vc.minCov == 0 {
+		vc.minCov = minSemanticCoverage
 	}
 	return vc
 }

@@ -11,7 +11,7 @@ import (
 // "the Russian delegation". Each line is one group; matching through a
 // group counts less than matching the word itself.
 const synonymGroups = `
-represent representative rep reps delegation delegate envoy emissary
+represent representative rep reps delegation delegate envoy emissary diplomat ambassador minister
 die death dead deaths killed kill casualty casualties fatality fatalities
 win won victory victor champion winner
 leader president premier chancellor

@@ -217,6 +217,12 @@ func TestFeedPollAddsReloadsAndAnnounces(t *testing.T) {
 	if err != nil || !strings.Contains(a.Text, "Morag Fenn") || len(a.Citations) == 0 || a.Citations[0].Doc != got[0].Slug {
 		t.Errorf("after the poll: %q %+v %v", a.Text, a.Citations, err)
 	}
+	// "She plans to move …": the subject is the keeper, named two
+	// sentences before, not the first sentence that names her.
+	a, err = eng.Ask(context.Background(), answer.Request{Question: "Where will Morag Fenn move to?"})
+	if err != nil || !strings.Contains(a.Text, "Kilbrannan") {
+		t.Errorf("where will she move: %q %v", a.Text, err)
+	}
 	if again := lib.pollFeeds(context.Background()); len(again) != 0 || len(announced) != 1 {
 		t.Errorf("a second poll added %d and announced %d, want nothing new", len(again), len(announced))
 	}
