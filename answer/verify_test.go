@@ -114,6 +114,25 @@ func TestVerifierOnLabelledClaims(t *testing.T) {
 	}
 }
 
+// TestVerifierEncoderThreshold is the calibration of DefaultMinSimilarity
+// on set A with the sentence encoder. No claim of A falls between the
+// coverage bounds, so the band is lowered to 0.25 to probe the threshold:
+// at 0.5 the encoder keeps claims the snippet does not support, at the
+// default it keeps none that the lexical check would not.
+func TestVerifierEncoderThreshold(t *testing.T) {
+	if testing.Short() {
+		t.Skip("embeds every claim of set A twice")
+	}
+	lexical := scoreVerifier(t, "testdata/claims.json", VerifierConfig{})
+	enc := sentenceEncoder(t)
+	low := scoreVerifier(t, "testdata/claims.json", VerifierConfig{Encoder: enc, MinSimilarity: 0.5, minCoverage: 0.25})
+	def := scoreVerifier(t, "testdata/claims.json", VerifierConfig{Encoder: enc, minCoverage: 0.25})
+	t.Logf("false positives: lexical %d, encoder at 0.5 %d, at the default %.2f %d", lexical.fp, low.fp, DefaultMinSimilarity, def.fp)
+	if low.fp <= lexical.fp || def.fp > lexical.fp || def.tp < lexical.tp {
+		t.Errorf("the probe no longer supports DefaultMinSimilarity: lexical %+v, 0.5 %+v, default %+v", lexical, low, def)
+	}
+}
+
 // TestVerifierOnHeldOutClaims scores the verifier on claims written after
 // its rules were set (BENCHMARKS.md):
 //
