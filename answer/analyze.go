@@ -79,6 +79,11 @@ type analyzer struct {
 	// sentVecs: doc slug -> normalized sentence -> its vector, learnt on
 	// first use of a story.
 	sentVecs map[string]map[string][]float32
+	// storyOf: chunk position in the index -> its story's slug; storyLen:
+	// slug -> its number of chunks. The gate weighs a question's words by
+	// their rarity within the story it judges (storyIDF).
+	storyOf  []string
+	storyLen map[string]int
 	// byLen: stems by length in bytes, for typo tolerance.
 	byLen  map[int][]string
 	maxIDF float64
@@ -99,7 +104,10 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.sentences = sentences
 	a.cache = cache
 	a.byLen = map[int][]string{}
+	a.storyLen = map[string]int{}
 	for _, c := range ix.Chunks() {
+		a.storyOf = append(a.storyOf, c.Doc)
+		a.storyLen[c.Doc]++
 		a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
 		if _, ok := a.leads[c.Doc]; !ok && !c.Meta {
 			a.leads[c.Doc] = c
@@ -189,7 +197,17 @@ func (a *analyzer) variant(t string) string {
 // term the corpus lacks weighs up to as much as the rarest one, by its
 // rarity in everyday English. A follow-up adds
 // the previous question's terms at half weight.
-func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
+// storyIDF is the BM25 inverse document frequency of t among the chunks
+// of doc, and whether doc has t: the weight t would have were doc the
+// whole corpus, so that a story is judged on its own whatever else the
+// corpus holds.
+func (a *analyzer) storyIDF(t, doc string) (float64, bool) {
+	n := float64(a.storyLen[doc])
+	df := float64(a.lex.DocFreqIn(t, func(i int) bool { return i < len(a.storyOf) && a.storyOf[i] == doc }))
+	return math.Log(1 + (n-df+0.5)/(df+0.5)), df > 0
+}
+
+func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}
 	add := func(text string, scale float64) {
@@ -211,9 +229,12 @@ func (a *analyzer) questionTerms(q string, history []Turn) []qterm {
 					t = v
 				}
 			}
-			w := a.maxIDF * retrieval.Rarity(t)
-			if a.lex.DocFreq(t) > 0 {
-				w = a.lex.IDF(t) * (0.5 + 0.5*retrieval.Rarity(t))
+			// Weighed within the story judged (storyIDF): its absent
+			// terms as the story's rarest.
+			idf, has := a.storyIDF(t, doc)
+			w := idf * retrieval.Rarity(t)
+			if has {
+				w = idf * (0.5 + 0.5*retrieval.Rarity(t))
 			}
 			out = append(out, qterm{stem: t, weight: w * scale})
 		}

@@ -133,7 +133,8 @@ func (a *analyzer) storyTerms(q *question, terms []qterm, doc string) []qterm {
 		for _, t := range ts {
 			if !have[t] {
 				have[t] = true
-				terms = append(terms, qterm{stem: t, weight: weight * a.lex.IDF(t)})
+				idf, _ := a.storyIDF(t, doc)
+				terms = append(terms, qterm{stem: t, weight: weight * idf})
 			}
 		}
 	}
@@ -200,7 +201,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		v.why, v.absent = "the story never mentions "+f, true
 		return v
 	}
-	v.terms = a.questionTerms(q.text, history)
+	v.terms = a.questionTerms(q.text, history, doc)
 	if len(v.terms) == 0 {
 		v.why = "no content words in the question"
 		return v
@@ -260,6 +261,11 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		// 2022" for "what date") may say less of the question than one
 		// that does not, as long as the question's subject is found.
 		v.why = fmt.Sprintf("the best passage covers %.2f of the question (similarity %.2f)", best.coverage, best.sim)
+		if c := a.conflict(q, v, hits); c != "" {
+			// The sharper reason when there is one: a name, number or
+			// date of the question that the best passage contradicts.
+			v.why = c
+		}
 	case need == needBest && !best.typed:
 		v.why = row.refusal
 	case need == needAny && !typedAbove(v.cands, minCov):

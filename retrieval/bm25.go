@@ -90,6 +90,19 @@ func (ix *BM25) Len() int { return len(ix.lengths) }
 // DocFreq is the number of documents that contain term.
 func (ix *BM25) DocFreq(term string) int { return len(ix.postings[term]) }
 
+// DocFreqIn is DocFreq counted over the documents for which in is true:
+// the document frequency of term within a subset, such as one story's
+// chunks.
+func (ix *BM25) DocFreqIn(term string, in func(doc int) bool) int {
+	n := 0
+	for _, p := range ix.postings[term] {
+		if in(int(p.doc)) {
+			n++
+		}
+	}
+	return n
+}
+
 // IDF is the BM25 inverse document frequency of term (always positive).
 func (ix *BM25) IDF(term string) float64 {
 	n := float64(len(ix.lengths))
