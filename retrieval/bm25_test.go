@@ -107,3 +107,19 @@ func TestBM25FromIDsEqualsBM25FromStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestDocFreqInCountsOnlyTheSubset(t *testing.T) {
+	ix := NewBM25([][]string{{"mill", "river"}, {"mill"}, {"river", "flood"}, {"flood"}})
+	first := func(doc int) bool { return doc < 2 }
+	for _, c := range []struct {
+		term     string
+		all, sub int
+	}{{"mill", 2, 2}, {"river", 2, 1}, {"flood", 2, 0}, {"absent", 0, 0}} {
+		if got := ix.DocFreq(c.term); got != c.all {
+			t.Errorf("DocFreq(%q) = %d, want %d", c.term, got, c.all)
+		}
+		if got := ix.DocFreqIn(c.term, first); got != c.sub {
+			t.Errorf("DocFreqIn(%q) = %d, want %d", c.term, got, c.sub)
+		}
+	}
+}
