@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/newsbot/newsbot/data"
@@ -146,5 +147,62 @@ func TestInfoDescribesEachStory(t *testing.T) {
 	}
 	if total != info.Chunks {
 		t.Errorf("stories' chunks add up to %d, the index holds %d", total, info.Chunks)
+	}
+}
+
+// countingEmbedder counts the texts it embeds.
+type countingEmbedder struct {
+	retrieval.Embedder
+	texts *atomic.Int64
+}
+
+func (c countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	c.texts.Add(int64(len(texts)))
+	return c.Embedder.Embed(ctx, texts)
+}
+
+// TestSentenceVectorsAreEmbeddedOncePerIndex: a story's sentence vectors
+// are embedded on its first question, not again on the next, and kept in
+// the embedding cache so that a restart embeds only questions.
+func TestSentenceVectorsAreEmbeddedOncePerIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var n atomic.Int64
+	sents := countingEmbedder{Embedder: conceptEmbedder{"harbour": 0}, texts: &n}
+	start := func() *Engine {
+		cache, _, err := retrieval.OpenCache(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _, err := New(ctx, Config{Load: func() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) },
+			Embedder: retrieval.LocalEmbedder{}, Sentences: sents, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e := start()
+	ask := func(q string) {
+		if _, err := e.Ask(ctx, Request{Question: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask("Where will the talks be held?")
+	first := n.Load()
+	if first < 10 {
+		t.Fatalf("first question embedded %d texts, want the question and the story's sentences", first)
+	}
+	ask("Who will represent Russia at the talks?")
+	if got := n.Load() - first; got != 1 {
+		t.Errorf("second question embedded %d texts, want 1 (the question)", got)
+	}
+	if err := e.SaveCache(); err != nil {
+		t.Fatal(err)
+	}
+	n.Store(0)
+	e = start()
+	ask("Where will the talks be held?")
+	if got := n.Load(); got != 1 {
+		t.Errorf("after a restart the first question embedded %d texts, want 1 (sentences from the cache)", got)
 	}
 }
