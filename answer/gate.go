@@ -373,7 +373,7 @@ func (r *referents) see(text string, terms []string) {
 // sentences (without the synonym it needed 0.6). With it, the pronoun
 // referents and the synonyms together, no development set lost an answer
 // or a refusal (README, "Semantics in the answers").
-const ofCountryBonus = 0.3
+const ofCountryBonus = 0.3 // TestWhoOfACountryPrefersThePersonOfThatCountry: a story of our own
 
 // nationalPerson is a capitalized word followed by up to three title words
 // and a name: "Russian Foreign Minister Sergey Lavrov".

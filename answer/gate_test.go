@@ -165,3 +165,22 @@ func TestContainsNumber(t *testing.T) {
 		}
 	}
 }
+
+// A who question naming a country asks for a person of that country: the
+// sentence where the nationality word qualifies a person answers, not the
+// sentences that merely mention the country (ofCountryBonus).
+func TestWhoOfACountryPrefersThePersonOfThatCountry(t *testing.T) {
+	const story = `---
+title: Fisheries talks open in Oslo
+---
+Norway and France will open talks on fishing quotas in the North Sea on Thursday, the Norwegian foreign ministry said.
+The French delegation will be led by French Maritime Minister Claire Dubois, who arrives in Oslo on Wednesday evening.
+Officials in France have warned that the quota dispute could hurt coastal towns that depend on mackerel.
+Norwegian Fisheries Minister Lars Eide said he expected the talks to last two days.
+`
+	e := storyEngine(t, "fisheries.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"Who will represent France at the talks?", "Claire Dubois"},
+		{"Who is representing Norway?", "Lars Eide"},
+	})
+}
