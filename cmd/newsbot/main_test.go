@@ -16,15 +16,35 @@ import (
 	"github.com/newsbot/newsbot/retrieval"
 )
 
+// sharedIndexDir is the embedding cache runCLI gives the runs whose test
+// names none. The cache is content-addressed and safe for concurrent
+// processes, so sharing it is what a user's machine does; it spares each
+// test embedding the default story's chunks and sentences with the
+// sentence encoder, slow under -race. Tests that count what is embedded
+// name a directory of their own.
+var sharedIndexDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "newsbot-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	sharedIndexDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // runCLI runs the program as a user would, with env as its whole
-// environment (plus a private index directory), and returns its output.
+// environment (plus the shared index directory unless env names one), and
+// returns its output.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	if _, ok := env["NEWSBOT_INDEX_DIR"]; !ok {
 		if env == nil {
 			env = map[string]string{}
 		}
-		env["NEWSBOT_INDEX_DIR"] = t.TempDir()
+		env["NEWSBOT_INDEX_DIR"] = sharedIndexDir
 	}
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
