@@ -82,3 +82,31 @@ func TestMissingNameRefusesNamesNotDescriptions(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingFocusWeighsAModifierOfALightNoun(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"ferry.md": quelmarStory}, nil)
+	cases := []struct {
+		q, want, reason string // want "" is a refusal whose Reason holds reason
+	}{
+		// "board member": the question asks for a person; "board" only
+		// describes her, in a word the story never uses.
+		{"Which board member said the ship carries 300 passengers?", "Mirela Dusk", ""},
+		// A thing asked for that the story never mentions still refuses.
+		{"Which airline flies to Quelmar?", "", "never mentions airline"},
+	}
+	for _, c := range cases {
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.want != "" {
+			if !a.Answered || !strings.Contains(a.Text, c.want) {
+				t.Errorf("%q: answered=%v %q (reason %q), want it to say %q", c.q, a.Answered, a.Text, a.Reason, c.want)
+			}
+			continue
+		}
+		if a.Answered || !strings.Contains(a.Reason, c.reason) {
+			t.Errorf("%q: answered=%v %q, reason %q; want a refusal because %q", c.q, a.Answered, a.Text, a.Reason, c.reason)
+		}
+	}
+}
