@@ -439,7 +439,7 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		focus = m[1]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
-	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) {
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) {
 		focus = m[1]
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]
@@ -452,6 +452,23 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		return ""
 	}
 	return focus
+}
+
+// whichTwo is "which" and the two words after it: "Which cabinet member".
+var whichTwo = regexp.MustCompile(`(?i)^\s*which\s+[\p{L}-]+\s+([\p{L}-]+)\b`)
+
+// beforeLightNoun reports whether the word after "which" modifies a noun
+// as general as a light term ("Which cabinet member", "which border
+// city"): the question asks for a member or a city, and the modifier
+// describes it in words the story may not use ("a minister"). It then
+// weighs in coverage, by its rarity, instead of refusing.
+func beforeLightNoun(q string) bool {
+	m := whichTwo.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	ts := retrieval.Terms(m[1])
+	return len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return !lightTerms[t] })
 }
 
 // kindOfQ: "What kind of sandwich …" asks about a sandwich.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -132,6 +133,74 @@ func parseQuestion(q string) question {
 	return pq
 }
 
+// maxDescriptorRarity is the most a capitalized word may weigh in everyday
+// English (retrieval.Rarity) and still be read as a description rather than
+// a name when it stands alone before a lower-case noun ("the Gulf kingdom",
+// "the Atlantic alliance"). Such a word is often a region or an adjective
+// the story says another way ("Saudi Arabia", "NATO"), so the story lacking
+// it is weighed in coverage (by its rarity, as questionTerms weighs every
+// word the story lacks) instead of refusing. Words the table lacks or
+// barely has ("Pompeo" 1, "Warsaw" 0.91) stay names wherever they stand, as
+// does any capitalized word before a function word ("Who founded Cambridge
+// in 1650?"), a possessive or another capitalized word.
+const maxDescriptorRarity = 0.9
+
+// minDescriptorRarity is the least: a capitalized word as common as
+// "London" (0.49) or "Paris" (0.44) is in the table because film dialogue
+// names it, and a misspelt name can stem to a common word ("Nors" to
+// "nor"); neither describes anything.
+const minDescriptorRarity = 0.5
+
+// auxiliaries open a question's subject: after "did (the)", a capitalized
+// word is the one who acts and the next word its verb ("What did the Pope
+// say", "What did China announce"), not a description of a noun.
+var auxiliaries = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("do does did will would can could should shall may might must has have had is was are were") {
+		auxiliaries[w] = true
+	}
+}
+
+// afterAuxiliary reports whether the words before a capitalized word end in
+// an auxiliary, an article between them allowed.
+func afterAuxiliary(before []string) bool {
+	n := len(before)
+	if n > 0 && articles[strings.ToLower(before[n-1])] {
+		n--
+	}
+	return n > 0 && auxiliaries[strings.ToLower(before[n-1])]
+}
+
+// articles may stand between an auxiliary and its subject.
+var articles = map[string]bool{"the": true, "a": true, "an": true}
+
+// descriptor reports whether the capitalized word w, followed in the
+// question by next, describes the noun next rather than naming something:
+// w is a single Titlecase word (not an initialism) of middling rarity in
+// everyday English (minDescriptorRarity to maxDescriptorRarity), and next
+// is a lower-case content word. The caller rules out possessives and
+// subjects (afterAuxiliary).
+func descriptor(w, next string) bool {
+	if strings.ToUpper(w) == w {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(next)
+	if !unicode.IsLower(first) {
+		return false
+	}
+	ns := retrieval.Terms(next)
+	if len(ns) == 0 {
+		return false // "Cambridge in 1650": a function word follows a name
+	}
+	ts := retrieval.Terms(w)
+	if len(ts) != 1 {
+		return false
+	}
+	r := retrieval.Rarity(ts[0])
+	return r >= minDescriptorRarity && r < maxDescriptorRarity
+}
+
 // questionNames returns the names of q: runs of capitalised words after
 // the first word of each sentence ("Hillary Clinton", "Kim Jong Un"), and
 // initialisms of four letters or more, weekdays and months left out.
@@ -153,6 +222,9 @@ func questionNames(q string) []string {
 			f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "'")
 			if i == 0 || f == "" || !isName(f) || f == "I" || temporal.MatchString(f) {
 				flush()
+				continue
+			}
+			if run == "" && i+1 < len(fields) && !strings.HasSuffix(fields[i], "'s") && !afterAuxiliary(fields[:i]) && descriptor(f, fields[i+1]) {
 				continue
 			}
 			if run != "" {
