@@ -21,12 +21,6 @@ import (
 // every language loaded, adds 131 MB to the binary, takes 28 s to start and
 // 1.2 GB of memory (measured with a one-call program, -ldflags='-s -w').
 
-// minEnglishShare is the share of a Latin-script question's words that must
-// be English (a function word, or a word of the SUBTLEX table of English
-// subtitles; capitalised words, names in any language, are not counted) for it to count as English whatever the detector says: questions
-// are too short for trigrams ("Is Kyiv taking part?" comes out as Tagalog).
-const minEnglishShare = 0.5
-
 // minLatinWords is the fewest words a Latin-script question needs before
 // the detector is asked: shorter ones ("tldr?", "eli5", "who?") carry too
 // few trigrams to tell a language by, and are read as English. Refusing an
@@ -34,63 +28,19 @@ const minEnglishShare = 0.5
 // one with the English rules.
 const minLatinWords = 3
 
-// minNamedConfidence is the least confidence of the detector for the
-// reason to name the language; below it, "another language".
-const minNamedConfidence = 0.5
-
 // questionLanguage returns the name of q's language when it is plainly not
-// English, or "".
+// English ("another language" when the detector is unsure which), or "".
+// It is the same decision as QuestionLanguage's: one test of what counts
+// as English for the offline refusal and for model mode's routing.
 func questionLanguage(q string) string {
-	letters, latin := 0, 0
-	for _, r := range q {
-		if unicode.IsLetter(r) {
-			letters++
-			if unicode.Is(unicode.Latin, r) {
-				latin++
-			}
-		}
-	}
-	if letters == 0 {
+	name, other, sure := detectLanguage(q)
+	switch {
+	case !other:
 		return ""
-	}
-	if latin*2 >= letters && len(strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })) < minLatinWords {
-		return ""
-	}
-	info := whatlanggo.Detect(q)
-	if latin*2 < letters {
-		// Cyrillic, Arabic, Chinese…: whatever the language, not English.
-		if info.Lang == whatlanggo.Eng {
-			return "another language"
-		}
-		return info.Lang.String()
-	}
-	if info.Lang == whatlanggo.Eng || englishShare(foldChat(q)) >= minEnglishShare {
-		return ""
-	}
-	if info.Confidence < minNamedConfidence {
+	case !sure || name == "":
 		return "another language"
 	}
-	return info.Lang.String()
-}
-
-// englishShare is the share of q's words that are English function words or
-// words of everyday English.
-func englishShare(q string) float64 {
-	n, total := 0, 0
-	for i, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
-		if r := []rune(w)[0]; i > 0 && unicode.IsUpper(r) {
-			continue
-		}
-		total++
-		ts := retrieval.Terms(strings.ToLower(w))
-		if len(ts) == 0 || retrieval.Rarity(ts[0]) < 1 {
-			n++
-		}
-	}
-	if total == 0 {
-		return 1
-	}
-	return float64(n) / float64(total)
+	return name
 }
 
 // QuestionLanguage reports whether q is written in a language other than
@@ -130,7 +80,9 @@ const (
 )
 
 func detectLanguage(q string) (name string, other, sure bool) {
-	q = RemoveInvisible(q)
+	// Chat spellings ("whos", "w", "abt") and mentions are not evidence of
+	// another language.
+	q = foldChat(RemoveInvisible(q))
 	letters, latin := 0, 0
 	for _, r := range q {
 		if unicode.IsLetter(r) {

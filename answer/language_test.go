@@ -54,8 +54,11 @@ func TestRemoveInvisible(t *testing.T) {
 	}
 }
 
-// The team's English question sets are all read as English: a question
-// taken for another language would skip the relevance gate in model mode.
+// The team's question sets are read in their language: English unless the
+// line says otherwise ("lang"). An English question taken for another
+// language would be refused offline and skip the relevance gate in model
+// mode; a foreign one taken for English would be told "the article does
+// not say".
 func TestEnglishQuestionSetsAreEnglish(t *testing.T) {
 	files, _ := filepath.Glob("../testdata/*.jsonl")
 	n := 0
@@ -65,13 +68,17 @@ func TestEnglishQuestionSetsAreEnglish(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(string(b), "\n") {
-			var q struct{ Question string }
+			var q struct{ Question, Lang string }
 			if json.Unmarshal([]byte(line), &q) != nil || q.Question == "" {
 				continue
 			}
 			n++
-			if name, other := QuestionLanguage(q.Question); other {
-				t.Errorf("%s: %q read as %q", filepath.Base(f), q.Question, name)
+			name, other := QuestionLanguage(q.Question)
+			if other != (q.Lang != "" && q.Lang != "en") {
+				t.Errorf("%s: %q (lang %q) read as %q, other=%v", filepath.Base(f), q.Question, q.Lang, name, other)
+			}
+			if offline := questionLanguage(q.Question); (offline != "") != other {
+				t.Errorf("%s: %q: the offline check says %q, model mode other=%v", filepath.Base(f), q.Question, offline, other)
 			}
 		}
 	}
