@@ -68,18 +68,7 @@ type server struct {
 // cooldown) and waits until /healthz says it is ready.
 func startServe(t *testing.T, fd *fakediscord.Server, env map[string]string) *server {
 	t.Helper()
-	full := map[string]string{
-		"DISCORD_TOKEN":           fd.Token(),
-		"NEWSBOT_DISCORD_API_URL": fd.URL(),
-		"NEWSBOT_INDEX_DIR":       t.TempDir(),
-		"NEWSBOT_HTTP_ADDR":       "127.0.0.1:0",
-		"NEWSBOT_COOLDOWN":        "0",
-		"NEWSBOT_READY_TIMEOUT":   "3s",
-		"NEWSBOT_LOG_LEVEL":       "debug",
-	}
-	for k, v := range env {
-		full[k] = v
-	}
+	full := serveEnv(t, fd, env)
 	s := &server{t: t, fd: fd, env: full, stderr: &lockedBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -133,6 +122,25 @@ func startServe(t *testing.T, fd *fakediscord.Server, env map[string]string) *se
 		t.Fatal(err)
 	}
 	return s
+}
+
+// serveEnv is serve's environment for the tests: a token, the fake
+// Discord's URL, a private index directory, an HTTP address on loopback, no
+// cooldown and debug logs, with env on top.
+func serveEnv(t *testing.T, fd *fakediscord.Server, env map[string]string) map[string]string {
+	full := map[string]string{
+		"DISCORD_TOKEN":           fd.Token(),
+		"NEWSBOT_DISCORD_API_URL": fd.URL(),
+		"NEWSBOT_INDEX_DIR":       t.TempDir(),
+		"NEWSBOT_HTTP_ADDR":       "127.0.0.1:0",
+		"NEWSBOT_COOLDOWN":        "0",
+		"NEWSBOT_READY_TIMEOUT":   "3s",
+		"NEWSBOT_LOG_LEVEL":       "debug",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	return full
 }
 
 // logField returns field of the first JSON log line whose msg is msg.

@@ -24,17 +24,7 @@ import (
 // SIGTERM and waits for the exit.
 func startServeProcess(t *testing.T, bin string, fd *fakediscord.Server, env map[string]string) *server {
 	t.Helper()
-	full := map[string]string{
-		"DISCORD_TOKEN":           fd.Token(),
-		"NEWSBOT_DISCORD_API_URL": fd.URL(),
-		"NEWSBOT_INDEX_DIR":       t.TempDir(),
-		"NEWSBOT_HTTP_ADDR":       "127.0.0.1:0",
-		"NEWSBOT_COOLDOWN":        "0",
-		"NEWSBOT_READY_TIMEOUT":   "3s",
-		"NEWSBOT_LOG_LEVEL":       "debug",
-		"HOME":                    t.TempDir(),
-		"PATH":                    os.Getenv("PATH"),
-	}
+	full := serveEnv(t, fd, map[string]string{"HOME": t.TempDir(), "PATH": os.Getenv("PATH")})
 	for k, v := range env {
 		full[k] = v
 	}
