@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -224,16 +225,29 @@ func checkAsk(t *testing.T, bin string, env []string, corpus, indexDir string) {
 	}
 }
 
+// buildNewsbot builds the program once per test binary, into testRoot, for
+// the tests that run it as a process.
 func buildNewsbot(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "newsbot")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		built.bin = filepath.Join(testRoot, "bin", "newsbot")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "go", "build", "-o", built.bin, ".").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
 }
 
 func runNewsbot(t *testing.T, bin string, env []string, timeout time.Duration, args ...string) (stdout, stderr string, err error) {

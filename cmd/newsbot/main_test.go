@@ -24,12 +24,18 @@ import (
 // name a directory of their own.
 var sharedIndexDir string
 
+// testRoot holds what the tests of this binary share: the index directory
+// above and the program built once for the tests that run it as a process
+// (buildNewsbot). It is removed when the tests end.
+var testRoot string
+
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "newsbot-test-cache-")
+	dir, err := os.MkdirTemp("", "newsbot-test-")
 	if err != nil {
 		panic(err)
 	}
-	sharedIndexDir = dir
+	testRoot = dir
+	sharedIndexDir = filepath.Join(dir, "cache")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
