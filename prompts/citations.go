@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Citation styles models use, all read as snippet numbers and written back
@@ -47,7 +48,29 @@ const (
 // in order of first appearance. A second call on its result changes
 // nothing. It runs in time linear in the text, whatever a server sends.
 func ParseCitations(text string, n int) (string, []int) {
+	// Tidying can bring two pieces together that a pass reads differently
+	// ("\r[1]:" trimmed to "[1]:", a footnote definition): a few passes
+	// reach the fixed point, each linear in the text.
+	out, refs := parseCitationsOnce(text, n)
+	for range maxCitationPasses {
+		again, refs2 := parseCitationsOnce(out, n)
+		if again == out {
+			break
+		}
+		out, refs = again, refs2
+	}
+	return out, refs
+}
+
+// maxCitationPasses bounds the passes after the first; the fuzz target
+// has found no text needing more than one.
+const maxCitationPasses = 3
+
+func parseCitationsOnce(text string, n int) (string, []int) {
 	s, _ := parseBrackets(text, n)
+	// tidy joins "[1] :" into "[1]:", which reads as a footnote definition:
+	// join first, so that a second call finds nothing new to remove.
+	s = spaceBeforePunct.ReplaceAllString(s, "$1")
 	s = footnoteDefs.ReplaceAllString(s, "")
 	s = parenMarkers(s, n)
 	out, refs := parseBrackets(s, n)
@@ -151,8 +174,9 @@ func skipLinkTarget(text string, i int) int {
 	return i
 }
 
-// parenMarker matches "(1)", "(1, 2)" and "(snippet 1)" after white space.
-var parenMarker = regexp.MustCompile(`(?:^|[ \t\n])\(\s*((?i:snippets?|sources?|docs?)\s*)?(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\)`)
+// parenMarker matches "(1)", "(1, 2)" and "(snippet 1)" after white space
+// (any kind: tidy trims them all at the ends of the text).
+var parenMarker = regexp.MustCompile(`(?:^|[\s\v\p{Z}])\(\s*((?i:snippets?|sources?|docs?)\s*)?(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\)`)
 
 // parenMarkers rewrites parenthesized numbers as markers where they cannot
 // be ordinary text: with a "snippet"/"source"/"doc" word anywhere, and
@@ -169,9 +193,17 @@ func parenMarkers(s string, n int) string {
 	for _, l := range locs {
 		open := strings.IndexByte(s[l[0]:l[1]], '(') + l[0]
 		word := l[2] >= 0
-		rest := strings.TrimLeft(s[l[1]:], " \t")
+		// Any white space but a line break may stand before the clause's
+		// end: tidy trims it, and the second call must see what the first
+		// did ("(1)\v" is at the end of its text).
+		rest := strings.TrimLeftFunc(s[l[1]:], func(r rune) bool { return unicode.IsSpace(r) && r != '\n' && r != '\r' })
 		atEnd := rest == "" || strings.IndexByte(".!?;:,\n\r", rest[0]) >= 0
 		if !(word || atEnd) || !allInRange(s[l[4]:l[5]], n) {
+			continue
+		}
+		if strings.HasPrefix(rest, ":") && strings.TrimSpace(s[strings.LastIndexByte(s[:open], '\n')+1:open]) == "" {
+			// "(1): …" opening a line labels an item; as "[1]: …" it
+			// would read as a footnote definition and be removed.
 			continue
 		}
 		b.WriteString(s[last:open])
