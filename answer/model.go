@@ -135,22 +135,7 @@ func (e *Engine) emptyReply() error {
 
 // countDropped counts what the claim check removed, by reason.
 func (e *Engine) countDropped(c checked) {
-	counts := map[string]int{}
-	for _, d := range c.dropped {
-		switch {
-		case strings.HasSuffix(d, "to other addresses removed"):
-			counts["link"]++
-		case strings.HasSuffix(d, ": no citation"):
-			counts["uncited"]++
-		case strings.HasSuffix(d, "cut off by the token limit"), strings.HasPrefix(d, "cut at a sentence"):
-			counts["cut"]++
-		case strings.HasSuffix(d, "repeated sentence(s) collapsed"):
-			counts["repeated"]++
-		default:
-			counts["unsupported"]++
-		}
-	}
-	for reason, n := range counts {
+	for reason, n := range c.droppedBy {
 		e.cfg.Metrics.ClaimsDropped(reason, n)
 	}
 }

@@ -412,9 +412,13 @@ type checked struct {
 	refs []int  // the snippet numbers cited in text, in order
 	// claims holds, for each ref, the text of the claims it supports.
 	claims map[int]string
-	// dropped says, for each sentence or citation removed, what and why.
-	dropped []string
-	cut     bool // sentences were left out for length
+	// dropped says, for each sentence or citation removed, what and why;
+	// droppedBy counts those entries by kind ("link", "uncited",
+	// "unsupported", "cut", "repeated"), the label of
+	// newsbot_claims_dropped_total.
+	dropped   []string
+	droppedBy map[string]int
+	cut       bool // sentences were left out for length
 }
 
 // replyOptions describe the reply being checked.
@@ -497,7 +501,7 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 	text, _ := prompts.ParseCitations(reply, len(o.snippets))
 	text, links := removeLinks(text, o.storyURLs)
 	if links > 0 {
-		b.drop(fmt.Sprintf("%d link(s) to other addresses removed", links))
+		b.drop("link", fmt.Sprintf("%d link(s) to other addresses removed", links))
 	}
 	text = gluedMarker.ReplaceAllString(text, "$1 $2")
 	text = markerAfter.ReplaceAllStringFunc(text, func(m string) string {
@@ -514,12 +518,16 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 		for si, sp := range spans {
 			sent := strings.TrimSpace(body[sp.Start:sp.End])
 			if o.truncated && li == len(rawLines)-1 && si == len(spans)-1 && !complete(sent) {
-				b.drop(fmt.Sprintf("%q: cut off by the token limit", clip(sent)))
+				b.drop("cut", fmt.Sprintf("%q: cut off by the token limit", clip(sent)))
 				continue
 			}
 			kept, why := vc.checkSentence(sent, o)
 			if why != "" {
-				b.drop(fmt.Sprintf("%q: %s", clip(sent), why))
+				kind := "unsupported"
+				if why == noCitation {
+					kind = "uncited"
+				}
+				b.drop(kind, fmt.Sprintf("%q: %s", clip(sent), why))
 			}
 			if kept != "" && !b.add(kept) {
 				return b.done()
@@ -528,6 +536,9 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 	}
 	return b.done()
 }
+
+// noCitation is the reason a sentence with no valid marker is dropped.
+const noCitation = "no citation"
 
 // replyBuilder gathers the kept sentences of a reply, line by line.
 type replyBuilder struct {
@@ -540,7 +551,14 @@ type replyBuilder struct {
 	repeated int
 }
 
-func (b *replyBuilder) drop(why string) { b.out.dropped = append(b.out.dropped, why) }
+// drop records a removal: why for the reason shown, kind for the metric.
+func (b *replyBuilder) drop(kind, why string) {
+	b.out.dropped = append(b.out.dropped, why)
+	if b.out.droppedBy == nil {
+		b.out.droppedBy = map[string]int{}
+	}
+	b.out.droppedBy[kind]++
+}
 
 func (b *replyBuilder) line(prefix string) { b.lines = append(b.lines, []string{prefix}) }
 
@@ -578,10 +596,10 @@ func (b *replyBuilder) add(sent string) bool {
 // done returns the result: no text unless a cited sentence was kept.
 func (b *replyBuilder) done() checked {
 	if b.repeated > 0 {
-		b.drop(fmt.Sprintf("%d repeated sentence(s) collapsed", b.repeated))
+		b.drop("repeated", fmt.Sprintf("%d repeated sentence(s) collapsed", b.repeated))
 	}
 	if b.out.cut {
-		b.drop(fmt.Sprintf("cut at a sentence to stay within %d characters", MaxAnswerChars))
+		b.drop("cut", fmt.Sprintf("cut at a sentence to stay within %d characters", MaxAnswerChars))
 	}
 	if b.cited == 0 {
 		return b.out
@@ -604,7 +622,7 @@ func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, strin
 		if connective(sent) {
 			return sent, ""
 		}
-		return "", "no citation"
+		return "", noCitation
 	}
 	foreign := o.foreign
 	if !foreign {
