@@ -48,15 +48,20 @@ func (l *storyLibrary) reload(ctx context.Context) error {
 	}
 }
 
-// indexed gives a story its chunk count in the loaded index.
-func (l *storyLibrary) indexed(st ingest.Story) newsbot.Story {
-	d := st.Domain()
+// indexed gives stories their chunk counts in the loaded index, reading
+// the index's description once (Info counts every chunk).
+func (l *storyLibrary) indexed(stories ...ingest.Story) []newsbot.Story {
+	chunks := map[string]int{}
 	for _, doc := range l.eng.Info().Docs {
-		if doc.Slug == d.Slug {
-			d.Chunks = doc.Chunks
-		}
+		chunks[doc.Slug] = doc.Chunks
 	}
-	return d
+	out := make([]newsbot.Story, 0, len(stories))
+	for _, st := range stories {
+		d := st.Domain()
+		d.Chunks = chunks[d.Slug]
+		out = append(out, d)
+	}
+	return out
 }
 
 // Stories lists the stories of the data directory, newest first (by when
@@ -70,10 +75,7 @@ func (l *storyLibrary) Stories(ctx context.Context) ([]newsbot.Story, error) {
 	if len(list) == 0 {
 		return l.eng.Info().Docs, nil
 	}
-	out := make([]newsbot.Story, 0, len(list))
-	for _, st := range list {
-		out = append(out, l.indexed(st))
-	}
+	out := l.indexed(list...)
 	sortNewestFirst(out)
 	return out, nil
 }
@@ -106,7 +108,7 @@ func (l *storyLibrary) Add(ctx context.Context, src newsbot.Source) (newsbot.Sto
 	if err := l.reload(ctx); err != nil {
 		return st.Domain(), fmt.Errorf("added %s, but the index was not reloaded (the next reload picks it up): %w", st.Slug, err)
 	}
-	d := l.indexed(st)
+	d := l.indexed(st)[0]
 	l.announceAll(ctx, []newsbot.Story{d})
 	return d, nil
 }
@@ -117,7 +119,7 @@ func (l *storyLibrary) Remove(ctx context.Context, slug string) (newsbot.Story, 
 	if err != nil {
 		return newsbot.Story{}, err
 	}
-	d := l.indexed(st)
+	d := l.indexed(st)[0]
 	if err := l.reload(ctx); err != nil {
 		return d, fmt.Errorf("removed %s, but the index was not reloaded (the next reload drops it): %w", st.Slug, err)
 	}
@@ -141,11 +143,7 @@ func (l *storyLibrary) Follow(ctx context.Context, url string) (newsbot.Feed, []
 	if err := l.reload(ctx); err != nil {
 		return feed, nil, fmt.Errorf("following %s, but the index was not reloaded: %w", res.Feed, err)
 	}
-	var added []newsbot.Story
-	for _, st := range res.Added {
-		added = append(added, l.indexed(st))
-	}
-	return feed, added, nil
+	return feed, l.indexed(res.Added...), nil
 }
 
 // Unfollow stops polling a feed; its stories stay.
@@ -210,10 +208,7 @@ func (l *storyLibrary) pollFeeds(ctx context.Context) []newsbot.Story {
 		l.log.Error("reload after polling the feeds", "err", err)
 		return nil
 	}
-	var out []newsbot.Story
-	for _, st := range added {
-		out = append(out, l.indexed(st))
-	}
+	out := l.indexed(added...)
 	l.log.Info("feeds polled", "added", len(out))
 	l.announceAll(ctx, out)
 	return out
