@@ -337,3 +337,48 @@ func FuzzAddFileHTML(f *testing.F) {
 		}
 	})
 }
+
+func TestHasStories(t *testing.T) {
+	story := "---\ntitle: \"A\"\n---\nText.\n"
+	cases := []struct {
+		name  string
+		setup func(root string) string // returns the dir to ask about
+		want  bool
+	}{
+		{"missing folder", func(root string) string { return filepath.Join(root, "none") }, false},
+		{"empty folder", func(root string) string { return root }, false},
+		{"a story", func(root string) string {
+			os.WriteFile(filepath.Join(root, "a.md"), []byte(story), 0o644)
+			return root
+		}, true},
+		{"only hidden files and state", func(root string) string {
+			os.MkdirAll(filepath.Join(root, ".newsbot"), 0o755)
+			os.WriteFile(filepath.Join(root, ".newsbot", "a.md"), []byte(story), 0o644)
+			os.WriteFile(filepath.Join(root, ".b.md"), []byte(story), 0o644)
+			return root
+		}, false},
+		{"a story in a sub-folder", func(root string) string {
+			os.MkdirAll(filepath.Join(root, "sub"), 0o755)
+			os.WriteFile(filepath.Join(root, "sub", "a.txt"), []byte("Text.\n"), 0o644)
+			return root
+		}, true},
+		{"the folder is a symbolic link to one with a story", func(root string) string {
+			real := filepath.Join(root, "real")
+			os.MkdirAll(real, 0o755)
+			os.WriteFile(filepath.Join(real, "a.md"), []byte(story), 0o644)
+			link := filepath.Join(root, "link")
+			if err := os.Symlink(real, link); err != nil {
+				t.Skip("no symbolic links here:", err)
+			}
+			return link
+		}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := HasStories(c.setup(t.TempDir()))
+			if err != nil || got != c.want {
+				t.Errorf("HasStories = %v, %v; want %v, nil", got, err, c.want)
+			}
+		})
+	}
+}

@@ -75,8 +75,15 @@ var storyExts = map[string]bool{".md": true, ".markdown": true, ".txt": true, ".
 const stateDir = ".newsbot"
 
 // HasStories reports whether dir holds at least one story file (hidden
-// files and folders aside). A missing dir holds none.
+// files and folders aside). A missing dir holds none. dir may be a
+// symbolic link to the folder (as a mounted volume often is): it is
+// followed, while links inside it are not.
 func HasStories(dir string) (bool, error) {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		// filepath.WalkDir does not follow a root that is a link: it
+		// would see one entry, the link, and no story.
+		dir = r
+	}
 	found := false
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
