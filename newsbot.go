@@ -78,6 +78,9 @@ type Citation struct {
 type Turn struct {
 	Question string
 	Answer   string
+	// Story is the slug of the one story the question was asked about
+	// (Request.Story), "" for all: a follow-up keeps to that story.
+	Story string
 }
 
 // Request is one question.

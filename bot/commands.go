@@ -296,7 +296,7 @@ func (b *Bot) handleAsk(ctx context.Context, x *interaction) {
 	}
 	q := question{Source: sourceSlash, User: x.user().ID, Text: text, At: x.at, Story: story}
 	b.answerSlash(ctx, x, q, text, private, func(a newsbot.Answer) {
-		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text})
+		b.convs.remember(interactionKey(x.i.ID), "", newsbot.Turn{Question: text, Answer: a.Text, Story: story})
 	})
 }
 

@@ -124,15 +124,32 @@ func (b *Bot) handleMessage(ctx context.Context, m *discordgo.Message, me string
 	stopTyping := b.typing(ctx, r.channelID)
 	defer stopTyping()
 	r.onFirst = stopTyping
-	q := question{Source: source, User: m.Author.ID, Text: text, History: history, At: at}
+	q := question{Source: source, User: m.Author.ID, Text: text, History: history, At: at, Story: b.followedStory(history)}
 	b.answer(ctx, q, r, nil, func(a newsbot.Answer) {
-		turn := newsbot.Turn{Question: text, Answer: a.Text}
+		turn := newsbot.Turn{Question: text, Answer: a.Text, Story: q.Story}
 		b.convs.remember(questionKey(m.ID), parent, turn)
 		if thread != "" {
 			b.convs.appendThread(thread, turn)
 		}
 	})
 	stopTyping()
+}
+
+// followedStory is the story a follow-up keeps to: that of the latest
+// earlier turn asked about one story (/ask with its story option), while
+// the library still has it; "" (every story) otherwise.
+func (b *Bot) followedStory(history []newsbot.Turn) string {
+	if len(history) == 0 {
+		return ""
+	}
+	slug := history[len(history)-1].Story
+	if slug == "" {
+		return ""
+	}
+	if _, ok := resolveStory(b.indexStories(), slug); !ok {
+		return "" // removed since: answer from every story rather than fail
+	}
+	return slug
 }
 
 // replyText replies with a short text (help, cooldown).

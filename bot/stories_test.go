@@ -274,3 +274,40 @@ func TestQueuedStoryAskAndSummaryExpireLikeAsk(t *testing.T) {
 	}
 	h.waitMetrics(`newsbot_questions_total{outcome="expired",source="slash"} 2`)
 }
+
+func TestFollowUpKeepsTheStoryTheQuestionWasAskedAbout(t *testing.T) {
+	t.Parallel()
+	h, lib, _ := startStories(t, testStories(), false, nil)
+	st := h.ask("why do rent prices rise?", fakediscord.StringOption("story", "rent-prices"))
+	_, reply := h.mention("and by how much?", fakediscord.ReplyTo(st.Original.Message, true))
+	if reply == nil {
+		t.Fatal("no reply to the follow-up")
+	}
+	r := h.ans.lastRequest()
+	if r.Story != "rent-prices" || len(r.History) != 1 || r.History[0].Story != "rent-prices" {
+		t.Errorf("follow-up: Request.Story = %q, history %+v; want rent-prices", r.Story, r.History)
+	}
+	// A follow-up of the follow-up keeps it too.
+	_, reply2 := h.mention("since when?", fakediscord.ReplyTo(reply.Message, true))
+	if reply2 == nil || h.ans.lastRequest().Story != "rent-prices" {
+		t.Errorf("second follow-up: Request.Story = %q, want rent-prices", h.ans.lastRequest().Story)
+	}
+
+	// A question about every story keeps to none.
+	st = h.ask("where are the talks, Riyadh?")
+	h.mention("who goes?", fakediscord.ReplyTo(st.Original.Message, true))
+	if got := h.ans.lastRequest().Story; got != "" {
+		t.Errorf("follow-up to a question about every story: Request.Story = %q, want \"\"", got)
+	}
+
+	// The story removed since: the follow-up is answered from every story,
+	// not refused as about an unknown story.
+	st = h.ask("why do rent prices rise?", fakediscord.StringOption("story", "rent-prices"))
+	lib.mu.Lock()
+	lib.stories = slices.DeleteFunc(lib.stories, func(s newsbot.Story) bool { return s.Slug == "rent-prices" })
+	lib.mu.Unlock()
+	h.mention("and by how much?", fakediscord.ReplyTo(st.Original.Message, true))
+	if got := h.ans.lastRequest().Story; got != "" {
+		t.Errorf("follow-up on a removed story: Request.Story = %q, want \"\"", got)
+	}
+}
