@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -101,20 +102,36 @@ func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits 
 		// the best match.
 		stories = stories[:1]
 	}
-	// The story asked about is the first, in retrieval order, that holds
-	// what the question names; its verdict stands, refusal or not: another
-	// story's sentence would answer a question about something else.
-	var first verdict
+	// Each story that holds what the question names is judged on its own;
+	// the story asked about is the one whose best passage scores highest
+	// (the first in retrieval order on a tie), and its verdict stands,
+	// refusal or not: another story's sentence would answer a question
+	// about something else. A question no story holds gets the first
+	// story's refusal.
+	var first, best verdict
+	found := false
 	for i, doc := range stories {
 		v := a.judgeStory(ctx, q, history, hits, doc, minCov)
 		if i == 0 {
 			first = v
 		}
-		if !v.absent {
-			return v
+		if !v.absent && (!found || bestScore(v) > bestScore(best)) {
+			best, found = v, true
 		}
 	}
+	if found {
+		return best
+	}
 	return first
+}
+
+// bestScore is the score of a verdict's best passage; a verdict without
+// passages scores below any passage.
+func bestScore(v verdict) float64 {
+	if len(v.cands) == 0 {
+		return math.Inf(-1)
+	}
+	return v.cands[0].score
 }
 
 // storyTerms adds to a question's terms what the story supplies: the roles

@@ -184,3 +184,32 @@ Norwegian Fisheries Minister Lars Eide said he expected the talks to last two da
 		{"Who is representing Norway?", "Lars Eide"},
 	})
 }
+
+// The story retrieved first names what the question asks about but does
+// not answer it; the story after it does. The gate judges both and keeps
+// the one whose best passage scores highest.
+func TestGateKeepsTheStoryThatAnswersBestNotTheFirstRetrieved(t *testing.T) {
+	e := storiesEngine(t, map[string]string{"mill.md": millStory, "flood.md": floodStory}, nil)
+	an := e.state.Load().analyzer
+	var hits []retrieval.Hit
+	for _, doc := range []string{"mill", "flood"} { // the mill story first
+		for _, c := range e.Index().Chunks() {
+			if c.Doc == doc {
+				hits = append(hits, retrieval.Hit{Chunk: c, Score: 0.5})
+			}
+		}
+	}
+	q := parseQuestion("Why will the schools stay closed?")
+	if v := an.judgeStory(context.Background(), &q, nil, hits, "mill", minCoverage); v.absent {
+		t.Fatalf("the mill story counts as not naming what is asked (%s): the case tests nothing", v.why)
+	}
+	v := an.judge(context.Background(), &q, nil, hits, minCoverage)
+	if v.doc != "flood" || !v.answerable {
+		t.Errorf("judged story %q (answerable %v, %s), want flood, answerable", v.doc, v.answerable, v.why)
+	}
+	// A question the first story answers best stays with it.
+	q = parseQuestion("How much did the restoration cost?")
+	if v := an.judge(context.Background(), &q, nil, hits, minCoverage); v.doc != "mill" || !v.answerable {
+		t.Errorf("judged story %q (answerable %v, %s), want mill, answerable", v.doc, v.answerable, v.why)
+	}
+}
