@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,10 +29,14 @@ type Store struct {
 	// Fetcher fetches pages and feeds; nil uses a zero *Fetcher (address
 	// guard on).
 	Fetcher Getter
-	// MaxStories caps the number of stories; after an add past it the
-	// oldest (by publication date, then by when added) are removed. 0: no
-	// cap.
+	// MaxStories caps the number of stories newsbot added (add, /add,
+	// feeds: those with an added field); after an add past it the oldest of
+	// them (by publication date, then by when added) are removed, and
+	// Retired is told of each. Files put in the directory by hand are
+	// neither counted nor ever removed. 0: no cap.
 	MaxStories int
+	// Retired, if not nil, is called with each story MaxStories removes.
+	Retired func(Story)
 	// Now is the clock for the added field; nil is time.Now.
 	Now func() time.Time
 
@@ -192,11 +197,19 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 		}
 		break
 	}
-	if s.MaxStories > 0 && len(stories)+1 > s.MaxStories {
-		sortNewestFirst(stories)
-		for _, old := range stories[max(0, s.MaxStories-1):] {
-			if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return meta, fmt.Errorf("retention: remove %s: %w", old.Path, err)
+	if s.MaxStories > 0 {
+		// Only the stories newsbot wrote (with their added field) count
+		// and may go; a file someone put here is theirs.
+		ours := slices.DeleteFunc(slices.Clone(stories), func(st Story) bool { return st.Added == "" })
+		if len(ours)+1 > s.MaxStories {
+			sortNewestFirst(ours)
+			for _, old := range ours[max(0, s.MaxStories-1):] {
+				if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return meta, fmt.Errorf("retention: remove %s: %w", old.Path, err)
+				}
+				if s.Retired != nil {
+					s.Retired(old)
+				}
 			}
 		}
 	}
@@ -245,14 +258,15 @@ func (s *Store) listWithKeys() ([]Story, []string, []error, error) {
 	var stories []Story
 	var keys []string
 	var bad []error
-	err := filepath.WalkDir(s.Dir, func(p string, d os.DirEntry, err error) error {
+	root := followLink(s.Dir)
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
-			if p == s.Dir && errors.Is(err, os.ErrNotExist) {
+			if p == root && errors.Is(err, os.ErrNotExist) {
 				return filepath.SkipAll
 			}
 			return err
 		}
-		if strings.HasPrefix(d.Name(), ".") && p != s.Dir {
+		if strings.HasPrefix(d.Name(), ".") && p != root {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

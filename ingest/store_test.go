@@ -181,6 +181,8 @@ func TestSlugsAreStableAndUnique(t *testing.T) {
 func TestRemoveAndRetention(t *testing.T) {
 	s := newStore(t)
 	s.MaxStories = 2
+	var retired []string
+	s.Retired = func(st Story) { retired = append(retired, st.Slug) }
 	for i, d := range []string{"2025-01-03", "2025-01-01", "2025-01-02"} {
 		if _, err := s.Add(Story{Title: fmt.Sprintf("Story %d", i), Published: d}, fmt.Sprintf("Text number %d of the tide tables.", i)); err != nil {
 			t.Fatal(err)
@@ -193,6 +195,9 @@ func TestRemoveAndRetention(t *testing.T) {
 	}
 	if strings.Join(slugs, ",") != "story-0,story-2" {
 		t.Errorf("after retention: %v (the oldest, story-1, must go)", slugs)
+	}
+	if len(retired) != 1 || retired[0] != "story-1" {
+		t.Errorf("Retired told of %v, want [story-1]", retired)
 	}
 	if _, err := s.Remove("story-0"); err != nil {
 		t.Fatal(err)
@@ -380,5 +385,72 @@ func TestHasStories(t *testing.T) {
 				t.Errorf("HasStories = %v, %v; want %v, nil", got, err, c.want)
 			}
 		})
+	}
+}
+
+// Files put in the data directory by hand are the user's: retention
+// neither counts nor removes them, however old they are.
+func TestRetentionNeverRemovesFilesPutThereByHand(t *testing.T) {
+	s := newStore(t)
+	s.MaxStories = 1
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := map[string]string{
+		"bridge.md":   "---\ntitle: \"Bridge opens\"\npublished: 2020-01-01\n---\nThe bridge opened on Monday after two years of work.\n",
+		"library.txt": "The town library reopened after a flood closed it for a month.\n",
+	}
+	for name, text := range mine {
+		if err := os.WriteFile(filepath.Join(s.Dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var retired []string
+	s.Retired = func(st Story) { retired = append(retired, st.Slug) }
+	for i := range 3 {
+		if _, err := s.Add(Story{Title: fmt.Sprintf("Added %d", i), Published: fmt.Sprintf("2025-02-0%d", i+1)}, fmt.Sprintf("Added text %d about the harbour.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name := range mine {
+		if _, err := os.Stat(filepath.Join(s.Dir, name)); err != nil {
+			t.Errorf("%s, put there by hand, is gone: %v", name, err)
+		}
+	}
+	st, _, _ := s.List()
+	var added []string
+	for _, x := range st {
+		if x.Added != "" {
+			added = append(added, x.Slug)
+		}
+	}
+	if strings.Join(added, ",") != "added-2" || strings.Join(retired, ",") != "added-0,added-1" {
+		t.Errorf("added stories kept %v, retired %v; want [added-2] kept, [added-0 added-1] retired", added, retired)
+	}
+}
+
+// A data directory given as a symbolic link is the directory it points
+// to: its stories are listed, duplicates refused, removals found.
+func TestStoreFollowsADataDirectoryThatIsALink(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "real")
+	s := &Store{Dir: real}
+	if _, err := s.Add(Story{Title: "Harbour reopens"}, "The harbour reopened on Thursday after the storm."); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	l := &Store{Dir: link}
+	if st, _, err := l.List(); err != nil || len(st) != 1 {
+		t.Fatalf("List through the link: %d stories, %v; want 1", len(st), err)
+	}
+	var dup *DuplicateError
+	if _, err := l.Add(Story{Title: "Harbour reopens"}, "The harbour reopened on Thursday after the storm."); !errors.As(err, &dup) {
+		t.Errorf("the same story added through the link: %v, want a *DuplicateError", err)
+	}
+	if _, err := l.Remove("harbour-reopens"); err != nil {
+		t.Errorf("Remove through the link: %v", err)
 	}
 }

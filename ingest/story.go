@@ -79,11 +79,7 @@ const stateDir = ".newsbot"
 // symbolic link to the folder (as a mounted volume often is): it is
 // followed, while links inside it are not.
 func HasStories(dir string) (bool, error) {
-	if r, err := filepath.EvalSymlinks(dir); err == nil {
-		// filepath.WalkDir does not follow a root that is a link: it
-		// would see one entry, the link, and no story.
-		dir = r
-	}
+	dir = followLink(dir)
 	found := false
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -105,6 +101,16 @@ func HasStories(dir string) (bool, error) {
 		return nil
 	})
 	return found, err
+}
+
+// followLink returns dir with its symbolic links resolved, or dir itself
+// when that fails (a missing directory). filepath.WalkDir does not follow
+// a root that is a link: it would see one entry, the link, and no story.
+func followLink(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
 }
 
 // storyFile renders a story file: YAML front matter, a blank line, the

@@ -32,6 +32,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	store.Retired = retiredTo(e.stderr, sc.MaxStories)
 	failed := 0
 	for _, arg := range pos {
 		start := time.Now()

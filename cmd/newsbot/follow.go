@@ -29,6 +29,7 @@ func runFollow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	store.Retired = retiredTo(e.stderr, sc.MaxStories)
 	if len(pos) == 0 {
 		feeds, err := store.Feeds()
 		if err != nil {

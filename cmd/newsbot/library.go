@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -36,6 +37,13 @@ func (sc *storeConfig) store() (*ingest.Store, error) {
 		return nil, fmt.Errorf("data directory %s: not a directory", dir)
 	}
 	return &ingest.Store{Dir: dir, Fetcher: &ingest.Fetcher{AllowPrivate: sc.AllowPrivate}, MaxStories: sc.MaxStories}, nil
+}
+
+// retiredTo reports on w each story NEWSBOT_MAX_STORIES removes.
+func retiredTo(w io.Writer, max int) func(ingest.Story) {
+	return func(s ingest.Story) {
+		fmt.Fprintf(w, "newsbot: removed %s (%q) to keep NEWSBOT_MAX_STORIES=%d\n", s.Slug, s.Title, max)
+	}
 }
 
 // chunkCount is how many chunks the index splits a story file into (the

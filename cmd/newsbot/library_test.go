@@ -243,3 +243,31 @@ func TestFollowPollsUntilInterrupted(t *testing.T) {
 		t.Errorf("%d polls; output:\n%s", polls, out.String())
 	}
 }
+
+// NEWSBOT_MAX_STORIES removes the oldest story add wrote and says so; a
+// file put in the data directory by hand stays.
+func TestAddWithMaxStoriesNamesWhatItRemovesAndKeepsHandPlacedFiles(t *testing.T) {
+	dir := t.TempDir()
+	hand := filepath.Join(dir, "library.txt")
+	os.WriteFile(hand, []byte("The town library reopened after a flood closed it for a month.\n"), 0o644)
+	src := t.TempDir()
+	env := map[string]string{"NEWSBOT_DATA_DIR": dir, "NEWSBOT_MAX_STORIES": "1", "NEWSBOT_OFFLINE": "1"}
+	for i, title := range []string{"Ferry returns", "Mill reopens"} {
+		p := filepath.Join(src, fmt.Sprintf("s%d.md", i))
+		os.WriteFile(p, []byte(fmt.Sprintf("---\ntitle: %q\npublished: 2025-03-0%d\n---\n%s after the winter, officials said on Monday.\n", title, i+1, title)), 0o644)
+		_, errOut, err := runCLI(t, env, "", "add", p)
+		if err != nil {
+			t.Fatalf("add %s: %v %s", title, err, errOut)
+		}
+		if i == 1 && !strings.Contains(errOut, "removed ferry-returns") {
+			t.Errorf("the second add did not name the story it removed: %q", errOut)
+		}
+	}
+	if _, err := os.Stat(hand); err != nil {
+		t.Errorf("the hand-placed library.txt is gone: %v", err)
+	}
+	out, _, err := runCLI(t, env, "", "stories")
+	if err != nil || !strings.Contains(out, "mill-reopens") || strings.Contains(out, "ferry-returns") || !strings.Contains(out, "library") {
+		t.Errorf("stories after the cap: %v\n%s", err, out)
+	}
+}

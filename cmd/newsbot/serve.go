@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -150,6 +151,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		store, err := (&storeConfig{config: cfg}).store()
 		if err != nil {
 			return err
+		}
+		store.Retired = func(s ingest.Story) {
+			logger.Info("story removed to keep NEWSBOT_MAX_STORIES", "max", cfg.MaxStories, "story", s.Slug, "title", s.Title, "path", s.Path)
 		}
 		lib = &storyLibrary{store: store, eng: eng, log: logger}
 		sc.Bot.Library = lib
