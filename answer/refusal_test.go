@@ -1,0 +1,103 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// collegeStory names its subject, Brookfield, in most sentences (not in
+// its title) and Elmwood Seminary in one of its twelve.
+const collegeStory = `---
+title: A valley school marks two centuries
+---
+Brookfield College was founded in 1824 by a group of farmers in the valley.
+Brookfield began with twelve students and one teacher.
+In 1870 Brookfield College opened its library to the public.
+President Ada Morrow led Brookfield from 1901 to 1930 and built the science hall.
+Today Brookfield enrolls about 4,000 students.
+The endowment is worth 80 million dollars.
+Brookfield runs a farm where students grow apples.
+Its choir toured Europe in 1990.
+The college merged with Elmwood Seminary in 1952.
+Brookfield College will celebrate its anniversary with a concert on Friday.
+The mayor of the valley praised the choir.
+Alumni donated a new boathouse in 2019.
+`
+
+// refusalCase is a question and what the answer must say, or, with want
+// "", the words the reason for refusing must hold.
+type refusalCase struct{ q, want, reason string }
+
+func checkRefusals(t *testing.T, e *Engine, cases []refusalCase) {
+	t.Helper()
+	for _, c := range cases {
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		if c.want != "" {
+			if !a.Answered || !strings.Contains(a.Text, c.want) {
+				t.Errorf("%q: %q (reason %q), want it to say %q", c.q, a.Text, a.Reason, c.want)
+			}
+			continue
+		}
+		if a.Answered || len(a.Citations) != 0 || !strings.Contains(a.Reason, c.reason) {
+			t.Errorf("%q: answered=%v %q, reason %q; want a refusal because %q", c.q, a.Answered, a.Text, a.Reason, c.reason)
+		}
+	}
+}
+
+// A name the story mentions once must be in the passage that answers; the
+// name the story is about need not be (implicit, subjectRatio).
+func TestPassageMustNameASideName(t *testing.T) {
+	e := storyEngine(t, "college.md", collegeStory)
+	checkRefusals(t, e, []refusalCase{
+		{"Who led Brookfield from 1901 to 1930?", "Ada Morrow", ""},
+		{"When did Brookfield College merge with Elmwood Seminary?", "1952", ""},
+		// The subject, unnamed in the sentence that answers.
+		{"How much is the Brookfield endowment worth?", "80 million", ""},
+		// The sentence that answers is about Brookfield, not Elmwood.
+		{"Who led Elmwood from 1901 to 1930?", "", "does not name Elmwood"},
+	})
+}
+
+// A weekday or a month the story has does not tie the question to it:
+// what is asked (a meal) must be in the story (missingRelation).
+func TestADayDoesNotStandForTheRelation(t *testing.T) {
+	e := storyEngine(t, "college.md", collegeStory)
+	checkRefusals(t, e, []refusalCase{
+		{"What will Brookfield College do on Friday?", "concert", ""},
+		{"What did Ada Morrow eat on Friday?", "", "never mentions eat"},
+	})
+}
+
+// A name whose last word is an everyday noun the story never uses names a
+// thing the story lacks (headKnown).
+func TestNameHeadMustBeInTheStory(t *testing.T) {
+	e := storyEngine(t, "college.md", collegeStory)
+	checkRefusals(t, e, []refusalCase{
+		{"When did Elmwood Seminary join the college?", "1952", ""},
+		{"How tall is the Brookfield Tower?", "", "never names Brookfield Tower"},
+	})
+}
+
+func TestHeadKnown(t *testing.T) {
+	e := storyEngine(t, "college.md", collegeStory)
+	a := e.state.Load().analyzer
+	cases := []struct {
+		head string
+		want bool
+	}{
+		{"Seminary", true},  // in the story
+		{"Tower", false},    // an everyday noun the story lacks
+		{"Morrowe", true},   // a spelling of a name the story writes otherwise: may be it
+		{"Kowalczyk", true}, // rare in English: a name, which the other checks weigh
+		{"Un", true},        // no content term
+	}
+	for _, c := range cases {
+		if got := a.headKnown(c.head, "college"); got != c.want {
+			t.Errorf("headKnown(%q) = %v, want %v", c.head, got, c.want)
+		}
+	}
+}
