@@ -101,3 +101,31 @@ func TestHeadKnown(t *testing.T) {
 		}
 	}
 }
+
+// harborStory names its subject, Tarrow, in half its sentences, and
+// Kessing, a city upstream, in two of fifteen, both in one paragraph; its
+// credit line names the place it was reported from.
+const harborStory = `---
+title: A river town rebuilds its harbor
+byline: Reported from Vellmoor
+---
+Tarrow is a river town of 9,000 people. Tarrow was founded in 1890 by fishermen from the coast. The town council of Tarrow voted on Monday to rebuild the old harbor wall, after two winters of floods. Work on the wall will begin in April and cost 3 million dollars. Tarrow last rebuilt its harbor in 1955.
+
+Engineers from Kessing will lead the work on the wall and the piers. Kessing is a city upstream, known for its shipyards and its bridges. The harbor will reopen to boats in the autumn of next year. Fishermen said the old wall had cracked in several places during the floods. Tarrow plans a festival on the quay when the harbor reopens.
+
+Tarrow also runs a ferry across the river to the village of Ostby. The ferry carries about 300 passengers a day, most of them workers. Tarrow's mayor said the ferry would keep running during the work. A new bridge to Ostby was proposed in 2010 but never built. Tarrow will hold a vote on the bridge next year.
+`
+
+// A name the story mentions in one paragraph stands for the passages of
+// that paragraph only; the credit line's place for every passage
+// (implicit, nearSubjectRatio, conflict).
+func TestSideNameCountsInItsParagraph(t *testing.T) {
+	e := storyEngine(t, "harbor.md", harborStory)
+	checkRefusals(t, e, []refusalCase{
+		{"When was Tarrow founded?", "1890", ""},
+		{"When will the harbor rebuilt by the Kessing engineers reopen?", "autumn", ""},
+		{"How many passengers does the Vellmoor ferry carry?", "300", ""},
+		// The sentence that answers is about Tarrow, in another paragraph.
+		{"When was Kessing founded?", "", "does not name Kessing"},
+	})
+}
