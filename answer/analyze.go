@@ -245,7 +245,8 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 		}
 	}
 	// "how long", "what date": the kind of answer, not what it is about.
-	add(whenUnit.ReplaceAllString(howWord.ReplaceAllString(q, "how"), "when"), 1)
+	// "what led to", "what precipitated": the form of a why question.
+	add(causeAsk.ReplaceAllString(whenUnit.ReplaceAllString(howWord.ReplaceAllString(q, "how"), "when"), "why"), 1)
 	if m := verbQ.FindStringSubmatch(q); m != nil {
 		for _, t := range retrieval.Terms(m[1]) {
 			for i := range out {
@@ -260,6 +261,10 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	}
 	return out
 }
+
+// causeAsk asks for a cause with a verb that says only that: "what led
+// to", "what precipitated" (whyQ).
+var causeAsk = regexp.MustCompile(`(?i)\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 
 // coverage is the weighted share of terms found in the passage's terms: a
 // stem found exactly counts whole, one that shares a long prefix with a

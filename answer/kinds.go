@@ -206,7 +206,7 @@ var (
 	happeningQ = regexp.MustCompile(`(?i)^\s*(what|wat)('s| is| was| are| were)?\s+(going on|happening|happened|up|new|the (story|news|deal|situation))\b|\bwhat('s| is| was)\s+(this|it|that|the)(\s+\w+)?\s+(all\s+)?about\b|^\s*(news|story|update)\s*\??$`)
 	// whyQ asks for a cause or a purpose; causalRe marks a sentence that
 	// gives one.
-	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated)\b`)
+	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 	causalRe = regexp.MustCompile(`(?i)\b(because|due to|as a result|in order to|so that|since|after|amid|following|over concerns?|in response to|in protest|led to|caused|prompted|triggered|reason|aimed at|to (protect|prevent|stop|ensure|avoid|keep|help|allow|curb|end|punish|pressure))\b`)
 	// afterQ asks what followed an event.
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)

@@ -129,3 +129,22 @@ func TestSideNameCountsInItsParagraph(t *testing.T) {
 		{"When was Kessing founded?", "", "does not name Kessing"},
 	})
 }
+
+// "What precipitated X?" asks why X happened; the verb is the form of the
+// question, not a word the story must have (causeAsk).
+func TestCauseVerbIsTheFormOfAWhyQuestion(t *testing.T) {
+	e := storyEngine(t, "flood.md", floodStory)
+	a := e.state.Load().analyzer
+	for _, q := range []string{"What precipitated the Brenna closures?", "what sparked the Brenna closures", "Why the Brenna closures?"} {
+		var got []string
+		for _, term := range a.questionTerms(q, nil, "flood") {
+			got = append(got, term.stem)
+		}
+		if strings.Join(got, " ") != "brenna closur" {
+			t.Errorf("questionTerms(%q) = %v, want [brenna closur]", q, got)
+		}
+	}
+	checkRefusals(t, e, []refusalCase{
+		{"What precipitated the school closures in Brenna?", "because the roads", ""},
+	})
+}
