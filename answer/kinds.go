@@ -86,7 +86,15 @@ func reText(r *regexp.Regexp) func(*question, []qterm, string) bool {
 // kinds is the table of question kinds, in the order they are tried.
 var kinds = []kindRule{
 	{kind: kindSummary, name: "summary", match: isSummaryRequest},
-	{kind: kindOpinion, name: "opinion", match: re(opinionQ), typed: reText(viewRe), bonus: typedBonus, lead: true,
+	{kind: kindOpinion, name: "opinion", match: re(opinionQ), bonus: typedBonus, lead: true,
+		typed: func(q *question, _ []qterm, text string) bool {
+			if feelQ.MatchString(q.text) {
+				// How someone feels is said with a feeling, not with
+				// what they warned of or urged.
+				return feelRe.MatchString(text)
+			}
+			return viewRe.MatchString(text)
+		},
 		need: func(*question) need { return needAny }, refusal: "the story reports no such view"},
 	{kind: kindWhen, name: "when", match: re(whenQ), bonus: typedBonus, penalty: -untypedPenalty, nearBonus: -nearTypedPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool { return whenTyped(q, text) },
@@ -214,6 +222,10 @@ var (
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
+	// feelQ asks how someone feels; feelRe marks a sentence that says a
+	// feeling.
+	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
+	feelRe   = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
 	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
 	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
 	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)

@@ -146,3 +146,22 @@ func TestCauseVerbIsTheFormOfAWhyQuestion(t *testing.T) {
 		{"What precipitated the school closures in Brenna?", "because the roads", ""},
 	})
 }
+
+// A question about how someone feels is answered by a feeling, not by
+// what they warned of (feelQ, feelRe); other views by any view (viewRe).
+func TestFeelingsAreAnsweredByFeelings(t *testing.T) {
+	const story = `---
+title: Council votes to repair the old bridge
+---
+Councillor Mira Vos warned at the meeting on Monday that the old bridge could close within a year.
+The council then voted to repair the bridge before the winter.
+Residents were relieved by the vote, said Jon Pell, who runs the bakery by the bridge.
+The repairs will cost 400,000 euros.
+`
+	e := storyEngine(t, "bridge.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"How did the residents feel about the vote?", "relieved", ""},
+		{"What does Mira Vos think about the bridge?", "could close", ""},
+		{"How did Mira Vos feel after the meeting?", "", "no such view"},
+	})
+}
