@@ -573,15 +573,23 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	}
 	// The title and the credit line ("reported from Kyiv") say what and
 	// where the story is about: every passage of it names them.
+	// A name counts as named by the sentence before only when the
+	// sentence goes on about it ("They", "he said"); else that sentence
+	// is about something else ("Other sights include …" after a sentence
+	// naming the body that listed one of them).
+	named := best.text
+	if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) {
+		named = window
+	}
 	have := map[string]bool{}
-	for _, t := range retrieval.Terms(window + " " + d.Title + " " + d.Byline) {
+	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline) {
 		have[t] = true
 	}
 	near := map[string]bool{}
 	for _, t := range retrieval.Terms(hits[best.hit].Chunk.Text) {
 		near[t] = true
 	}
-	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(window)) {
+	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
 	for _, n := range q.names {

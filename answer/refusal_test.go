@@ -165,3 +165,43 @@ The repairs will cost 400,000 euros.
 		{"How did Mira Vos feel after the meeting?", "", "no such view"},
 	})
 }
+
+// libraryStory names the Hallam Trust once in 21 sentences: too seldom to
+// be what any passage is about (implicitShare).
+const libraryStory = `---
+title: The Orrin Library turns one hundred
+---
+The Orrin Library opened in 1921 in the town of Delve.
+It was built with money from a mill owner.
+The library holds about 80,000 books.
+In 1960 the Hallam Trust listed the reading room as a protected site.
+Other sights of Delve include the clock tower, the market hall and the river bridge.
+The library is open six days a week.
+Its garden has a pond with carp.
+The roof was repaired in 2005.
+A cafe opened on the ground floor in 2012.
+The library lends tools as well as books.
+Children's clubs meet there on Saturdays.
+The building has three floors.
+Its archive keeps old maps of the valley.
+Volunteers run a repair workshop in the basement.
+The town council pays for the staff.
+Visitors come from across the region.
+The library hosts a poetry festival every spring.
+Its oldest book was printed in 1650.
+A new wing is planned for 2027.
+The librarians offer computer lessons.
+Entry is free for everyone.
+`
+
+// A name in the sentence before the one that answers counts only when the
+// answering sentence goes on about it ("It", "he said"): otherwise the
+// sentence is about something else (conflict).
+func TestNameInThePreviousSentenceCountsForAPronounOnly(t *testing.T) {
+	e := storyEngine(t, "library.md", libraryStory)
+	checkRefusals(t, e, []refusalCase{
+		{"What did the Hallam Trust list as a protected site?", "reading room", ""},
+		{"What other sights does Delve include?", "clock tower", ""},
+		{"What other sights does Delve include for the Hallam Trust?", "", "does not name Hallam Trust"},
+	})
+}
