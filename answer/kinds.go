@@ -113,7 +113,14 @@ var kinds = []kindRule{
 		typed: func(q *question, _ []qterm, text string) bool { return hasDuration(text, sinceQ.MatchString(q.text)) },
 		need:  func(*question) need { return needAny }, refusal: "no length of time where one is asked for"},
 	{kind: kindCount, name: "how many", match: func(q string) bool { return countQ.MatchString(q) || measureQ.MatchString(q) },
-		typed: reText(numberRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
+		typed: func(q *question, _ []qterm, text string) bool {
+			if moneyQ.MatchString(q.text) {
+				// What something cost is said in money.
+				return moneyRe.MatchString(text)
+			}
+			return numberRe.MatchString(text)
+		},
+		bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no number where one is asked for"},
 	{kind: kindWhere, name: "where", match: re(whereQ), bonus: strongTypedBonus, penalty: -weakPenalty, nearBonus: typedBonus, lead: true,
 		typed: func(_ *question, terms []qterm, text string) bool { return placeNear(text, terms) },
@@ -222,6 +229,9 @@ var (
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
+	// moneyQ asks what something cost; moneyRe is an amount of money.
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
+	moneyRe = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(dollars?|euros?|pounds?|yen|yuan|rubles?|roubles?|francs?|pesos?|rupees?|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
 	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)

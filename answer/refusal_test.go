@@ -205,3 +205,29 @@ func TestNameInThePreviousSentenceCountsForAPronounOnly(t *testing.T) {
 		{"What other sights does Delve include for the Hallam Trust?", "", "does not name Hallam Trust"},
 	})
 }
+
+// What something cost is answered by an amount of money, not by any
+// number (moneyQ, moneyRe).
+func TestCostIsAnsweredInMoney(t *testing.T) {
+	checkRefusals(t, storyEngine(t, "mill.md", millStory), []refusalCase{
+		{"How much did the renovation cost?", "2 million euros", ""},
+	})
+	checkRefusals(t, storyEngine(t, "flood.md", floodStory), []refusalCase{
+		{"How much did the broken gas pipe cost?", "", "no number"},
+	})
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"The renovation cost 2 million euros.", true},
+		{"Tickets are $12 for adults.", true},
+		{"a grant of 300,000 pounds", true},
+		{"The hall seats 2,000 people.", false},
+		{"It closed in 1984.", false},
+	}
+	for _, c := range cases {
+		if got := moneyRe.MatchString(c.text); got != c.want {
+			t.Errorf("moneyRe(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
