@@ -68,6 +68,10 @@ type analyzer struct {
 	// hold it.
 	vocab map[string]map[string]bool
 	share map[string]map[string]float64
+	// topName: doc slug -> the largest share of the story's sentences
+	// that one name (a capitalized word not common in everyday English,
+	// minSubjectRarity) is in: how often the story names its subject.
+	topName map[string]float64
 	// chunks: doc slug -> its chunks, in order.
 	chunks map[string][]retrieval.Chunk
 	// sentences embeds sentences for the semantic similarity signal and
@@ -99,6 +103,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.roles = map[string]map[string][]string{}
 	a.vocab = map[string]map[string]bool{}
 	a.share = map[string]map[string]float64{}
+	a.topName = map[string]float64{}
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
 	a.sentences = sentences
@@ -240,7 +245,8 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 		}
 	}
 	// "how long", "what date": the kind of answer, not what it is about.
-	add(whenUnit.ReplaceAllString(howWord.ReplaceAllString(q, "how"), "when"), 1)
+	// "what led to", "what precipitated": the form of a why question.
+	add(causeAsk.ReplaceAllString(whenUnit.ReplaceAllString(howWord.ReplaceAllString(q, "how"), "when"), "why"), 1)
 	if m := verbQ.FindStringSubmatch(q); m != nil {
 		for _, t := range retrieval.Terms(m[1]) {
 			for i := range out {
@@ -255,6 +261,10 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	}
 	return out
 }
+
+// causeAsk asks for a cause with a verb that says only that: "what led
+// to", "what precipitated" (whyQ).
+var causeAsk = regexp.MustCompile(`(?i)\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 
 // coverage is the weighted share of terms found in the passage's terms: a
 // stem found exactly counts whole, one that shares a long prefix with a
@@ -397,6 +407,19 @@ func (a *analyzer) spelling(t, doc string) string {
 	return t
 }
 
+// subjectShare returns the share of the story's sentences its most named
+// name is in (topName).
+func (a *analyzer) subjectShare(doc string) float64 {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	return a.topName[doc]
+}
+
+// capWord is a capitalized word: a name, or a sentence's first word,
+// which topName tells apart by its rarity in everyday English.
+var capWord = regexp.MustCompile(`\p{Lu}[\p{L}'-]+`)
+
 // shareOf returns the share of the story's sentences that hold the stem t.
 func (a *analyzer) shareOf(doc, t string) float64 {
 	a.vocabOf(doc)
@@ -445,22 +468,34 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 		}
 		a.vocab[doc] = v
 		share, n := map[string]float64{}, 0
+		names := map[string]bool{}
 		for _, p := range d.Paragraphs {
 			for _, sp := range retrieval.SplitSentences(p) {
 				n++
 				seen := map[string]bool{}
-				for _, t := range retrieval.Terms(p[sp.Start:sp.End]) {
+				sent := p[sp.Start:sp.End]
+				for _, t := range retrieval.Terms(sent) {
 					if !seen[t] {
 						seen[t] = true
 						share[t]++
 					}
 				}
+				for _, w := range capWord.FindAllString(sent, -1) {
+					for _, t := range retrieval.Terms(w) {
+						names[t] = true
+					}
+				}
 			}
 		}
+		top := 0.0
 		for t := range share {
 			share[t] /= float64(max(n, 1))
+			if names[t] && retrieval.Rarity(t) >= minSubjectRarity {
+				top = max(top, share[t])
+			}
 		}
 		a.share[doc] = share
+		a.topName[doc] = top
 	}
 	return v
 }
@@ -638,3 +673,9 @@ func (a *analyzer) onlyStory(hits []retrieval.Hit, doc string, n int) []retrieva
 	}
 	return out
 }
+
+// minSubjectRarity is the least rarity in everyday English
+// (retrieval.Rarity) of a capitalized word for topName to count it a name:
+// "Harvard" (rarer than 0.3) is, the first words of sentences ("Today",
+// "The") are not.
+const minSubjectRarity = 0.3

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -432,15 +433,30 @@ func typedAbove(cands []candidate, minCov float64) bool {
 // say what they did.
 func (a *analyzer) missingName(q *question, doc string) string {
 	for _, n := range q.names {
+		words := strings.Fields(n)
 		known := false
-		for _, w := range strings.Fields(n) {
+		for _, w := range words {
 			known = known || a.knownIn(w, doc)
 		}
-		if !known {
+		if !known || len(words) > 1 && !a.headKnown(words[len(words)-1], doc) {
 			return n
 		}
 	}
 	return ""
+}
+
+// headKnown reports whether the story knows the last word of a name of
+// several words, or may: "Harvard Stadium" is a stadium, which a story
+// that never says "stadium" does not name, whatever it says of Harvard. A
+// head rare in everyday English ("Choi" for "Chol", "Jinping") may be a
+// spelling the story writes otherwise, and one of three letters or fewer
+// ("Un", "Xi") or with no content term says too little; they pass.
+func (a *analyzer) headKnown(head, doc string) bool {
+	ts := retrieval.Terms(head)
+	if len(ts) == 0 || utf8.RuneCountInString(head) <= 3 || a.knownIn(head, doc) {
+		return true
+	}
+	return slices.ContainsFunc(ts, func(t string) bool { return retrieval.Rarity(t) >= minNameRarity })
 }
 
 // missingFocus returns the thing a question asks the value of ("what is
@@ -516,7 +532,9 @@ const minAbsentTerms = 1
 // missingRelation returns the words of the question that are neither names
 // nor light words when the story mentions none of them ("What did the
 // senator eat for breakfast?" of a story that names the senator but no
-// food), or "".
+// food), or "". A time ("on Thursday", "in March") is not the relation
+// asked about either: a story that has the senator and a Thursday but no
+// meal does not say what was eaten.
 func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) string {
 	name := map[string]bool{}
 	for _, n := range q.names {
@@ -526,7 +544,7 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 	}
 	var absent []string
 	for _, t := range terms {
-		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] {
+		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
 			continue
 		}
 		if a.stemIn(t.stem, doc) {
@@ -539,6 +557,10 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 	}
 	return strings.Join(absent, ", ")
 }
+
+// calendarWord is the stem of a weekday or a month: when something
+// happened, not what.
+var calendarWord = regexp.MustCompile(`^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|januari|februari|march|april|june|juli|august|septemb|octob|novemb|decemb)$`)
 
 // conflict returns why the best passage, although it covers the question,
 // is about something else: it gives another year or number than the one
@@ -566,11 +588,25 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	if !conflictNames {
 		return ""
 	}
+	// The title and the credit line ("reported from Kyiv") say what and
+	// where the story is about: every passage of it names them.
+	// A name counts as named by the sentence before only when the
+	// sentence goes on about it ("They", "he said"); else that sentence
+	// is about something else ("Other sights include …" after a sentence
+	// naming the body that listed one of them).
+	named := best.text
+	if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) {
+		named = window
+	}
 	have := map[string]bool{}
-	for _, t := range retrieval.Terms(window + " " + d.Title) {
+	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline) {
 		have[t] = true
 	}
-	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(window)) {
+	near := map[string]bool{}
+	for _, t := range retrieval.Terms(hits[best.hit].Chunk.Text) {
+		near[t] = true
+	}
+	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
 	for _, n := range q.names {
@@ -585,7 +621,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 			checked = true
 			// A name the story keeps coming back to is what the story is
 			// about: its sentences need not repeat it.
-			if a.stemInSet(t, have) || a.shareOf(v.doc, a.spelling(t, v.doc)) >= implicitShare {
+			if a.stemInSet(t, have) || a.implicit(v.doc, a.spelling(t, v.doc), func() bool { return a.stemInSet(t, near) }) {
 				found = true
 			}
 		}
@@ -603,6 +639,32 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 // cost 3 to 8 of them) and still refuses 9 more of the 44 adversarial
 // unanswerables.
 var implicitShare = 0.05
+
+// implicit reports whether the name term t is what the story is about, so
+// that a sentence of it need not repeat it: the story names it in at least
+// implicitShare of its sentences and, unless it does so at least
+// nearSubjectRatio times as often as it names its most named name
+// (subjectShare), the passage's paragraph names it (inParagraph): a name
+// the story mentions now and then ("Radcliffe" or "Cambridge" in a story
+// about Harvard) is not what a paragraph about something else is about.
+func (a *analyzer) implicit(doc, t string, inParagraph func() bool) bool {
+	s := a.shareOf(doc, t)
+	switch {
+	case s < implicitShare:
+		return false
+	case s < nearSubjectRatio*a.subjectShare(doc):
+		return inParagraph()
+	}
+	return true
+}
+
+// nearSubjectRatio: set on the development sets (testdata but heldout_d,
+// the 20 development articles of ../shared/eval/external): 0.3 refuses 7
+// more of their 67 unanswerable questions and loses no answer once the
+// credit line counts as naming (conflict); 0.4 loses one answer. A
+// threshold under which the passage itself must name it (0.2) refused no
+// more on them and cost an answer on the default story.
+const nearSubjectRatio = 0.3
 
 // minNameRarity is the least rarity in everyday English (retrieval.Rarity)
 // of a name's word for the passage that answers to have to name it:

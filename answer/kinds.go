@@ -86,7 +86,15 @@ func reText(r *regexp.Regexp) func(*question, []qterm, string) bool {
 // kinds is the table of question kinds, in the order they are tried.
 var kinds = []kindRule{
 	{kind: kindSummary, name: "summary", match: isSummaryRequest},
-	{kind: kindOpinion, name: "opinion", match: re(opinionQ), typed: reText(viewRe), bonus: typedBonus, lead: true,
+	{kind: kindOpinion, name: "opinion", match: re(opinionQ), bonus: typedBonus, lead: true,
+		typed: func(q *question, _ []qterm, text string) bool {
+			if feelQ.MatchString(q.text) {
+				// How someone feels is said with a feeling, not with
+				// what they warned of or urged.
+				return feelRe.MatchString(text)
+			}
+			return viewRe.MatchString(text)
+		},
 		need: func(*question) need { return needAny }, refusal: "the story reports no such view"},
 	{kind: kindWhen, name: "when", match: re(whenQ), bonus: typedBonus, penalty: -untypedPenalty, nearBonus: -nearTypedPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool { return whenTyped(q, text) },
@@ -105,7 +113,14 @@ var kinds = []kindRule{
 		typed: func(q *question, _ []qterm, text string) bool { return hasDuration(text, sinceQ.MatchString(q.text)) },
 		need:  func(*question) need { return needAny }, refusal: "no length of time where one is asked for"},
 	{kind: kindCount, name: "how many", match: func(q string) bool { return countQ.MatchString(q) || measureQ.MatchString(q) },
-		typed: reText(numberRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
+		typed: func(q *question, _ []qterm, text string) bool {
+			if moneyQ.MatchString(q.text) {
+				// What something cost is said in money.
+				return moneyRe.MatchString(text)
+			}
+			return numberRe.MatchString(text)
+		},
+		bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no number where one is asked for"},
 	{kind: kindWhere, name: "where", match: re(whereQ), bonus: strongTypedBonus, penalty: -weakPenalty, nearBonus: typedBonus, lead: true,
 		typed: func(_ *question, terms []qterm, text string) bool { return placeNear(text, terms) },
@@ -206,7 +221,7 @@ var (
 	happeningQ = regexp.MustCompile(`(?i)^\s*(what|wat)('s| is| was| are| were)?\s+(going on|happening|happened|up|new|the (story|news|deal|situation))\b|\bwhat('s| is| was)\s+(this|it|that|the)(\s+\w+)?\s+(all\s+)?about\b|^\s*(news|story|update)\s*\??$`)
 	// whyQ asks for a cause or a purpose; causalRe marks a sentence that
 	// gives one.
-	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated)\b`)
+	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 	causalRe = regexp.MustCompile(`(?i)\b(because|due to|as a result|in order to|so that|since|after|amid|following|over concerns?|in response to|in protest|led to|caused|prompted|triggered|reason|aimed at|to (protect|prevent|stop|ensure|avoid|keep|help|allow|curb|end|punish|pressure))\b`)
 	// afterQ asks what followed an event.
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
@@ -214,6 +229,13 @@ var (
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
+	// moneyQ asks what something cost; moneyRe is an amount of money.
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
+	moneyRe = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(dollars?|euros?|pounds?|yen|yuan|rubles?|roubles?|francs?|pesos?|rupees?|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)
+	// feelQ asks how someone feels; feelRe marks a sentence that says a
+	// feeling.
+	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
+	feelRe   = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
 	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
 	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
 	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)

@@ -61,6 +61,8 @@ var chatWords = map[string]string{
 	"wht": "what", "wen": "when", "ppl": "people", "gonna": "going to", "wanna": "want to", "gotta": "got to",
 	"govt": "government", "y": "why", "w": "with", "b4": "before", "thx": "thanks", "ty": "thanks",
 	"tmrw": "tomorrow", "2day": "today", "2morrow": "tomorrow", "bout": "about", "sth": "something",
+	// Abbreviations people type for institutions and titles.
+	"dept": "department", "univ": "university", "admin": "administration", "intl": "international",
 }
 
 // foldChat returns s with Discord mentions and custom emoji, pictographs,

@@ -16,6 +16,7 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"isnt it closed bc of rain tho", "is not it closed because of rain though"},
 		{"Who is U Thant?", "Who is U Thant?"}, // a capital single letter may be an initial
 		{"<:pepe:12345> y did it close", "why did it close"},
+		{"what did the Justice Dept say", "what did the Justice department say"},
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {
