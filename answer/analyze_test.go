@@ -110,10 +110,10 @@ func TestFollowUpUsesTheEarlierQuestion(t *testing.T) {
 func TestSummaryQuotesTheLead(t *testing.T) {
 	e := harbourEngine(t)
 	a, _ := e.Ask(context.Background(), Request{Question: "What is this story about?"})
-	if !a.Answered || !strings.HasPrefix(a.Text, "- The harbour bridge will reopen on Friday") {
+	if !a.Answered || !strings.HasPrefix(a.Text, "• The harbour bridge will reopen on Friday") {
 		t.Errorf("summary: %q", a.Text)
 	}
-	if n := strings.Count(a.Text, "\n- ") + 1; n < 3 || n > 5 || len(a.Citations) != n {
+	if n := strings.Count(a.Text, "\n• ") + 1; n < 3 || n > 5 || len(a.Citations) != n {
 		t.Errorf("summary has %d points and %d citations, want 3 to 5 each cited:\n%s", n, len(a.Citations), a.Text)
 	}
 }

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestSummarizeGivesCitedPointsOfOneStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The newest story (published 2024-03-05) is the flood.
-	if !strings.HasPrefix(a.Text, "- The River Sele burst its banks") {
+	if !strings.HasPrefix(a.Text, "• The River Sele burst its banks") {
 		t.Errorf("newest story's summary: %q", a.Text)
 	}
 	points := strings.Split(a.Text, "\n")
@@ -78,9 +79,19 @@ func TestSummarizeGivesCitedPointsOfOneStory(t *testing.T) {
 			t.Errorf("point %d cites %+v", i, c)
 		}
 	}
+	for i, c := range a.Citations {
+		if c.Ref != i+1 || !strings.HasSuffix(points[i], fmt.Sprintf("[%d]", i+1)) {
+			t.Errorf("point %d is cited as [%d] (%q): want each point its own number, in order", i+1, c.Ref, points[i])
+		}
+	}
 	a, err = e.Summarize(ctx, "mill")
 	if err != nil || !strings.Contains(a.Text, "Carrow mill") {
 		t.Errorf("mill: %q %v", a.Text, err)
+	}
+	// A point stands alone: not the quote that opens on "It", which
+	// needs the sentence before it.
+	if strings.Contains(a.Text, "It feels like") {
+		t.Errorf("mill summary has a point that needs the sentence before it: %q", a.Text)
 	}
 	if _, err := e.Summarize(ctx, "no-such-story"); err == nil {
 		t.Error("unknown story: no error")

@@ -30,8 +30,12 @@ const (
 	// points, within [minPoints, maxPoints].
 	sentencesPerPoint = 6
 	// maxRedundancy: a sentence this close to a point already chosen (cosine
-	// of the sentence vectors) says the same thing and is never chosen.
-	maxRedundancy = 0.5
+	// of the sentence vectors) says the same thing and is never chosen. The
+	// sentence encoder puts any two sentences of one news story at a cosine
+	// of 0.3 to 0.7 and paraphrases above 0.8; TF-IDF term vectors put
+	// sentences that share no rare word near 0.
+	maxRedundancy        = 0.5
+	maxRedundancyEncoder = 0.8
 	// minPointLen is the shortest sentence, in bytes, that makes a point
 	// ("Ukraine will not participate." is 29).
 	minPointLen = 25
@@ -70,18 +74,30 @@ func (a *analyzer) sentencesOf(doc string) []storySentence {
 // and the chunks they cite as Retrieved.
 func (a *analyzer) summarize(ctx context.Context, ans *Answer, doc string) {
 	sents := a.sentencesOf(doc)
-	var pool []int
+	var pool, standalone []int
 	for i, s := range sents {
 		if len(strings.TrimSpace(s.text)) >= minPointLen {
 			pool = append(pool, i)
+			if !anaphor.MatchString(s.text) {
+				standalone = append(standalone, i)
+			}
 		}
+	}
+	if len(standalone) >= minPoints {
+		// A point must stand alone: "They chatted for ten minutes" says
+		// nothing without the sentence before it.
+		pool = standalone
 	}
 	if len(pool) == 0 {
 		ans.Text = refusalNotInArticle
 		ans.Reason = "the story has no sentence to summarize"
 		return
 	}
-	vecs := a.summaryVectors(ctx, doc, sents)
+	vecs, encoded := a.summaryVectors(ctx, doc, sents)
+	maxRed := maxRedundancy
+	if encoded {
+		maxRed = maxRedundancyEncoder
+	}
 	centroid := make([]float64, len(vecs[0]))
 	for _, i := range pool {
 		for k, x := range vecs[i] {
@@ -90,24 +106,22 @@ func (a *analyzer) summarize(ctx context.Context, ans *Answer, doc string) {
 	}
 	unit(centroid)
 	n := min(maxPoints, max(minPoints, len(sents)/sentencesPerPoint), len(pool))
-	chosen := mmr(pool, vecs, centroid, n)
+	chosen := mmr(pool, vecs, centroid, n, maxRed)
 	// The points in story order: a summary reads as the story does.
 	sortInts(chosen)
 	var b strings.Builder
 	ans.Retrieved = ans.Retrieved[:0]
 	for _, i := range chosen {
+		// Each point is its own citation, numbered in order, even when two
+		// points come from one chunk: a reader matches [2] to the second
+		// quote.
 		s := sents[i]
-		ref := 0
-		for k, h := range ans.Retrieved {
-			if h.Chunk.ID == s.chunk.ID {
-				ref = k + 1
-			}
-		}
-		if ref == 0 {
-			ans.Retrieved = append(ans.Retrieved, retrieval.Hit{Chunk: s.chunk})
-			ref = len(ans.Retrieved)
-		}
-		fmt.Fprintf(&b, "- %s [%d]\n", strings.TrimSpace(s.text), ref)
+		ans.Retrieved = append(ans.Retrieved, retrieval.Hit{Chunk: s.chunk})
+		ref := len(ans.Retrieved)
+		// "•" rather than "-": a bullet that is not Markdown, so it reads
+		// the same in a terminal and on Discord, where the article's text
+		// is escaped.
+		fmt.Fprintf(&b, "• %s [%d]\n", strings.TrimSpace(s.text), ref)
 		ans.Citations = append(ans.Citations, citationFor(ans.Retrieved[ref-1], ref, quoteOf(s.text, nil)))
 	}
 	ans.Text = strings.TrimRight(b.String(), "\n")
@@ -116,7 +130,7 @@ func (a *analyzer) summarize(ctx context.Context, ans *Answer, doc string) {
 
 // mmr picks n of pool by maximal marginal relevance to centroid, with the
 // lead bonus.
-func mmr(pool []int, vecs [][]float64, centroid []float64, n int) []int {
+func mmr(pool []int, vecs [][]float64, centroid []float64, n int, maxRed float64) []int {
 	var chosen []int
 	used := map[int]bool{}
 	for len(chosen) < n {
@@ -129,7 +143,7 @@ func mmr(pool []int, vecs [][]float64, centroid []float64, n int) []int {
 			for _, j := range chosen {
 				redundancy = max(redundancy, dot(vecs[i], vecs[j]))
 			}
-			if redundancy >= maxRedundancy {
+			if redundancy >= maxRed {
 				continue
 			}
 			score := mmrLambda*(dot(vecs[i], centroid)+leadWeight/float64(1+rank)) - (1-mmrLambda)*redundancy
@@ -147,8 +161,9 @@ func mmr(pool []int, vecs [][]float64, centroid []float64, n int) []int {
 }
 
 // summaryVectors returns a unit vector per sentence: from the sentence
-// embedder when there is one (and it works), else TF-IDF term vectors.
-func (a *analyzer) summaryVectors(ctx context.Context, doc string, sents []storySentence) [][]float64 {
+// embedder when there is one (and it works; encoded is then true), else
+// TF-IDF term vectors.
+func (a *analyzer) summaryVectors(ctx context.Context, doc string, sents []storySentence) (vecs [][]float64, encoded bool) {
 	if a.sentences != nil {
 		texts := make([]string, len(sents))
 		for i, s := range sents {
@@ -163,7 +178,7 @@ func (a *analyzer) summaryVectors(ctx context.Context, doc string, sents []story
 				}
 				unit(out[i])
 			}
-			return out
+			return out, true
 		}
 	}
 	dims := map[string]int{}
@@ -184,7 +199,7 @@ func (a *analyzer) summaryVectors(ctx context.Context, doc string, sents []story
 		}
 		unit(out[i])
 	}
-	return out
+	return out, false
 }
 
 func dot(x, y []float64) float64 {
