@@ -15,13 +15,23 @@ import (
 	chromem "github.com/philippgille/chromem-go"
 )
 
+// BatchHinter is an Embedder that says how many texts Build should hand it
+// at once: a slow local embedder asks for small batches, so that progress
+// shows and checkpoints come every few seconds.
+type BatchHinter interface {
+	BatchHint() int
+}
+
 // IndexOptions configures Build.
 type IndexOptions struct {
 	Chunk ChunkOptions
 	// Cache supplies and receives embeddings; nil embeds everything.
 	Cache *Cache
 	// BatchSize is the number of texts handed to the embedder at once
-	// (default 512). The embedder may split a batch into smaller requests.
+	// (default: the embedder's BatchHint if it has one, else 512). The
+	// embedder may split a batch into smaller requests. Progress and cache
+	// checkpoints come between batches, and an interrupted build keeps
+	// every batch done before it.
 	BatchSize int
 	// Progress, if set, is called after each batch with the number of
 	// chunks whose vectors are ready and the total.
@@ -100,6 +110,9 @@ func Build(ctx context.Context, docs []Document, emb Embedder, opt IndexOptions)
 	}
 	stats.Reused = len(chunks) - len(missing)
 	batch := opt.BatchSize
+	if h, ok := emb.(BatchHinter); ok && batch <= 0 {
+		batch = h.BatchHint()
+	}
 	if batch <= 0 {
 		batch = 512
 	}

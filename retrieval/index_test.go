@@ -77,3 +77,45 @@ func TestSameBylineInTwoStoriesKeepsBothMetaChunks(t *testing.T) {
 		t.Errorf("copy of a: %d duplicates (%+v), want its %d chunks", st.Duplicates, st, n)
 	}
 }
+
+// hintedEmbedder is a textEmbedder that asks Build for small batches.
+type hintedEmbedder struct {
+	textEmbedder
+	hint  int
+	sizes []int
+}
+
+func (e *hintedEmbedder) BatchHint() int { return e.hint }
+
+func (e *hintedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	e.sizes = append(e.sizes, len(texts))
+	return e.textEmbedder.Embed(ctx, texts)
+}
+
+// An embedder's BatchHint sets how many chunks Build hands it at once, so
+// progress is reported (and the cache checkpointed) after each of them;
+// IndexOptions.BatchSize still wins.
+func TestBuildHandsAnEmbedderTheBatchesItHints(t *testing.T) {
+	docs := []Document{testStory("a", "harbour", 40), testStory("b", "ferry", 40)}
+	emb := &hintedEmbedder{hint: 4}
+	var reports []int
+	ix, st, err := Build(context.Background(), docs, emb, IndexOptions{Progress: func(done, total int) { reports = append(reports, done) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Embedded != ix.Len() || st.Embedded < 10 {
+		t.Fatalf("embedded %d of %d chunks: the stories are too short to test batching", st.Embedded, ix.Len())
+	}
+	for _, n := range emb.sizes {
+		if n > 4 {
+			t.Fatalf("batch sizes %v, want at most the hint, 4", emb.sizes)
+		}
+	}
+	if want := (st.Embedded+3)/4 + 1; len(reports) != want {
+		t.Errorf("%d progress reports %v, want %d (one at the start, one per batch)", len(reports), reports, want)
+	}
+	emb2 := &hintedEmbedder{hint: 4}
+	if _, _, err := Build(context.Background(), docs, emb2, IndexOptions{BatchSize: 1000}); err != nil || len(emb2.sizes) != 1 {
+		t.Errorf("IndexOptions.BatchSize 1000: batches %v (%v), want one", emb2.sizes, err)
+	}
+}
