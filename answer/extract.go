@@ -84,12 +84,34 @@ func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []r
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s [%d]", c.text, ref)
+		fmt.Fprintf(&b, "%s [%d]", markCut(c.text), ref)
 		ans.Citations = append(ans.Citations, citationFor(hits[c.hit], ref, quoteOf(c.text, v.terms)))
 	}
 	ans.Text = yesNoOpener(v, picked[0].text) + b.String()
 	ans.Answered = true
 }
+
+// markCut returns text with " …" after it when it is a sentence cut
+// short: longer than a headline (minCutLen bytes) and ending without the
+// punctuation that ends a sentence. The chunker cuts a sentence longer
+// than a chunk (ChunkOptions.Max) at a word, and the reader must see that
+// the sentence goes on.
+func markCut(text string) string {
+	t := strings.TrimSpace(text)
+	if len(t) < minCutLen {
+		return text
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	if strings.ContainsRune(".!?…:;\"”’')]»", r) {
+		return text
+	}
+	return t + " …"
+}
+
+// minCutLen is the length, in bytes, from which a passage without final
+// punctuation is taken for a sentence cut short rather than a headline or
+// a list item.
+const minCutLen = 200
 
 var (
 	// saidEnd is a sentence that ends on who said it, by pronoun: "'A

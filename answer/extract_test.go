@@ -204,3 +204,36 @@ func TestPronounSubjectReadsAsThePersonLastNamed(t *testing.T) {
 		{"How long was Ilse Varga at the ferry's wheel?", "twenty-two years"},
 	})
 }
+
+func TestMarkCutShowsASentenceCutShort(t *testing.T) {
+	long := strings.Repeat("the pumps reached the villages along the river ", 6)
+	for _, c := range []struct{ in, want string }{
+		{"Ukraine will not take part.", "Ukraine will not take part."},
+		{"Kremlin sets talks for Tuesday", "Kremlin sets talks for Tuesday"}, // a headline
+		{long + "and the", long + "and the …"},
+		{long + "end.", long + "end."},
+		{long + "end,” she said.", long + "end,” she said."},
+		{long + "as “the best”", long + "as “the best”"},
+	} {
+		if got := markCut(c.in); got != c.want {
+			t.Errorf("markCut(…%q) = …%q, want …%q", tail(c.in), tail(got), tail(c.want))
+		}
+	}
+	// An answer from a story whose one sentence is longer than a chunk.
+	story := "---\ntitle: Pumps\n---\n" + "The ministry said that " + strings.Repeat("the relief agency delivered pumps to the flooded villages of the north, ", 30) + "and more are due.\n"
+	e := storiesEngine(t, map[string]string{"ferry.md": story}, nil)
+	a, err := e.Ask(context.Background(), Request{Question: "What did the relief agency deliver to the flooded villages?"})
+	if err != nil || !a.Answered {
+		t.Fatalf("answered %v, %v: %q", a.Answered, err, a.Reason)
+	}
+	if !strings.Contains(a.Text, " … [1]") {
+		t.Errorf("the answer does not show that its sentence was cut: …%q", tail(a.Text))
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 30 {
+		return s[len(s)-30:]
+	}
+	return s
+}
