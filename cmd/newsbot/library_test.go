@@ -271,3 +271,15 @@ func TestAddWithMaxStoriesNamesWhatItRemovesAndKeepsHandPlacedFiles(t *testing.T
 		t.Errorf("stories after the cap: %v\n%s", err, out)
 	}
 }
+
+// A data directory named on purpose that is not there is a typo for
+// stories as for ask: both fail naming it.
+func TestStoriesAndAskFailAlikeOnAMissingDataDirectory(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	for _, args := range [][]string{{"stories", "--data", missing}, {"ask", "--data", missing, "Who goes?"}} {
+		_, _, err := runCLI(t, map[string]string{"NEWSBOT_OFFLINE": "1"}, "", args...)
+		if err == nil || !strings.Contains(err.Error(), missing) {
+			t.Errorf("%s on a missing --data: %v, want an error naming %s", args[0], err, missing)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"github.com/newsbot/newsbot/data"
@@ -58,6 +59,11 @@ func runStories(ctx context.Context, e *env, args []string) error {
 			URL: st.URL, Chunks: chunkCount(st.Path), Added: st.Added, Feed: st.Feed})
 	}
 	if len(stories) == 0 {
+		if _, err := os.Stat(store.Dir); err != nil && sc.DataDir != "" {
+			// A directory named on purpose that is not there is a typo,
+			// as ask and serve say.
+			return fmt.Errorf("corpus directory %s: %w", store.Dir, err)
+		}
 		docs, err := retrieval.LoadFS(data.Articles())
 		if err != nil {
 			return err
