@@ -28,6 +28,21 @@ the thresholds given.`,
 
 Runs the Discord bot until SIGINT or SIGTERM; SIGHUP reloads the corpus.
 "newsbot help env" lists its environment variables.`,
+	"add": `newsbot add [flags] URL|FILE...
+
+Adds each article (a web page's URL, or a Markdown, text or HTML file) to the
+data directory as a story; one that is already there is refused, naming it.`,
+	"remove": `newsbot remove [flags] SLUG
+
+Removes the story with this slug (see newsbot stories).`,
+	"stories": `newsbot stories [flags]
+
+Lists the stories of the data directory, newest first.`,
+	"follow": `newsbot follow [flags] [FEED_URL...]
+
+Follows each feed (RSS, Atom, JSON Feed) and adds its new stories every
+NEWSBOT_FEED_INTERVAL until interrupted; without FEED_URL, the feeds followed
+already.`,
 	"healthcheck": `newsbot healthcheck [flags]
 
 Exits 0 when a running bot's /healthz answers 200 (the Docker HEALTHCHECK).`,

@@ -218,7 +218,7 @@ func parseSetting(p any, v string) error {
 	case *int:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return fmt.Errorf("want a whole number")
+			return fmt.Errorf("want a whole number, 0 or more")
 		}
 		*p = n
 	case *time.Duration:
