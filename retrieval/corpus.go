@@ -330,7 +330,8 @@ func Slug(name string) string {
 }
 
 func titleFromBody(body, name string) string {
-	for _, line := range strings.Split(body, "\n") {
+	lines := strings.Split(body, "\n")
+	for _, line := range lines {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "#") {
 			if t := strings.TrimSpace(strings.TrimLeft(line, "#")); t != "" {
@@ -338,8 +339,40 @@ func titleFromBody(body, name string) string {
 			}
 		}
 	}
+	// A plain-text story's first line, when it reads as a headline: short,
+	// a few words, no final punctuation, a line of its own.
+	for i, line := range lines {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		next := ""
+		if i+1 < len(lines) {
+			next = strings.TrimSpace(lines[i+1])
+		}
+		if headlineLike(line) && next == "" {
+			return line
+		}
+		break
+	}
 	return Slug(name)
 }
+
+// headlineLike reports whether a line reads as a headline: 2 to 20 words,
+// at most maxHeadline bytes, not ending as a sentence or clause does, not a
+// byline.
+func headlineLike(line string) bool {
+	n := len(strings.Fields(line))
+	if n < 2 || n > 20 || len(line) > maxHeadline || byline.MatchString(line) {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return !strings.ContainsRune(".,;:!…", r)
+}
+
+// maxHeadline is the longest line, in bytes, read as a plain-text story's
+// headline.
+const maxHeadline = 150
 
 // headingTitle is the text of a Markdown body's first ATX heading, if any.
 func headingTitle(body string) string {

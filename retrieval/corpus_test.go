@@ -132,3 +132,24 @@ func TestChunkerBoundsSizesAndKeepsSourceText(t *testing.T) {
 		}
 	}
 }
+
+// A plain-text story is titled by its first line when that line reads as
+// a headline, else by its file name.
+func TestPlainTextTitleIsItsHeadlineLine(t *testing.T) {
+	for _, c := range []struct{ name, text, want string }{
+		{"library.txt", "Town library reopens after flood\n\nThe library reopened on Monday, a month after the flood.\n", "Town library reopens after flood"},
+		{"library.txt", "The library reopened on Monday, a month after the flood.\n\nReaders queued at the door.\n", "library"},
+		{"library.txt", "Town library reopens\nThe library reopened on Monday.\n", "library"},                       // no line of its own
+		{"library.txt", "By Ada Quill\n\nThe library reopened on Monday, a month after the flood.\n", "library"}, // a byline
+		{"library.txt", "Reopened\n\nThe library reopened on Monday.\n", "library"},                              // one word
+		{"library.txt", "---\ntitle: \"Front matter wins\"\n---\nLibrary reopens\n\nThe library reopened on Monday.\n", "Front matter wins"},
+	} {
+		d, err := ParseDocument(c.name, []byte(c.text))
+		if err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		if d.Title != c.want {
+			t.Errorf("%q: title %q, want %q", c.text, d.Title, c.want)
+		}
+	}
+}
