@@ -139,7 +139,7 @@ func TestPlainTextTitleIsItsHeadlineLine(t *testing.T) {
 	for _, c := range []struct{ name, text, want string }{
 		{"library.txt", "Town library reopens after flood\n\nThe library reopened on Monday, a month after the flood.\n", "Town library reopens after flood"},
 		{"library.txt", "The library reopened on Monday, a month after the flood.\n\nReaders queued at the door.\n", "library"},
-		{"library.txt", "Town library reopens\nThe library reopened on Monday.\n", "library"},                       // no line of its own
+		{"library.txt", "Town library reopens\nThe library reopened on Monday.\n", "library"},                    // no line of its own
 		{"library.txt", "By Ada Quill\n\nThe library reopened on Monday, a month after the flood.\n", "library"}, // a byline
 		{"library.txt", "Reopened\n\nThe library reopened on Monday.\n", "library"},                              // one word
 		{"library.txt", "---\ntitle: \"Front matter wins\"\n---\nLibrary reopens\n\nThe library reopened on Monday.\n", "Front matter wins"},
