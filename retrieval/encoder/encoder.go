@@ -92,12 +92,24 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 	if budget <= 0 {
 		budget = defaultBatchTokens
 	}
-	// Consecutive texts share a batch until the budget is reached.
+	workers := e.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// Consecutive texts share a batch of at most budget tokens. Batches
+	// are also cut at an even share of the tokens, so that a call with
+	// fewer tokens than workers × budget (an article, a page of chunks)
+	// still keeps every worker busy rather than one.
+	total := 0
+	for _, s := range seqs {
+		total += len(s)
+	}
+	share := max(1, (total+workers-1)/workers)
 	type batch struct{ lo, hi int }
 	var batches []batch
 	lo, tokens := 0, 0
 	for i, s := range seqs {
-		if i > lo && tokens+len(s) > budget {
+		if i > lo && (tokens+len(s) > budget || tokens >= share) {
 			batches = append(batches, batch{lo, i})
 			lo, tokens = i, 0
 		}
@@ -107,10 +119,6 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 		batches = append(batches, batch{lo, len(seqs)})
 	}
 	out := make([][]float32, len(texts))
-	workers := e.opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	workers = min(workers, len(batches))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -154,6 +154,10 @@ func gemmT(x []float32, t int, w matrix, bias []float32, y []float32) {
 	for i := 0; i < t; i++ {
 		copy(y[i*w.rows:(i+1)*w.rows], bias)
 	}
+	if useKernel {
+		sgemmKernel(t, w.rows, w.cols, x, w.cols, w.t, w.rows, y, w.rows)
+		return
+	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 		blas32.General{Rows: t, Cols: w.cols, Stride: w.cols, Data: x},
 		blas32.General{Rows: w.cols, Cols: w.rows, Stride: w.rows, Data: w.t},
