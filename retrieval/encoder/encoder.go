@@ -22,8 +22,9 @@ import (
 const ModelName = "use-lite-int8-512"
 
 // defaultBatchTokens is the default token budget of one forward pass: with
-// 128-token chunks, 16 of them. Larger batches do not multiply faster on
-// gonum's kernels and cost more memory per worker.
+// 128-token chunks, 16 of them. The matrix kernel reads each weight block
+// once per 128 rows (mcBlock), so larger batches would not multiply
+// faster; they would cost more memory per worker.
 const defaultBatchTokens = 2048
 
 var loadDefault = sync.OnceValues(func() (*model, error) { return newModel(weightsFile) })
@@ -75,7 +76,8 @@ func (e *Encoder) Tokenizer() *Tokenizer { return e.m.tok }
 // batches of at most Options.BatchTokens tokens, encoded by
 // Options.Workers goroutines. It fails only when ctx is done, with
 // ctx.Err(); a pass in progress stops at its next layer (a batch of 2,048
-// tokens costs about 1.3 s of CPU for its two layers).
+// tokens costs about 0.3 s of CPU for its two layers with the AVX2
+// kernel, 1.3 s with gonum).
 func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

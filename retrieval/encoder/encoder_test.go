@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -88,7 +89,23 @@ func TestTokenizerMatchesReference(t *testing.T) {
 	}
 }
 
+// TestEncoderMatchesReference runs on both matrix paths: the AVX2 kernel
+// (when the CPU has it) and gonum.
 func TestEncoderMatchesReference(t *testing.T) {
+	for _, kernel := range []bool{true, false} {
+		if kernel && !kernelSupported {
+			t.Log("no AVX2+FMA kernel here: gonum path only")
+			continue
+		}
+		t.Run(fmt.Sprintf("kernel=%v", kernel), func(t *testing.T) {
+			defer func(v bool) { useKernel = v }(useKernel)
+			useKernel = kernel
+			testEncoderMatchesReference(t)
+		})
+	}
+}
+
+func testEncoderMatchesReference(t *testing.T) {
 	ref := loadReference(t)
 	e := newEncoder(t)
 	texts := make([]string, len(ref.Cases))

@@ -147,9 +147,11 @@ func (g *getter) vec(name string, n int) []float32 {
 func (g *getter) scalar(name string) float32 { return g.vec(name, 1)[0] }
 
 // gemmT sets y[T, w.rows] = x[T, w.cols] · wᵀ + bias, reading w from its
-// transposed copy w.t ([in, out]). That layout takes gonum's axpy kernel,
-// which used 8–12% less CPU than its dot-product kernel on [out, in] for a
-// question, an article and a batch of 128 sentences (BENCHMARKS.md).
+// transposed copy w.t ([in, out]). Where the CPU has AVX2 and FMA it runs
+// sgemmKernel, on one core (Encoder.Embed runs one forward pass per
+// worker); elsewhere gonum's Sgemm, for which the [in, out] layout takes
+// the axpy kernel, 8–12% less CPU than its dot-product kernel on
+// [out, in] (BENCHMARKS.md).
 func gemmT(x []float32, t int, w matrix, bias []float32, y []float32) {
 	for i := 0; i < t; i++ {
 		copy(y[i*w.rows:(i+1)*w.rows], bias)
