@@ -134,6 +134,8 @@ func BenchmarkGemm(b *testing.B) {
 			name := fmt.Sprintf("t=%d/%dx%d", rowsT, in, out)
 			if kernelSupported {
 				b.Run(name+"/kernel", func(b *testing.B) {
+					cpu := cpuTime()
+					defer reportCPU(b, cpu)
 					for b.Loop() {
 						sgemmKernel(rowsT, out, in, x, in, w, out, y, out)
 					}
@@ -141,6 +143,8 @@ func BenchmarkGemm(b *testing.B) {
 				})
 			}
 			b.Run(name+"/gonum", func(b *testing.B) {
+				cpu := cpuTime()
+				defer reportCPU(b, cpu)
 				for b.Loop() {
 					blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 						blas32.General{Rows: rowsT, Cols: in, Stride: in, Data: x},
