@@ -53,14 +53,14 @@ func TestKernelMatchesNaive(t *testing.T) {
 			lda, ldb, ldc := k+3, n+5, n+2
 			a := randSlice(r, m*lda)
 			b := randSlice(r, k*ldb)
-			c := randSlice(r, m*ldc)
+			c := randSlice(r, (m+1)*ldc) // a guard row after the product
 			want := append([]float32(nil), c...)
 			naiveGemm(m, n, k, a, lda, b, ldb, want, ldc)
-			sgemmKernel(m, n, k, a, lda, b, ldb, c, ldc)
-			for i := 0; i < m; i++ {
+			sgemmKernel(m, n, k, a, lda, b, ldb, c[:m*ldc], ldc)
+			for i := 0; i <= m; i++ {
 				for j := 0; j < ldc; j++ {
 					got, w := c[i*ldc+j], want[i*ldc+j]
-					if j >= n && got != w {
+					if (i == m || j >= n) && got != w {
 						t.Fatalf("c[%d][%d] (outside the product) changed: %v, was %v", i, j, got, w)
 					}
 					// Float32 sums of k products of unit normals: error
