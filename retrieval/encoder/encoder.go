@@ -27,6 +27,11 @@ const ModelName = "use-lite-int8-512"
 // faster; they would cost more memory per worker.
 const defaultBatchTokens = 2048
 
+// minBatchTokens is the fewest tokens at which Embed cuts a batch short to
+// share a call's texts among workers: two of the kernel's 128-row blocks,
+// so a shorter batch would read the weights more often per token.
+const minBatchTokens = 2 * mcBlock
+
 var loadDefault = sync.OnceValues(func() (*model, error) { return newModel(weightsFile) })
 
 // Options configures an Encoder. The zero value is the default.
@@ -99,14 +104,16 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 		workers = runtime.GOMAXPROCS(0)
 	}
 	// Consecutive texts share a batch of at most budget tokens. Batches
-	// are also cut at an even share of the tokens, so that a call with
-	// fewer tokens than workers × budget (an article, a page of chunks)
-	// still keeps every worker busy rather than one.
+	// are also cut at a quarter of each worker's share of the tokens, but
+	// not under minBatchTokens: a call with fewer tokens than workers ×
+	// budget (an article, a page of chunks) still keeps every worker
+	// busy, and a worker that gets less of the CPU (other processes,
+	// longer texts) takes fewer batches instead of holding up the call.
 	total := 0
 	for _, s := range seqs {
 		total += len(s)
 	}
-	share := max(1, (total+workers-1)/workers)
+	share := max(minBatchTokens, (total+4*workers-1)/(4*workers))
 	type batch struct{ lo, hi int }
 	var batches []batch
 	lo, tokens := 0, 0
