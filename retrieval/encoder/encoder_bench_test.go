@@ -122,9 +122,9 @@ func BenchmarkEmbedArticle(b *testing.B) {
 }
 
 // BenchmarkThroughput encodes 128 sentences per operation, in one call
-// (batched: many sentences per matrix multiply, one batch per worker)
-// against a loop of one-sentence calls; sentences/s is the figure to
-// compare.
+// (batched: many sentences per matrix multiply, the batches shared among
+// the workers) against a loop of one-sentence calls; sentences/s is the
+// figure to compare.
 func BenchmarkThroughput(b *testing.B) {
 	sentences := benchSentences(128, 5)
 	e, err := New(Options{})
