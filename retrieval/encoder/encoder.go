@@ -28,8 +28,8 @@ const ModelName = "use-lite-int8-512"
 const defaultBatchTokens = 2048
 
 // minBatchTokens is the fewest tokens at which Embed cuts a batch short to
-// share a call's texts among workers: two of the kernel's 128-row blocks,
-// so a shorter batch would read the weights more often per token.
+// share a call's texts among workers: two of the kernel's 128-row blocks
+// (a batch under 128 tokens reads all the weights for fewer tokens).
 const minBatchTokens = 2 * mcBlock
 
 var loadDefault = sync.OnceValues(func() (*model, error) { return newModel(weightsFile) })
@@ -103,30 +103,7 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Consecutive texts share a batch of at most budget tokens. Batches
-	// are also cut at a quarter of each worker's share of the tokens, but
-	// not under minBatchTokens: a call with fewer tokens than workers ×
-	// budget (an article, a page of chunks) still keeps every worker
-	// busy, and a worker that gets less of the CPU (other processes,
-	// longer texts) takes fewer batches instead of holding up the call.
-	total := 0
-	for _, s := range seqs {
-		total += len(s)
-	}
-	share := max(minBatchTokens, (total+4*workers-1)/(4*workers))
-	type batch struct{ lo, hi int }
-	var batches []batch
-	lo, tokens := 0, 0
-	for i, s := range seqs {
-		if i > lo && (tokens+len(s) > budget || tokens >= share) {
-			batches = append(batches, batch{lo, i})
-			lo, tokens = i, 0
-		}
-		tokens += len(s)
-	}
-	if lo < len(seqs) {
-		batches = append(batches, batch{lo, len(seqs)})
-	}
+	batches := cutBatches(seqs, budget, workers)
 	out := make([][]float32, len(texts))
 	workers = min(workers, len(batches))
 	ctx, cancel := context.WithCancel(ctx)
@@ -168,4 +145,35 @@ feed:
 		return nil, err
 	}
 	return out, nil
+}
+
+// batch is the texts lo to hi-1 of an Embed call.
+type batch struct{ lo, hi int }
+
+// cutBatches groups consecutive token sequences into batches of at most
+// budget tokens (a longer sequence is a batch alone). Batches are also
+// cut at a quarter of each worker's share of the tokens, but not under
+// minBatchTokens: a call with fewer tokens than workers × budget (an
+// article, a page of chunks) still keeps every worker busy, and a worker
+// that gets less of the CPU (other processes, longer texts) takes fewer
+// batches instead of holding up the call.
+func cutBatches(seqs [][]int, budget, workers int) []batch {
+	total := 0
+	for _, s := range seqs {
+		total += len(s)
+	}
+	share := max(minBatchTokens, (total+4*workers-1)/(4*workers))
+	var batches []batch
+	lo, tokens := 0, 0
+	for i, s := range seqs {
+		if i > lo && (tokens+len(s) > budget || tokens >= share) {
+			batches = append(batches, batch{lo, i})
+			lo, tokens = i, 0
+		}
+		tokens += len(s)
+	}
+	if lo < len(seqs) {
+		batches = append(batches, batch{lo, len(seqs)})
+	}
+	return batches
 }

@@ -269,3 +269,59 @@ func TestSimilarityRanksParaphrasesFirst(t *testing.T) {
 		t.Errorf("similarities to the question: answer %.3f, shared words %.3f, unrelated %.3f", sim(0, 1), sim(0, 2), sim(0, 3))
 	}
 }
+
+func TestCutBatches(t *testing.T) {
+	seqsOf := func(lens ...int) [][]int {
+		s := make([][]int, len(lens))
+		for i, n := range lens {
+			s[i] = make([]int, n)
+		}
+		return s
+	}
+	repeat := func(n, times int) []int {
+		out := make([]int, times)
+		for i := range out {
+			out[i] = n
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name            string
+		lens            []int
+		budget, workers int
+		want            int // batches
+	}{
+		{"none", nil, 2048, 2, 0},
+		{"one text", []int{22}, 2048, 2, 1},
+		{"empty texts", []int{0, 0, 0}, 2048, 2, 1},
+		{"an article shares the workers", repeat(22, 40), 2048, 2, 4}, // 880 tokens: batches of 256+
+		{"a quarter of each share", repeat(22, 128), 2048, 2, 8},      // 2,816 tokens: batches of 352+
+		{"the budget caps", repeat(100, 100), 300, 1, 34},             // 3 texts a batch
+		{"a text over the budget is alone", []int{10, 500, 10}, 64, 1, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			seqs := seqsOf(c.lens...)
+			bs := cutBatches(seqs, c.budget, c.workers)
+			if len(bs) != c.want {
+				t.Errorf("%d batches %v, want %d", len(bs), bs, c.want)
+			}
+			next := 0
+			for _, b := range bs {
+				if b.lo != next || b.hi <= b.lo {
+					t.Fatalf("batches %v do not cover the texts in order", bs)
+				}
+				tokens := 0
+				for _, s := range seqs[b.lo:b.hi] {
+					tokens += len(s)
+				}
+				if tokens > c.budget && b.hi-b.lo > 1 {
+					t.Errorf("batch %v has %d tokens, over the budget %d", b, tokens, c.budget)
+				}
+				next = b.hi
+			}
+			if next != len(seqs) {
+				t.Fatalf("batches %v end at %d of %d texts", bs, next, len(seqs))
+			}
+		})
+	}
+}

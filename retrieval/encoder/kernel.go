@@ -4,7 +4,7 @@ package encoder
 // the L1 cache while every 4-row tile of an mcBlock-row block of a runs
 // over it, and the mcBlock×kcBlock block of a (128 KB) stays in L2 while
 // it meets every panel of b: b is read from memory once per mcBlock rows
-// of a, instead of once per 4 (or, in gonum's kernels, per row).
+// of a, not once per 4-row tile.
 const (
 	kcBlock = 256
 	mcBlock = 128
