@@ -506,6 +506,12 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 const (
 	minTypoLen  = 5 // one edit from this length on
 	minTypo2Len = 8 // two edits from this length on
+	// maxTypoCommonness: a word whose retrieval.Rarity is below this is
+	// an everyday word, never read as a typo ("thanks" 0.10, "bread"
+	// 0.56); British spellings, rarer in the American word table
+	// ("judgement" 0.83, "colour" 0.66, "defence" 0.72), still meet their
+	// American forms.
+	maxTypoCommonness = 0.6
 )
 
 // typo returns the corpus stem that t is a misspelling of, or "": the
@@ -513,6 +519,12 @@ const (
 // equally close ones.
 func (a *analyzer) typo(t string) string {
 	if len(t) < minTypoLen || a.stems[t] || isNumber(t) || strings.HasSuffix(t, "_") {
+		return ""
+	}
+	if retrieval.Rarity(t) < maxTypoCommonness {
+		// A word of everyday English is what it says, not a misspelling
+		// of the corpus word one letter away: "thanks" is not "think",
+		// "bread" is not "break".
 		return ""
 	}
 	limit := 1

@@ -173,6 +173,33 @@ func TestVariantSpellingsOfNames(t *testing.T) {
 	}
 }
 
+// Typo tolerance reads a misspelt word as the corpus word one or two edits
+// away, but never an everyday English word: "thanks" is a word of its own,
+// not "think" misspelt, and a thank-you is not a question the story answers.
+func TestTypoToleranceLeavesEverydayWordsAlone(t *testing.T) {
+	story := "---\ntitle: Judgment day for the mill\n---\nThe council will give its judgment on the mill on Friday, the mayor said.\nI think the mill should stay open, the mayor said.\nThe bakery next door sells bread every morning.\n"
+	e := storyEngine(t, "mill.md", story)
+	a := e.state.Load().analyzer
+	stem := func(w string) string { return retrieval.Terms(w)[0] }
+	for _, c := range []struct{ word, want string }{
+		{"judgement", "judgment"}, // a British spelling meets the story's
+		{"jugdment", "judgment"},  // a typo
+		{"thanks", ""},            // an everyday word: not "think"
+	} {
+		want := ""
+		if c.want != "" {
+			want = stem(c.want)
+		}
+		if got := a.typo(stem(c.word)); got != want {
+			t.Errorf("typo(%s) = %q, want %q", c.word, got, want)
+		}
+	}
+	ans, err := e.Ask(context.Background(), Request{Question: "thanks!"})
+	if err != nil || ans.Answered {
+		t.Errorf("\"thanks!\" was answered: %q (%v)", ans.Text, err)
+	}
+}
+
 func TestExtractiveAnswersCiteInOrderAndOpenWithWhatWasAsked(t *testing.T) {
 	e := storyEngine(t, "strike.md", strikeStory)
 	for _, q := range []string{
