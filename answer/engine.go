@@ -224,6 +224,15 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
+	if reply := smallTalk(q); reply != "" {
+		// "hi", "thanks!": no question to look up. A friendly word back,
+		// not "the article does not say", which would be about nothing.
+		a.Text = reply
+		a.Reason = "small talk, not a question"
+		a.Timings["total"] = ms(time.Since(start))
+		e.deliver(onDelta, a.Text)
+		return a, nil
+	}
 	if reason := hostile(FoldForMatching(q)); reason != "" {
 		a.Text = refusalOffTopic
 		a.Reason = "an instruction, not a question: " + reason
@@ -398,6 +407,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // The refusals. They carry no citations.
 const (
+	replyGreeting       = "Hello! I answer questions about the news stories I have, quoting them. Ask me one: who, what, when, where, why, or \"summarize\"."
+	replyThanks         = "Glad to help! Ask me anything else about the stories."
 	refusalNotInArticle = "The article does not say. I can only answer from the article, and I found nothing in it about that."
 	refusalOffTopic     = "I can only answer questions about the news article, and I don't take instructions to do anything else."
 	refusalUngrounded   = "I couldn't find a well-sourced answer to that in the article."

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"slices"
 	"testing"
 )
@@ -88,5 +89,33 @@ func TestEditDistanceAndTypos(t *testing.T) {
 		if got := editDistance(c.x, c.y, c.limit); got != c.want {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.x, c.y, c.limit, got, c.want)
 		}
+	}
+}
+
+func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"hi", replyGreeting},
+		{"Hey there! 👋", replyGreeting},
+		{"<@123> hello", replyGreeting},
+		{"good morning", replyGreeting},
+		{"thanks!", replyThanks},
+		{"thank you so much", replyThanks},
+		{"ok cool, thx", replyThanks},
+		{"ty", replyThanks},
+		// Questions, even short or polite ones, are questions.
+		{"hi, who is meeting in Riyadh?", ""},
+		{"thanks, and when do they meet?", ""},
+		{"who said hello?", ""},
+		{"tldr", ""},
+		{"", ""},
+	} {
+		if got := smallTalk(c.q); got != c.want {
+			t.Errorf("smallTalk(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+	e := storyEngine(t, "strike.md", strikeStory)
+	a, err := e.Ask(context.Background(), Request{Question: "hi!"})
+	if err != nil || a.Answered || a.Text != replyGreeting || a.Reason == "" || len(a.Citations) != 0 {
+		t.Errorf("Ask(hi!) = %+v, %v; want the greeting, not answered, with its reason", a, err)
 	}
 }
