@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -92,17 +91,7 @@ func TestTokenizerMatchesReference(t *testing.T) {
 // TestEncoderMatchesReference runs on both matrix paths: the AVX2 kernel
 // (when the CPU has it) and gonum.
 func TestEncoderMatchesReference(t *testing.T) {
-	for _, kernel := range []bool{true, false} {
-		if kernel && !kernelSupported {
-			t.Log("no AVX2+FMA kernel here: gonum path only")
-			continue
-		}
-		t.Run(fmt.Sprintf("kernel=%v", kernel), func(t *testing.T) {
-			defer func(v bool) { useKernel = v }(useKernel)
-			useKernel = kernel
-			testEncoderMatchesReference(t)
-		})
-	}
+	onBothPaths(t, testEncoderMatchesReference)
 }
 
 func testEncoderMatchesReference(t *testing.T) {

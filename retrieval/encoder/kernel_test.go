@@ -79,6 +79,34 @@ func TestKernelMatchesNaive(t *testing.T) {
 // y[t, rows] = x[t, cols]·wᵀ + bias with w.t stored [cols, rows].
 func TestGemmTPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
+	onBothPaths(t, func(t *testing.T) {
+		for _, s := range gemmShapes {
+			tt, rows, cols := s[0], s[1], s[2]
+			if rows == 0 || cols == 0 {
+				continue // no weight matrix is empty; gonum rejects its stride
+			}
+			w := matrix{rows: rows, cols: cols, t: randSlice(r, cols*rows)}
+			x := randSlice(r, tt*cols)
+			bias := randSlice(r, rows)
+			want := make([]float32, tt*rows)
+			for i := 0; i < tt; i++ {
+				copy(want[i*rows:], bias)
+			}
+			naiveGemm(tt, rows, cols, x, cols, w.t, rows, want, rows)
+			got := make([]float32, tt*rows)
+			gemmT(x, tt, w, bias, got)
+			for i := range got {
+				if math.Abs(float64(got[i]-want[i])) > 1e-5*float64(cols+1) {
+					t.Fatalf("%v: y[%d] = %v, want %v", s, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+// onBothPaths runs f as a subtest on each matrix path: the AVX2 kernel
+// (when the CPU has it), then gonum.
+func onBothPaths(t *testing.T, f func(t *testing.T)) {
 	for _, kernel := range []bool{true, false} {
 		if kernel && !kernelSupported {
 			t.Log("no AVX2+FMA kernel here: gonum path only")
@@ -87,27 +115,7 @@ func TestGemmTPaths(t *testing.T) {
 		t.Run(fmt.Sprintf("kernel=%v", kernel), func(t *testing.T) {
 			defer func(v bool) { useKernel = v }(useKernel)
 			useKernel = kernel
-			for _, s := range gemmShapes {
-				tt, rows, cols := s[0], s[1], s[2]
-				if rows == 0 || cols == 0 {
-					continue // no weight matrix is empty; gonum rejects its stride
-				}
-				w := matrix{rows: rows, cols: cols, t: randSlice(r, cols*rows)}
-				x := randSlice(r, tt*cols)
-				bias := randSlice(r, rows)
-				want := make([]float32, tt*rows)
-				for i := 0; i < tt; i++ {
-					copy(want[i*rows:], bias)
-				}
-				naiveGemm(tt, rows, cols, x, cols, w.t, rows, want, rows)
-				got := make([]float32, tt*rows)
-				gemmT(x, tt, w, bias, got)
-				for i := range got {
-					if math.Abs(float64(got[i]-want[i])) > 1e-5*float64(cols+1) {
-						t.Fatalf("%v: y[%d] = %v, want %v", s, i, got[i], want[i])
-					}
-				}
-			}
+			f(t)
 		})
 	}
 }
