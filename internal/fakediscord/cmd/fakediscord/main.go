@@ -52,6 +52,12 @@ const commandsHelp = `Type a line and press Enter:
   /help                 /help
   /reload               /reload as an admin (Manage Server)
   /reload-member        /reload as a member without the permission (refused)
+  /stories              /stories, the list of stories
+  /summary [STORY]      /summary, of STORY (a slug or title) or the newest
+  /add URL              /add url:URL as an admin (a loopback URL needs
+                        NEWSBOT_ALLOW_PRIVATE_URLS=1 on the bot)
+  /remove STORY         /remove story:STORY as an admin
+  /remove-member STORY  /remove as a member (refused)
   @QUESTION             a message mentioning the bot
   >QUESTION             a reply to the bot's last message (a follow-up)
   /dm QUESTION          a direct message to the bot
@@ -166,6 +172,24 @@ var commands = []command{
 	}},
 	{"/reload", false, func(srv *fakediscord.Server, _ string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
 		return srv.DispatchInteraction(srv.CommandInteraction("reload", fakediscord.AsAdmin()))
+	}},
+	{"/stories", false, func(srv *fakediscord.Server, _ string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("stories"))
+	}},
+	{"/summary", false, func(srv *fakediscord.Server, _ string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("summary"))
+	}},
+	{"/summary ", true, func(srv *fakediscord.Server, story string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("summary", fakediscord.StringOption("story", story)))
+	}},
+	{"/add ", true, func(srv *fakediscord.Server, u string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("add", fakediscord.StringOption("url", u), fakediscord.AsAdmin()))
+	}},
+	{"/remove-member ", true, func(srv *fakediscord.Server, story string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("remove", fakediscord.StringOption("story", story)))
+	}},
+	{"/remove ", true, func(srv *fakediscord.Server, story string, _ *discordgo.Message) (fakediscord.Dispatched, error) {
+		return srv.DispatchInteraction(srv.CommandInteraction("remove", fakediscord.StringOption("story", story), fakediscord.AsAdmin()))
 	}},
 	{"/dm ", true, func(srv *fakediscord.Server, q string, last *discordgo.Message) (fakediscord.Dispatched, error) {
 		return srv.DispatchMessage(srv.UserMessage(q, fakediscord.InDM()))

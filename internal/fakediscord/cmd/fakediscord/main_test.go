@@ -24,6 +24,13 @@ func TestParseLineFindsEachCommand(t *testing.T) {
 		{"@ Who?", "@", "Who?"},
 		{">And when?", ">", "And when?"},
 		{"/dm Who?", "/dm", "Who?"},
+		{"/stories", "/stories", ""},
+		{"/summary", "/summary", ""},
+		{"/summary  talks", "/summary", "talks"},
+		{"/add https://news.example/a", "/add", "https://news.example/a"},
+		{"/add", "nothing", "/add"},
+		{"/remove talks", "/remove", "talks"},
+		{"/remove-member talks", "/remove-member", "talks"},
 		{"help", "help", ""},
 		{"  ", "nothing", ""},
 		{"/ask", "nothing", "/ask"},       // no question: not sent
