@@ -237,3 +237,27 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// A why question is answered by the sentence that gives a cause, put
+// first, as other kinds lead with the sentence that holds what they ask
+// for; the sentence that only restates the event ("opened early") follows.
+func TestWhyLeadsWithTheSentenceThatGivesTheCause(t *testing.T) {
+	story := "---\ntitle: Ashford bridge opens early\n---\n" +
+		"The new road bridge over the river Tamm in Ashford opened to traffic on Monday, two months ahead of schedule, the county said.\n\n" +
+		"The bridge cost 25 million pounds and was paid for by the county council and a national transport fund, which covered two thirds of the bill.\n\n" +
+		"About 12,000 cars a day are expected to use it, council engineer Priya Nair said, easing queues on the old ring road through the town centre.\n\n" +
+		"The old crossing, built in 1931, was closed last year after inspectors found deep cracks in two of its stone piers during a routine survey.\n\n" +
+		"Shops on the high street had complained for months that the closure kept customers away, and some had cut their opening hours.\n\n" +
+		"Work on the new bridge finished early because a mild winter let crews pour concrete through January, Nair said.\n"
+	e := storyEngine(t, "bridge.md", story)
+	if n := len(e.Index().Chunks()); n < 2 {
+		t.Fatalf("the story is %d chunk(s): the case needs the cause in another chunk than the event", n)
+	}
+	a, err := e.Ask(context.Background(), Request{Question: "Why did the Ashford bridge open early?"})
+	if err != nil || !a.Answered {
+		t.Fatalf("answered %v, %v (%s)", a.Answered, err, a.Reason)
+	}
+	if !strings.HasPrefix(a.Text, "Work on the new bridge finished early because") {
+		t.Errorf("the answer does not open with the cause: %q", a.Text)
+	}
+}

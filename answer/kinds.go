@@ -126,7 +126,7 @@ var kinds = []kindRule{
 		typed: func(_ *question, terms []qterm, text string) bool { return placeNear(text, terms) },
 		near:  func(_ *question, _ []qterm, text string) bool { return placeRe.MatchString(text) }},
 	{kind: kindList, name: "what kinds", match: re(listQ), typed: reText(listRe), bonus: strongTypedBonus, lead: true},
-	{kind: kindWhy, name: "why", match: re(whyQ), typed: reText(causalRe), bonus: causalBonus},
+	{kind: kindWhy, name: "why", match: re(whyQ), typed: reText(causalRe), bonus: causalBonus, lead: true},
 	{kind: kindAfter, name: "what happened after", match: re(afterQ)},
 	{kind: kindWho, name: "who", match: re(whoQ), bonus: typedBonus, penalty: -weakPenalty, lead: true,
 		typed: func(_ *question, _ []qterm, text string) bool { return personRe.MatchString(text[min(len(text), 1):]) }},
