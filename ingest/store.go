@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
@@ -29,11 +31,14 @@ type Store struct {
 	// Fetcher fetches pages and feeds; nil uses a zero *Fetcher (address
 	// guard on).
 	Fetcher Getter
-	// MaxStories caps the number of stories newsbot added (add, /add,
-	// feeds: those with an added field); after an add past it the oldest of
-	// them (by publication date, then by when added) are removed, and
-	// Retired is told of each. Files put in the directory by hand are
-	// neither counted nor ever removed. 0: no cap.
+	// MaxStories caps the number of stories this store wrote (add, /add,
+	// feeds) that are still as it wrote them: each write is recorded with
+	// the file's SHA-256 in the state folder (.newsbot/written). After an
+	// add past the cap the oldest of them (by publication date, then by
+	// when added) are removed, and Retired is told of each. A file put in
+	// the directory by hand (even one with an added field, copied from a
+	// backup), one in a sub-folder, and one edited since it was written
+	// are neither counted nor removed. 0: no cap.
 	MaxStories int
 	// Retired, if not nil, is called with each story MaxStories removes.
 	Retired func(Story)
@@ -195,18 +200,21 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 		if err != nil {
 			return Story{}, fmt.Errorf("write story %s: %w", meta.Path, err)
 		}
+		// Without its record the story is only never retired.
+		_ = writeAtomic(s.writtenRecord(meta.Path), []byte(fileHash(body)+"\n"))
 		break
 	}
 	if s.MaxStories > 0 {
-		// Only the stories newsbot wrote (with their added field) count
-		// and may go; a file someone put here is theirs.
-		ours := slices.DeleteFunc(slices.Clone(stories), func(st Story) bool { return st.Added == "" })
+		// Only the stories this store wrote, unchanged since, count and
+		// may go; a file someone put or edited here is theirs.
+		ours := slices.DeleteFunc(slices.Clone(stories), func(st Story) bool { return !s.wrote(st.Path) })
 		if len(ours)+1 > s.MaxStories {
 			sortNewestFirst(ours)
 			for _, old := range ours[max(0, s.MaxStories-1):] {
 				if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 					return meta, fmt.Errorf("retention: remove %s: %w", old.Path, err)
 				}
+				os.Remove(s.writtenRecord(old.Path))
 				if s.Retired != nil {
 					s.Retired(old)
 				}
@@ -230,6 +238,7 @@ func (s *Store) Remove(slug string) (Story, error) {
 			if err := os.Remove(st.Path); err != nil {
 				return Story{}, fmt.Errorf("remove %s: %w", st.Path, err)
 			}
+			os.Remove(s.writtenRecord(st.Path))
 			return st, nil
 		}
 	}
@@ -305,4 +314,36 @@ func (s *Store) findURL(raw string) (Story, bool, error) {
 		}
 	}
 	return Story{}, false, nil
+}
+
+// writtenDir holds, for each story file the store wrote, a record of the
+// file's SHA-256: retention removes only those files, unchanged.
+const writtenDir = "written"
+
+// writtenRecord is the path of the record of the story file at path.
+func (s *Store) writtenRecord(path string) string {
+	return filepath.Join(followLink(s.Dir), stateDir, writtenDir, filepath.Base(path)+".sha256")
+}
+
+// wrote reports whether the store wrote the story file at path, at the top
+// of the data directory, and nobody changed it since.
+func (s *Store) wrote(path string) bool {
+	if filepath.Dir(path) != followLink(s.Dir) {
+		return false
+	}
+	rec, err := os.ReadFile(s.writtenRecord(path))
+	if err != nil {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	return strings.TrimSpace(string(rec)) == fileHash(b)
+}
+
+// fileHash is the hex SHA-256 of b.
+func fileHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }

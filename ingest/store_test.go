@@ -399,18 +399,34 @@ func TestRetentionNeverRemovesFilesPutThereByHand(t *testing.T) {
 	mine := map[string]string{
 		"bridge.md":   "---\ntitle: \"Bridge opens\"\npublished: 2020-01-01\n---\nThe bridge opened on Monday after two years of work.\n",
 		"library.txt": "The town library reopened after a flood closed it for a month.\n",
+		// Copied from a backup, with the added field newsbot writes.
+		"restored.md": "---\ntitle: \"Ferry returns\"\npublished: 2019-01-01\nadded: 2019-01-02T00:00:00Z\n---\nThe ferry returned to the island after a winter in dry dock.\n",
+		// In a sub-folder, also with the field.
+		"archive/old.md": "---\ntitle: \"Old news\"\npublished: 2018-01-01\nadded: 2018-01-02T00:00:00Z\n---\nThe old market hall was sold to the town for one pound.\n",
 	}
 	for name, text := range mine {
+		os.MkdirAll(filepath.Dir(filepath.Join(s.Dir, name)), 0o755)
 		if err := os.WriteFile(filepath.Join(s.Dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var retired []string
 	s.Retired = func(st Story) { retired = append(retired, st.Slug) }
+	s.MaxStories = 0
+	edited, err := s.Add(Story{Title: "Edited later", Published: "2017-01-01"}, "A story the store wrote and the user edited afterwards.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(edited.Path)
+	os.WriteFile(edited.Path, append(b, []byte("\nA paragraph the user added by hand.\n")...), 0o644)
+	s.MaxStories = 1
 	for i := range 3 {
 		if _, err := s.Add(Story{Title: fmt.Sprintf("Added %d", i), Published: fmt.Sprintf("2025-02-0%d", i+1)}, fmt.Sprintf("Added text %d about the harbour.", i)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := os.Stat(edited.Path); err != nil {
+		t.Errorf("a story edited since the store wrote it is gone: %v", err)
 	}
 	for name := range mine {
 		if _, err := os.Stat(filepath.Join(s.Dir, name)); err != nil {
@@ -420,7 +436,7 @@ func TestRetentionNeverRemovesFilesPutThereByHand(t *testing.T) {
 	st, _, _ := s.List()
 	var added []string
 	for _, x := range st {
-		if x.Added != "" {
+		if strings.HasPrefix(x.Slug, "added-") {
 			added = append(added, x.Slug)
 		}
 	}

@@ -106,7 +106,7 @@ var settings = []setting{
 		Help:  "data `directory` where stories live; the embedded story is served while it holds none",
 		Field: func(c *config) any { return &c.DataDir }},
 	{Group: engineGroup, Env: "NEWSBOT_MAX_STORIES", Default: "0",
-		Help:  "keep at most this many stories added by newsbot (add, /add, feeds), the oldest going first and named as they go; files put in the data directory by hand are never removed; 0: no cap",
+		Help:  "keep at most this many stories newsbot wrote (add, /add, feeds), the oldest going first and named as they go; files put in the data directory by hand, in sub-folders, or edited since are never removed; 0: no cap",
 		Field: func(c *config) any { return &c.MaxStories }},
 	{Group: engineGroup, Env: "NEWSBOT_ALLOW_PRIVATE_URLS", Default: "false",
 		Help:  "let add and follow fetch loopback, private and link-local addresses (tests, intranets)",
