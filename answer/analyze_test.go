@@ -194,9 +194,10 @@ func TestTypoToleranceLeavesEverydayWordsAlone(t *testing.T) {
 			t.Errorf("typo(%s) = %q, want %q", c.word, got, want)
 		}
 	}
-	ans, err := e.Ask(context.Background(), Request{Question: "thanks!"})
-	if err != nil || ans.Answered {
-		t.Errorf("\"thanks!\" was answered: %q (%v)", ans.Text, err)
+	// Read as "think", the question was answered with "I think …".
+	ans, err := e.Ask(context.Background(), Request{Question: "Who did the mayor thank?"})
+	if err != nil || strings.Contains(ans.Text, "I think") {
+		t.Errorf("a question about thanks was answered as one about thinking: %q (%v)", ans.Text, err)
 	}
 }
 

@@ -207,6 +207,16 @@ func TestGateKeepsTheStoryThatAnswersBestNotTheFirstRetrieved(t *testing.T) {
 	if v.doc != "flood" || !v.answerable {
 		t.Errorf("judged story %q (answerable %v, %s), want flood, answerable", v.doc, v.answerable, v.why)
 	}
+	// A question about Dunmore in 2023: one story never names Dunmore, the
+	// other never mentions 2023. Neither answers; the year of the first is
+	// not the Dunmore flood's (a review's case).
+	two := storiesEngine(t, map[string]string{
+		"mill.md":  "---\ntitle: Homes flood\n---\nAbout 120 homes flooded in 2023, the council said.\n",
+		"flood.md": "---\ntitle: Dunmore flood\n---\nIn the Dunmore flood, 400 homes flooded when the river burst its banks, the council said.\n",
+	}, nil)
+	if a, err := two.Ask(context.Background(), Request{Question: "How many homes flooded in Dunmore in 2023 when the river burst its banks?"}); err != nil || a.Answered {
+		t.Errorf("Dunmore in 2023: answered %q (%v), want a refusal", a.Text, err)
+	}
 	// A question the first story answers best stays with it.
 	q = parseQuestion("How much did the restoration cost?")
 	if v := an.judge(context.Background(), &q, nil, hits, minCoverage); v.doc != "mill" || !v.answerable {

@@ -243,13 +243,16 @@ func questionNames(q string) []string {
 // "hi", "hey there", "thanks!", "thank you so much", "ok cool", "good bot".
 var (
 	greetingRe = regexp.MustCompile(`(?i)^(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day))( (there|all|everyone|folks|bot|newsbot))?$`)
-	thanksRe   = regexp.MustCompile(`(?i)^((thanks|thank you|thank u|thx|ty|cheers|ok|okay|cool|nice|great|awesome|perfect|got it|good bot)( (so much|a lot|very much|again|bot|newsbot))?[ ,]*)+$`)
+	thanksRe   = regexp.MustCompile(`(?i)^(thanks|thank you|thank u|thx|ty|cheers|ok|okay|cool|nice|great|awesome|perfect|got it|good bot)( (so much|a lot|very much|again|bot|newsbot))?((,? | ?, ?)(thanks|thank you|thank u|thx|ty|cheers|ok|okay|cool|nice|great|awesome|perfect|got it|good bot)( (so much|a lot|very much|again|bot|newsbot))?)*$`)
 )
 
 // smallTalk returns the reply to a message that is only a greeting or a
 // thank-you (after the chat folding of parseQuestion, punctuation and
 // emoji aside), or "" for anything else.
 func smallTalk(q string) string {
+	if strings.HasSuffix(strings.TrimSpace(q), "?") {
+		return "" // "ok?", "cool?": asked, so a question
+	}
 	t := strings.Trim(foldChat(q), " .,!?~:;()-\u2026")
 	t = strings.Join(strings.Fields(t), " ")
 	switch {

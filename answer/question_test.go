@@ -107,6 +107,11 @@ func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
 		{"thanks, and when do they meet?", ""},
 		{"who said hello?", ""},
 		{"tldr", ""},
+		{"okok", ""},
+		{"nicety", ""},
+		{"ok?", ""},
+		{"Cool?", ""},
+		{"thanks, cheers", replyThanks},
 		{"", ""},
 	} {
 		if got := smallTalk(c.q); got != c.want {
