@@ -20,6 +20,11 @@ func sgemmKernel(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
+	// The assembly reads and writes through pointers: check the lengths
+	// here, as gonum does, since a slice expression checks only capacity.
+	if lda < k || ldb < n || ldc < n || len(a) < (m-1)*lda+k || len(b) < (k-1)*ldb+n || len(c) < (m-1)*ldc+n {
+		panic("encoder: sgemmKernel: bad shape or short slice")
+	}
 	var (
 		aPad [mr * kcBlock]float32 // an edge tile's rows of a, zero-padded to 4
 		bPad [kcBlock * 16]float32 // an edge panel of b, zero-padded to 16 columns

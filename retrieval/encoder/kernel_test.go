@@ -164,3 +164,27 @@ func BenchmarkGemm(b *testing.B) {
 		}
 	}
 }
+
+// A short slice with spare capacity is refused before the assembly runs:
+// a slice expression checks capacity only.
+func TestKernelRefusesShortSlices(t *testing.T) {
+	if !kernelSupported {
+		t.Skip("no AVX2+FMA kernel here")
+	}
+	a, b, c := make([]float32, 8*8), make([]float32, 8*16), make([]float32, 8*16, 8*16+64)
+	for name, f := range map[string]func(){
+		"short c": func() { sgemmKernel(8, 16, 8, a, 8, b, 16, c[:8*16-1], 16) },
+		"short a": func() { sgemmKernel(8, 16, 8, a[:8*8-1], 8, b, 16, c, 16) },
+		"lda < k": func() { sgemmKernel(8, 16, 8, a, 7, b, 16, c, 16) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+	sgemmKernel(8, 16, 8, a, 8, b, 16, c, 16) // exact lengths pass
+}
