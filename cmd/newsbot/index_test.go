@@ -151,7 +151,9 @@ func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
 		} else {
 			// While the new cache file is being written.
 			waitForTempCache(indexDir, stale, 2*full)
-			d := time.Duration(r.Int64N(int64(50 * time.Millisecond)))
+			// Within a few milliseconds: the short variant's cache is
+			// written in about ten, and a later kill often missed it.
+			d := time.Duration(r.Int64N(int64(5 * time.Millisecond)))
 			time.Sleep(d)
 			when = fmt.Sprintf("%v into writing the cache", d)
 		}
