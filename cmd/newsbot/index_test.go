@@ -174,7 +174,14 @@ func TestIndexSurvivesSIGKILLWhileWritingTheCache(t *testing.T) {
 		checkAsk(t, bin, env, corpus, indexDir)
 	}
 	if killedWriting == 0 {
-		t.Errorf("no kill landed while the cache was being written; make the corpus larger")
+		if longTests() {
+			t.Errorf("no kill landed while the cache was being written; make the corpus larger")
+		} else {
+			// 300 articles' cache is written in about a millisecond: on a
+			// loaded machine the short variant may miss it. The long
+			// variant (.ci/run) must land one.
+			t.Logf("no kill landed while the cache was being written (short variant)")
+		}
 	}
 	if left := tempCaches(indexDir); len(left) > 0 {
 		// Not an error for the answers, but each is a partial copy of
