@@ -136,6 +136,10 @@ type Answer struct {
 	// is unavailable; this answer quotes the article directly." Empty when
 	// there is none.
 	Note string
+	// SmallTalk is set when the message only greeted or thanked ("hi",
+	// "thanks!"): Text is a short friendly reply, Answered is false, and
+	// nothing was looked up.
+	SmallTalk bool
 }
 
 // ReloadStats describes a completed reload or index build.

@@ -227,7 +227,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	if reply := smallTalk(q); reply != "" {
 		// "hi", "thanks!": no question to look up. A friendly word back,
 		// not "the article does not say", which would be about nothing.
-		a.Text = reply
+		a.Text, a.SmallTalk = reply, true
 		a.Reason = "small talk, not a question"
 		a.Timings["total"] = ms(time.Since(start))
 		e.deliver(onDelta, a.Text)

@@ -120,7 +120,7 @@ func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
 	}
 	e := storyEngine(t, "strike.md", strikeStory)
 	a, err := e.Ask(context.Background(), Request{Question: "hi!"})
-	if err != nil || a.Answered || a.Text != replyGreeting || a.Reason == "" || len(a.Citations) != 0 {
+	if err != nil || a.Answered || !a.SmallTalk || a.Text != replyGreeting || a.Reason == "" || len(a.Citations) != 0 {
 		t.Errorf("Ask(hi!) = %+v, %v; want the greeting, not answered, with its reason", a, err)
 	}
 }

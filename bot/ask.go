@@ -103,9 +103,13 @@ func (b *Bot) answer(ctx context.Context, q question, r responder, queued func(p
 		b.metrics.modelErrors.WithLabelValues(kind).Inc()
 		log.Error("answering failed", "err", err, "kind", kind)
 	default:
-		outcome = outcomeAnswered
-		if !a.Answered {
+		switch {
+		case a.SmallTalk:
+			outcome = outcomeSmallTalk
+		case !a.Answered:
 			outcome = outcomeRefused
+		default:
+			outcome = outcomeAnswered
 		}
 		msgs = formatAnswer(a, b.storyURLs())
 		if a.Fallback != "" {

@@ -106,3 +106,19 @@ func TestPanicWhileAnsweringGetsAnApologyAndFreesTheSlot(t *testing.T) {
 		t.Fatalf("next question: %q", st.Original.Content)
 	}
 }
+
+// A greeting gets the engine's friendly word as text, and is counted as
+// small talk, not as a refusal.
+func TestSmallTalkIsShownAndCountedAsSuch(t *testing.T) {
+	t.Parallel()
+	ans := newFakeAnswerer()
+	ans.answerFn = func(req answerRequest) (answerAnswer, error) {
+		return answerAnswer{Question: req.Question, SmallTalk: true, Mode: "extractive",
+			Text: "Hello! I answer questions about the news stories I have.", Reason: "small talk, not a question"}, nil
+	}
+	h := start(t, ans, fakediscord.Options{}, nil)
+	if o := h.ask("hi").Original; o.Content != "Hello! I answer questions about the news stories I have." || len(o.Embeds) != 0 {
+		t.Errorf("reply = %q (%d embeds)", o.Content, len(o.Embeds))
+	}
+	h.waitMetrics(`newsbot_questions_total{outcome="small_talk",source="slash"} 1`)
+}

@@ -20,6 +20,7 @@ const (
 const (
 	outcomeAnswered   = "answered"    // an answer with citations
 	outcomeRefused    = "refused"     // the engine declined: the articles do not answer it
+	outcomeSmallTalk  = "small_talk"  // a greeting or thanks, answered with a friendly word
 	outcomeModelError = "model_error" // the model endpoint failed; the user got an apology
 	outcomeRejected   = "rejected"    // empty or too long
 	outcomeCooldown   = "cooldown"    // the user asked again too soon
