@@ -219,6 +219,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		v.why, v.absent = "the story never mentions "+f, true
 		return v
 	}
+	if p := a.missingPairing(q, doc); p != "" {
+		v.why = p
+		return v
+	}
 	v.terms = a.questionTerms(q.text, history, doc)
 	if len(v.terms) == 0 {
 		v.why = "no content words in the question"
@@ -485,6 +489,43 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		return ""
 	}
 	return focus
+}
+
+// missingPairing returns why a "what is the N of X" question, X a name,
+// is not answered by the story, or "": no sentence of the story speaks of
+// an N (or a word of its family or synonym group) together with X ("the
+// capital of France" in a story that names France and "the Saudi capital",
+// never together).
+func (a *analyzer) missingPairing(q *question, doc string) string {
+	m := focusQ.FindStringSubmatch(q.text)
+	if m == nil || len(q.names) == 0 || answerNouns[strings.ToLower(m[4])] {
+		return ""
+	}
+	ns := retrieval.Terms(m[4])
+	if len(ns) != 1 || lightTerms[ns[0]] {
+		return ""
+	}
+	n := ns[0]
+	for _, name := range q.names {
+		xs := retrieval.Terms(name)
+		if len(xs) == 0 {
+			continue
+		}
+		for _, st := range a.sentencesOf(doc) {
+			ts := retrieval.Terms(st.text)
+			hasN := slices.ContainsFunc(ts, func(t string) bool {
+				return t == n || similarStem(t, n) || slices.Contains(retrieval.Synonyms(n), t)
+			})
+			hasX := slices.ContainsFunc(ts, func(t string) bool {
+				return slices.ContainsFunc(xs, func(x string) bool { return t == x || sameWordFamily(t, x) })
+			})
+			if hasN && hasX {
+				return ""
+			}
+		}
+		return fmt.Sprintf("the story never gives the %s of %s", m[4], name)
+	}
+	return ""
 }
 
 // whichTwo is "which" and the two words after it: "Which cabinet member".

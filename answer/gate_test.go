@@ -223,3 +223,21 @@ func TestGateKeepsTheStoryThatAnswersBestNotTheFirstRetrieved(t *testing.T) {
 		t.Errorf("judged story %q (answerable %v, %s), want mill, answerable", v.doc, v.answerable, v.why)
 	}
 }
+
+// "What is the N of X", X a name: the story must say an N together with
+// X, not an N of something else and X elsewhere.
+func TestGateRefusesAnAttributeTheStoryNeverGivesForThatName(t *testing.T) {
+	story := "---\ntitle: Talks in the capital\n---\n" +
+		"Envoys will meet in the Saudi capital on Tuesday, the ministry said.\n" +
+		"France called an emergency meeting of European leaders in Paris.\n" +
+		"Kremlin spokesman Dmitry Peskov said the talks would focus on trade.\n"
+	e := storyEngine(t, "talks.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"What is the capital of France?", ""},             // France and a capital, never together
+		{"Who is the spokesman of the Kremlin?", "Peskov"}, // together in one sentence
+	})
+	a, _ := e.Ask(context.Background(), Request{Question: "What is the capital of France?"})
+	if !strings.Contains(a.Reason, "never gives the capital of France") {
+		t.Errorf("reason %q", a.Reason)
+	}
+}
