@@ -175,6 +175,11 @@ func (a *analyzer) storyTerms(q *question, terms []qterm, doc string) []qterm {
 	return terms
 }
 
+// repeatPenalty lowers, in a follow-up, the score of a sentence the
+// previous answer already gave: as much as the strongest typed-answer
+// bonus, so a sentence that holds what the follow-up asks wins over it.
+const repeatPenalty = strongTypedBonus
+
 // storyTermWeight is the share of its IDF weight a term the story supplies
 // gets: less than the question's own words.
 const storyTermWeight = 0.5
@@ -255,6 +260,17 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			continue
 		}
 		v.cands = a.sentenceCandidates(ctx, v.cands, q, row, v.terms, hits, hi)
+	}
+	if len(history) > 0 {
+		// A follow-up asks for something new: the sentence just given is
+		// what the asker already has ("why so early?" after "when did it
+		// open?" is not answered with the opening again).
+		given := retrieval.Normalize(history[len(history)-1].Answer)
+		for i := range v.cands {
+			if t := retrieval.Normalize(v.cands[i].text); t != "" && strings.Contains(given, t) {
+				v.cands[i].score -= repeatPenalty
+			}
+		}
 	}
 	sort.SliceStable(v.cands, func(i, j int) bool { return v.cands[i].score > v.cands[j].score })
 	if metaAsk.MatchString(q.text) && (len(v.cands) == 0 || !hits[v.cands[0].hit].Chunk.Meta) {

@@ -241,3 +241,31 @@ func TestGateRefusesAnAttributeTheStoryNeverGivesForThatName(t *testing.T) {
 		t.Errorf("reason %q", a.Reason)
 	}
 }
+
+// A follow-up asks for something new: it is not answered with the
+// sentence the previous answer gave.
+func TestFollowUpIsNotAnsweredWithTheSentenceJustGiven(t *testing.T) {
+	story := "---\ntitle: New Ashford bridge opens to traffic\n---\n" +
+		"The new road bridge over the river Tamm in Ashford opened to traffic on Monday, two months ahead of schedule.\n\n" +
+		"The bridge cost 25 million pounds and was paid for by the county council and a national transport fund.\n\n" +
+		"About 12,000 cars a day are expected to use it, council engineer Priya Nair said.\n\n" +
+		"Work finished early because a mild winter let crews pour concrete through January, Nair said.\n"
+	e := storyEngine(t, "bridge.md", story)
+	ctx := context.Background()
+	first := "When did the Ashford bridge open?"
+	a1, err := e.Ask(ctx, Request{Question: first})
+	if err != nil || !strings.Contains(a1.Text, "opened to traffic on Monday") {
+		t.Fatalf("first answer %q (%v)", a1.Text, err)
+	}
+	history := []Turn{{Question: first, Answer: a1.Text}}
+	for _, c := range []struct{ q, want string }{
+		{"why so early?", "mild winter"},
+		{"how many cars will use it?", "12,000 cars"},
+		{"how much did it cost?", "25 million pounds"},
+	} {
+		a, err := e.Ask(ctx, Request{Question: c.q, History: history})
+		if err != nil || !strings.Contains(a.Text, c.want) {
+			t.Errorf("follow-up %q: %q (%v), want it to say %q", c.q, a.Text, err, c.want)
+		}
+	}
+}
