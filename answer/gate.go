@@ -522,9 +522,18 @@ func (a *analyzer) missingPairing(q *question, doc string) string {
 		return ""
 	}
 	n := ns[0]
+	d := a.docs[doc]
+	credit := retrieval.Terms(d.Title + " " + d.Source + " " + d.Byline)
 	for _, name := range q.names {
 		xs := retrieval.Terms(name)
 		if len(xs) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(xs, func(x string) bool {
+			// What the story is about (its title, its credit line, the
+			// name it keeps coming back to) goes with every sentence.
+			return slices.Contains(credit, x) || a.implicit(doc, a.spelling(x, doc), func() bool { return false })
+		}) {
 			continue
 		}
 		for _, st := range a.sentencesOf(doc) {

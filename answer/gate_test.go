@@ -230,7 +230,14 @@ func TestGateRefusesAnAttributeTheStoryNeverGivesForThatName(t *testing.T) {
 	story := "---\ntitle: Talks in the capital\n---\n" +
 		"Envoys will meet in the Saudi capital on Tuesday, the ministry said.\n" +
 		"France called an emergency meeting of European leaders in Paris.\n" +
-		"Kremlin spokesman Dmitry Peskov said the talks would focus on trade.\n"
+		"Kremlin spokesman Dmitry Peskov said the talks would focus on trade.\n" +
+		"The Kremlin said the envoys would discuss sanctions and energy prices.\n" +
+		"Peskov said a summit of the two presidents could follow within weeks.\n" +
+		"The Kremlin has not said who else will join the delegation.\n" +
+		"Officials in Moscow described the talks as a first step.\n" +
+		"The Kremlin expects a statement after the first day.\n" +
+		"A Kremlin aide said the agenda was still open.\n" +
+		"The Kremlin thanked the hosts for their help.\n"
 	e := storyEngine(t, "talks.md", story)
 	checkAnswers(t, e, []answerCase{
 		{"What is the capital of France?", ""},             // France and a capital, never together
@@ -239,6 +246,15 @@ func TestGateRefusesAnAttributeTheStoryNeverGivesForThatName(t *testing.T) {
 	a, _ := e.Ask(context.Background(), Request{Question: "What is the capital of France?"})
 	if !strings.Contains(a.Reason, "never gives the capital of France") {
 		t.Errorf("reason %q", a.Reason)
+	}
+	// What the story is about (its title) goes with every sentence.
+	harbour := storyEngine(t, "harbour.md", "---\ntitle: Tidewater harbour reopens after storm\n---\n"+
+		"The harbour reopened on Thursday after the storm.\n"+
+		"Harbour master Ines Calder said the quay was safe again.\n"+
+		"Fishing boats returned in the afternoon.\n")
+	pq := parseQuestion("Who is the harbour master at Tidewater?")
+	if why := harbour.state.Load().analyzer.missingPairing(&pq, "harbour"); why != "" {
+		t.Errorf("the story's own subject was taken for a missing pairing: %s", why)
 	}
 }
 
