@@ -314,7 +314,9 @@ func (p *playground) expectReply(d fakediscord.Dispatched, label string) {
 		_, err = p.srv.WaitAcknowledged(ctx, d.ID)
 	} else {
 		_, err = p.srv.WaitMessage(ctx, func(m *fakediscord.Message) bool {
-			return !m.FromGateway && m.MessageReference != nil && m.MessageReference.MessageID == d.ID
+			// A reply to the message, or (NEWSBOT_THREADS=1) a message in
+			// the thread started from it, which has the message's ID.
+			return !m.FromGateway && (m.MessageReference != nil && m.MessageReference.MessageID == d.ID || m.ChannelID == d.ID)
 		})
 	}
 	if err == nil {
