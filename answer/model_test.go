@@ -517,3 +517,24 @@ func TestInvisibleCharactersDoNotHideInstructions(t *testing.T) {
 }
 
 func defaultStory() ([]retrieval.Document, error) { return retrieval.LoadFS(data.Articles()) }
+
+// A model that labels each line ("**Point 1**: …", "**Point 2**: …") and
+// repeats itself under new labels: the repeats collapse as if unlabelled.
+func TestModelRepeatsUnderNewLabelsCollapse(t *testing.T) {
+	t.Parallel()
+	reply := "**Point 1**: The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d].\n" +
+		"**Point 2**: The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d].\n" +
+		"Point 3 - The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d].\n" +
+		"**Point 4**: The repairs cost $14.5 million [%[2]d]."
+	s := fakeopenai.New(fakeopenai.Options{Reply: replyWith(reply)})
+	defer s.Close()
+	e := modelEngine(t, s, nil)
+	askBoth(t, e, bridgeQ, func(t *testing.T, a Answer, err error, streamed string) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered || strings.Count(a.Text, "Thursday, March 12") != 1 || !strings.Contains(a.Text, "$14.5 million") {
+			t.Errorf("labelled repeats not collapsed: %q (reason %q)", a.Text, a.Reason)
+		}
+	})
+}

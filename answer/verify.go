@@ -551,6 +551,12 @@ type replyBuilder struct {
 	repeated int
 }
 
+// replyLabel is a short numbered label a model may put before a sentence:
+// "**Point 2**:", "Key fact 3 -", "Step 1)". Its number is the model's
+// count, not a fact to find in the snippet, and two sentences that differ
+// only by their label repeat each other.
+var replyLabel = regexp.MustCompile(`^\s*[*_]{0,2}\s*[\p{L}][\p{L} ]{0,20}?\s*\d{1,3}\s*[*_]{0,2}\s*[:.)\x{2013}\x{2014}-]\s*[*_]{0,2}\s*`)
+
 // drop records a removal: why for the reason shown, kind for the metric.
 func (b *replyBuilder) drop(kind, why string) {
 	b.out.dropped = append(b.out.dropped, why)
@@ -566,7 +572,7 @@ func (b *replyBuilder) line(prefix string) { b.lines = append(b.lines, []string{
 // reports false when the answer is full (MaxAnswerChars).
 func (b *replyBuilder) add(sent string) bool {
 	claim := prompts.StripMarkers(sent)
-	key := strings.ToLower(retrieval.Normalize(claim))
+	key := strings.ToLower(retrieval.Normalize(replyLabel.ReplaceAllString(claim, "")))
 	if b.seen[key] {
 		b.repeated++
 		return true
@@ -640,10 +646,13 @@ func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, strin
 		}
 		groups = append(groups, [2]int{loc[0], loc[1]})
 	}
-	whole := prompts.StripMarkers(sent)
+	whole := replyLabel.ReplaceAllString(prompts.StripMarkers(sent), "")
 	start := 0
 	for _, g := range groups {
 		seg := prompts.StripMarkers(sent[start:g[0]])
+		if start == 0 {
+			seg = replyLabel.ReplaceAllString(seg, "")
+		}
 		if len(groups) == 1 || strings.TrimSpace(seg) == "" {
 			seg = whole
 		}
