@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -120,6 +121,27 @@ func TestDocFreqInCountsOnlyTheSubset(t *testing.T) {
 		}
 		if got := ix.DocFreqIn(c.term, first); got != c.sub {
 			t.Errorf("DocFreqIn(%q) = %d, want %d", c.term, got, c.sub)
+		}
+	}
+}
+
+// Irregular verbs meet their other forms: a question's "sank" finds the
+// story's "sunk", "ran" finds "run", "said" finds "say".
+func TestTermsJoinTheFormsOfIrregularVerbs(t *testing.T) {
+	for _, c := range [][2]string{
+		{"How many boats sank?", "two were sunk"},
+		{"Who ran the campaign?", "she will run the campaign"},
+		{"What did Peskov say?", "Peskov said"},
+		{"Who fled the city?", "thousands flee the city"},
+		{"When was it withdrawn?", "they withdrew it"},
+	} {
+		q, s := Terms(c[0]), Terms(c[1])
+		shared := false
+		for _, t := range q {
+			shared = shared || slices.Contains(s, t)
+		}
+		if !shared {
+			t.Errorf("%q %v and %q %v share no term", c[0], q, c[1], s)
 		}
 	}
 }

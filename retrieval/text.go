@@ -361,7 +361,71 @@ shake shook shaken
 strike struck
 steal stole stolen
 swear swore sworn
-undertake undertook undertaken`, "\n") {
+undertake undertook undertaken
+sink sank sunk
+shoot shot
+fall fell fallen
+freeze froze frozen
+hide hid hidden
+ride rode ridden
+run ran
+sit sat
+sleep slept
+swim swam swum
+throw threw thrown
+wear wore worn
+bear bore borne
+beat beaten
+bite bit bitten
+blow blew blown
+draw drew drawn
+drink drank drunk
+eat ate eaten
+flee fled
+forbid forbade forbidden
+forgive forgave forgiven
+get got gotten
+hang hung
+lend lent
+light lit
+mean meant
+ring rang rung
+shrink shrank shrunk
+sing sang sung
+slide slid
+stick stuck
+sting stung
+swing swung
+tear tore torn
+wake woke woken
+withdraw withdrew withdrawn
+overcome overcame
+undergo underwent undergone
+uphold upheld
+withhold withheld
+arise arose arisen
+bend bent
+breed bred
+deal dealt
+dig dug
+feed fed
+kneel knelt
+leap leapt
+mislead misled
+rebuild rebuilt
+rewrite rewrote rewritten
+slay slew slain
+spin spun
+spring sprang sprung
+stride strode
+sweep swept
+swell swollen
+understand understood
+weave wove woven
+oversee oversaw overseen
+foresee foresaw foreseen
+outrun outran
+forsake forsook forsaken`, "\n") {
 		f := strings.Fields(line)
 		for _, w := range f[1:] {
 			m[w] = f[0]
