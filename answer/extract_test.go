@@ -261,3 +261,17 @@ func TestWhyLeadsWithTheSentenceThatGivesTheCause(t *testing.T) {
 		t.Errorf("the answer does not open with the cause: %q", a.Text)
 	}
 }
+
+// "How long is the bridge?" asks a length; "how long did the work take?"
+// a time. A length answers the first, a time the second.
+func TestHowLongTakesALengthForAThing(t *testing.T) {
+	story := "---\ntitle: Rivermouth bridge opens\n---\n" +
+		"The Rivermouth footbridge opened on Wednesday after a delay caused by a shortage of steel cables.\n\n" +
+		"The bridge is 240 metres long and crosses the estuary at its narrowest point.\n\n" +
+		"The work took 18 months, the city engineer said.\n"
+	e := storyEngine(t, "bridge.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"How long is the bridge?", "240 metres"},
+		{"How long did the work take?", "18 months"},
+	})
+}

@@ -110,8 +110,12 @@ var kinds = []kindRule{
 	{kind: kindAge, name: "how old", match: re(ageQ), typed: reText(ageRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no age where one is asked for"},
 	{kind: kindDuration, name: "how long", match: re(durationQ), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
-		typed: func(q *question, _ []qterm, text string) bool { return hasDuration(text, sinceQ.MatchString(q.text)) },
-		need:  func(*question) need { return needAny }, refusal: "no length of time where one is asked for"},
+		typed: func(q *question, _ []qterm, text string) bool {
+			// "How long is the bridge?" may ask a length, "how long was the
+			// strike?" a time: either answers it.
+			return hasDuration(text, sinceQ.MatchString(q.text)) || lengthQ.MatchString(q.text) && lengthRe.MatchString(text)
+		},
+		need: func(*question) need { return needAny }, refusal: "no length of time where one is asked for"},
 	{kind: kindCount, name: "how many", match: func(q string) bool { return countQ.MatchString(q) || measureQ.MatchString(q) },
 		typed: func(q *question, _ []qterm, text string) bool {
 			if moneyQ.MatchString(q.text) {
@@ -191,7 +195,10 @@ var (
 	clockRe = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d)?\s*(a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d\d\b|\b(noon|midnight|o'clock|dawn|dusk)\b|\b(in the|this|that|tomorrow|tuesday|monday|wednesday|thursday|friday|saturday|sunday) (morning|afternoon|evening|night)\b`)
 	// anaphor opens a sentence that goes on about the one before it:
 	// "They chatted for about 10 minutes" after "Lavrov and Blinken talked".
-	anaphor   = regexp.MustCompile(`^\s*["“'‘]?(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
+	anaphor = regexp.MustCompile(`^\s*["“'‘]?(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
+	// lengthQ asks how long a thing is; lengthRe is a length.
+	lengthQ   = regexp.MustCompile(`(?i)\bhow long (is|was|are|were|will) (the|its|their|this|that|these|those)\b`)
+	lengthRe  = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
 	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
