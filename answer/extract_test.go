@@ -275,3 +275,17 @@ func TestHowLongTakesALengthForAThing(t *testing.T) {
 		{"How long did the work take?", "18 months"},
 	})
 }
+
+// "Was anyone hurt?": "anyone" names nothing to look for, and "Nobody was
+// hurt" is a no.
+func TestYesNoReadsNobodyAsNo(t *testing.T) {
+	story := "---\ntitle: Storm damages Port Elswick harbour\n---\n" +
+		"A storm damaged nine boats in Port Elswick harbour overnight, and two were sunk at their moorings.\n\n" +
+		"Nobody was hurt, the harbour master said.\n\n" +
+		"Repairs to the harbour wall will take about nine days, the council said.\n"
+	e := storyEngine(t, "harbour.md", story)
+	a, err := e.Ask(context.Background(), Request{Question: "Was anyone hurt?"})
+	if err != nil || !a.Answered || !strings.HasPrefix(a.Text, "No.") || !strings.Contains(a.Text, "Nobody was hurt") {
+		t.Errorf("answer %q (%v, reason %q), want it to open with No. and quote 'Nobody was hurt'", a.Text, err, a.Reason)
+	}
+}

@@ -58,7 +58,8 @@ just me more most my myself no nor not of off on once only or other our ours our
 she should so some such than that the their theirs them themselves then there these they this those
 through to too under until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves s t d ll m re ve also may might must shall us upon per via yet
-whose whether else ever let lets get got tell told please`) {
+whose whether else ever let lets get got tell told please
+anyone anybody someone somebody everyone everybody anything something everything`) {
 		m[w] = true
 	}
 	return m
