@@ -84,7 +84,12 @@ func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []r
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s [%d]", markCut(c.text), ref)
+		text := c.text
+		if c.span.End >= len(strings.TrimRight(hits[c.hit].Chunk.Text, " \t\n")) {
+			// Only a chunk's last sentence can have been cut by the chunker.
+			text = markCut(text)
+		}
+		fmt.Fprintf(&b, "%s [%d]", text, ref)
 		ans.Citations = append(ans.Citations, citationFor(hits[c.hit], ref, quoteOf(c.text, v.terms)))
 	}
 	ans.Text = yesNoOpener(v, picked[0].text) + b.String()
@@ -95,7 +100,8 @@ func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []r
 // short: longer than a headline (minCutLen bytes) and ending without the
 // punctuation that ends a sentence. The chunker cuts a sentence longer
 // than a chunk (ChunkOptions.Max) at a word, and the reader must see that
-// the sentence goes on.
+// the sentence goes on. Callers ask only about a chunk's last sentence,
+// where such a cut falls (a long list item inside a chunk is whole).
 func markCut(text string) string {
 	t := strings.TrimSpace(text)
 	if len(t) < minCutLen {

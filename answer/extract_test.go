@@ -231,6 +231,21 @@ func TestMarkCutShowsASentenceCutShort(t *testing.T) {
 	}
 }
 
+// A long line without final punctuation inside a chunk (a list item) is
+// whole: only a chunk's last sentence can have been cut.
+func TestMarkCutLeavesALongLineInsideAChunkAlone(t *testing.T) {
+	item := "The relief agency delivered pumps, generators and tents to the flooded villages of the north, the east, the hill towns beyond the river, the farms of the plain, the fishing ports of the coast and the islands offshore"
+	story := "---\ntitle: Relief\n---\n" + item + "\n\nThe agency said more aid would follow next week.\n"
+	e := storiesEngine(t, map[string]string{"ferry.md": story}, nil)
+	a, err := e.Ask(context.Background(), Request{Question: "What did the relief agency deliver to the flooded villages?"})
+	if err != nil || !a.Answered || !strings.Contains(a.Text, "islands offshore") {
+		t.Fatalf("answered %v, %v: %q (%s)", a.Answered, err, a.Text, a.Reason)
+	}
+	if strings.Contains(a.Text, "offshore …") {
+		t.Errorf("a whole line was marked as cut: …%q", tail(a.Text))
+	}
+}
+
 func tail(s string) string {
 	if len(s) > 30 {
 		return s[len(s)-30:]

@@ -121,7 +121,11 @@ func (a *analyzer) summarize(ctx context.Context, ans *Answer, doc string) {
 		// "•" rather than "-": a bullet that is not Markdown, so it reads
 		// the same in a terminal and on Discord, where the article's text
 		// is escaped.
-		fmt.Fprintf(&b, "• %s [%d]\n", markCut(strings.TrimSpace(s.text)), ref)
+		point := strings.TrimSpace(s.text)
+		if s.span.End >= len(strings.TrimRight(s.chunk.Text, " \t\n")) {
+			point = markCut(point)
+		}
+		fmt.Fprintf(&b, "• %s [%d]\n", point, ref)
 		ans.Citations = append(ans.Citations, citationFor(ans.Retrieved[ref-1], ref, quoteOf(s.text, nil)))
 	}
 	ans.Text = strings.TrimRight(b.String(), "\n")
