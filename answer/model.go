@@ -89,7 +89,7 @@ func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q modelQ
 		return e.emptyReply()
 	}
 	urls := storyURLs(st, hits)
-	c := verifyReply(ctx, e.cfg.Verifier, text, replyOptions{snippets: snippets, storyURLs: urls, foreign: q.foreign, truncated: truncated})
+	c := verifyReply(ctx, e.cfg.Verifier, text, replyOptions{question: q.text, snippets: snippets, storyURLs: urls, foreign: q.foreign, truncated: truncated})
 	e.countDropped(c)
 	if c.text == "" {
 		if saysNotInArticle(text) {

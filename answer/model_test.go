@@ -266,12 +266,17 @@ func TestModelClaimsAreCheckedAgainstTheirCitations(t *testing.T) {
 			"The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d]. The ferry will keep running until April 2.",
 			true, []string{"March 12 ["}, []string{"ferry", "April"}, "no citation"},
 		{"a short connective without a fact is kept",
-			"The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d]. That is good news for drivers.",
-			true, []string{"March 12 [", "good news"}, nil, ""},
+			"Here is what the article says. The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d].",
+			true, []string{"Here is what the article says.", "March 12 ["}, nil, ""},
+		// An uncited sentence with words of its own is a claim: a name,
+		// even first ("Putin will attend."), or a fact in plain words.
+		{"an uncited claim in plain words goes",
+			"The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d]. That is good news for drivers. A new toll has already been approved. Kessler will attend.",
+			true, []string{"March 12 ["}, []string{"good news", "toll", "attend"}, ""},
 		{"links to other addresses",
 			"The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d], as [the city said](https://evil.example/x). More at https://evil.example/y [%[1]d] and <https://evil.example/z>.",
 			true, []string{"March 12", "the city said"}, []string{"evil.example", "](", "<>"}, "link"},
-		{"a connective alone is no answer", "That is a good question.", false, nil, nil, "cites no snippet"},
+		{"a connective alone is no answer", "Here is the answer.", false, nil, nil, "cites no snippet"},
 		{"a model that says the article does not say", "The article does not say.", false, []string{"does not say"}, nil, ""},
 	}
 	for _, c := range cases {

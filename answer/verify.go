@@ -423,6 +423,7 @@ type checked struct {
 
 // replyOptions describe the reply being checked.
 type replyOptions struct {
+	question  string   // the question asked: an uncited sentence may restate it
 	snippets  []string // the numbered snippets, snippets[i] is [i+1]
 	storyURLs []string // the only addresses an answer may carry
 	foreign   bool     // the question is in another language
@@ -625,7 +626,7 @@ func (b *replyBuilder) done() checked {
 func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, string) {
 	refs := prompts.MarkerRefs(sent)
 	if len(refs) == 0 {
-		if connective(sent) {
+		if connective(sent, o.question) {
 			return sent, ""
 		}
 		return "", noCitation
@@ -738,19 +739,55 @@ func contributes(cf facts, snippet string) bool {
 }
 
 // connective reports whether an uncited sentence states no fact: short,
-// with no name, number or date ("In short, both sides want progress.").
-func connective(sent string) bool {
+// with no name, number or date, and no word but the question's and those
+// that frame an answer ("Here is what the article says.", "In short:").
+// A sentence that brings words of its own ("A peace deal has already been
+// signed.") is a claim, and a claim needs a citation. A capitalized first
+// word counts as a name unless it is an everyday word ("Putin will
+// attend." is a claim about Putin; "Overall, …" is not).
+func connective(sent, question string) bool {
 	toks := tokenize(sent)
 	if len(toks) == 0 || len(toks) > maxConnectiveWords || strings.Contains(sent, "://") {
 		return false
 	}
+	asked := map[string]bool{}
+	for _, t := range retrieval.Terms(question) {
+		asked[t] = true
+	}
 	for _, t := range toks {
-		if t.kind != tokWord || t.canon == "%" || (t.capital && !t.initial && !titleWords[t.canon]) {
+		if t.kind != tokWord || t.canon == "%" {
+			return false
+		}
+		if t.capital && !titleWords[t.canon] && (!t.initial || t.stem != "" && retrieval.Rarity(t.stem) >= connectiveNameRarity) {
+			return false
+		}
+		if t.stem != "" && !asked[t.stem] && !framingWords[t.stem] {
 			return false
 		}
 	}
 	return true
 }
+
+// connectiveNameRarity: a capitalized first word this rare in everyday
+// English (retrieval.Rarity) is taken for a name.
+const connectiveNameRarity = 0.8
+
+// framingWords are the stems of words that frame an answer rather than
+// state a fact: an uncited sentence of them and the question's words may
+// stay.
+var framingWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`answer answers article articles snippet snippets source sources story stories text
+		report reports reported according say says said state states stated mention mentions mentioned
+		short brief briefly summary summarize sum overall conclusion conclude finally first second third
+		follow following note noted detail details information inform provide provided give given here
+		question questions ask asked know known clear unclear specify specified yes`) {
+		for _, t := range retrieval.Terms(w) {
+			m[t] = true
+		}
+	}
+	return m
+}()
 
 // complete reports whether a sentence ends as sentences do.
 func complete(sent string) bool {
