@@ -64,10 +64,20 @@ func (e *Engine) modelAnswer(ctx context.Context, st *state, a *Answer, q modelQ
 		return err
 	}
 	var stream func(string)
+	var checkedOut *checkedStream
 	if onDelta != nil {
-		stream = newStreamCleaner(onDelta, maxStreamPreview).write
+		// What streams is what the claim check keeps of the sentences
+		// complete so far: a preview never shows a claim the final answer
+		// would remove.
+		checkedOut = newCheckedStream(func(text string) string {
+			return verifyReply(ctx, e.cfg.Verifier, text, replyOptions{question: q.text, snippets: snippets, storyURLs: storyURLs(st, hits), foreign: q.foreign}).text
+		}, onDelta)
+		stream = newStreamCleaner(checkedOut.write, maxStreamPreview).write
 	}
 	reply, err := e.cfg.Chat.Chat(ctx, []Message{{Role: "system", Content: sys}, {Role: "user", Content: user}}, stream)
+	if checkedOut != nil && err == nil {
+		checkedOut.flush() // the last sentence, which no white space followed
+	}
 	truncated := false
 	switch {
 	case errors.Is(err, ErrContentFilter):
@@ -192,6 +202,77 @@ func (s *streamCleaner) write(piece string) {
 	s.left -= len(text)
 	s.begun = true
 	s.out(text)
+}
+
+// checkedStream forwards, of a streamed reply, only what the claim check
+// keeps: each time a sentence or a line is complete, the reply so far (up
+// to there) is checked, and the part of the checked text not forwarded
+// yet goes on. When a later sentence changes what came before (a repeat
+// collapsed), nothing more is forwarded: the final answer replaces the
+// preview anyway.
+type checkedStream struct {
+	check func(text string) string // the checked text of a reply
+	out   func(string)
+	buf   strings.Builder
+	upTo  int    // bytes of buf checked
+	sent  string // the checked text forwarded so far
+	stuck bool
+}
+
+func newCheckedStream(check func(string) string, out func(string)) *checkedStream {
+	return &checkedStream{check: check, out: out}
+}
+
+func (c *checkedStream) write(piece string) {
+	if c.stuck {
+		return
+	}
+	c.buf.WriteString(piece)
+	text := c.buf.String()
+	end := lastBoundary(text)
+	if end <= c.upTo {
+		return
+	}
+	c.upTo = end
+	checked := c.check(text[:end])
+	if !strings.HasPrefix(checked, c.sent) {
+		c.stuck = true
+		return
+	}
+	if d := checked[len(c.sent):]; d != "" {
+		c.sent = checked
+		c.out(d)
+	}
+}
+
+// flush checks and forwards the whole reply received, once it is complete.
+func (c *checkedStream) flush() {
+	if c.stuck || c.buf.Len() == c.upTo {
+		return
+	}
+	c.upTo = c.buf.Len()
+	checked := c.check(c.buf.String())
+	if strings.HasPrefix(checked, c.sent) {
+		if d := checked[len(c.sent):]; d != "" {
+			c.sent = checked
+			c.out(d)
+		}
+	}
+}
+
+// lastBoundary is the end of the last complete sentence or line of text:
+// after a line break, or after '.', '!', '?' (and closing quotes or a
+// citation marker) followed by white space; 0 when there is none.
+func lastBoundary(text string) int {
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 && strings.TrimSpace(text[i:]) == "" {
+		return len(text)
+	}
+	for i := len(text) - 1; i > 0; i-- {
+		if text[i] == '\n' || (text[i] == ' ' || text[i] == '\t') && strings.ContainsAny(text[i-1:i], ".!?\"')]") {
+			return i
+		}
+	}
+	return 0
 }
 
 // snippetText is what the model sees of a chunk: for the meta chunk, its

@@ -543,3 +543,29 @@ func TestModelRepeatsUnderNewLabelsCollapse(t *testing.T) {
 		}
 	})
 }
+
+// A streamed preview shows only what the claim check keeps: a sentence the
+// final answer removes never streams, not even for a moment.
+func TestModelStreamShowsOnlyCheckedSentences(t *testing.T) {
+	t.Parallel()
+	reply := "The Kessler Street bridge will reopen on Friday, March 20 [%[1]d]. " +
+		"The Kessler Street bridge will reopen on Thursday, March 12 [%[1]d]. " +
+		"Putin will attend. The repairs cost $14.5 million [%[2]d]."
+	s := fakeopenai.New(fakeopenai.Options{Reply: replyWith(reply)})
+	defer s.Close()
+	e := modelEngine(t, s, nil)
+	var deltas []string
+	a, err := e.AskStream(context.Background(), Request{Question: bridgeQ}, func(d string) { deltas = append(deltas, d) })
+	if err != nil || !a.Answered {
+		t.Fatalf("answered %v, %v (%s)", a.Answered, err, a.Reason)
+	}
+	streamed := strings.Join(deltas, "")
+	for _, bad := range []string{"Friday", "March 20", "Putin"} {
+		if strings.Contains(streamed, bad) {
+			t.Errorf("the stream showed %q, which the check removes: %q", bad, streamed)
+		}
+	}
+	if !strings.Contains(streamed, "March 12") || len(deltas) < 2 {
+		t.Errorf("the checked sentences did not stream as they came (%d pieces): %q", len(deltas), streamed)
+	}
+}
