@@ -13,6 +13,8 @@ import (
 //	[1]  [1, 2]  [1; 2]  [1-3]  [1][2]  [[1]]  [^1]  [doc1]  [Doc 1]
 //	[source 1]  [snippet 1]  [1](https://…)  【1】  【1†source】
 //	(1) and (1, 2) at the end of a clause, (snippet 1) anywhere
+//	snippets named in words: "according to snippet 1", "(see snippet 2)",
+//	"(Snippets 1 and 3)"
 //
 // A footnote-style list of definitions ("[^1]: snippet 1") is removed.
 
@@ -67,6 +69,7 @@ func ParseCitations(text string, n int) (string, []int) {
 const maxCitationPasses = 3
 
 func parseCitationsOnce(text string, n int) (string, []int) {
+	text = namedSnippets(text)
 	s, _ := parseBrackets(text, n)
 	// tidy joins "[1] :" into "[1]:", which reads as a footnote definition:
 	// join first, so that a second call finds nothing new to remove.
@@ -75,6 +78,50 @@ func parseCitationsOnce(text string, n int) (string, []int) {
 	s = parenMarkers(s, n)
 	out, refs := parseBrackets(s, n)
 	return tidy(out), refs
+}
+
+// snippetParen is "(see snippet 1)" or "(Snippets 1 and 3)"; snippetWord
+// is "snippet 1", "snippets 1 and 3" in running text ("According to
+// snippet 1, …"). Both name snippets in words, without brackets.
+var (
+	snippetParen = regexp.MustCompile(`(?i)\(\s*(?:see\s+|cf\.?\s+|per\s+)?snippets?\s+(\d{1,3}(?:\s*(?:,|&|and)\s*\d{1,3}){0,8})\s*\)`)
+	snippetWord  = regexp.MustCompile(`(?i)\bsnippets?\s+(\d{1,3}(?:\s*(?:,|&|and)\s*\d{1,3}){0,8})\b`)
+	numberList   = regexp.MustCompile(`\d{1,3}`)
+)
+
+// namedSnippets writes snippets named in words as markers: "(see snippet
+// 1)" becomes "[1]", "according to snippets 1 and 3" "according to
+// [1, 3]". Text inside brackets is left to parseBrackets.
+func namedSnippets(text string) string {
+	marker := func(list string) string {
+		return "[" + strings.Join(numberList.FindAllString(list, -1), ", ") + "]"
+	}
+	text = snippetParen.ReplaceAllStringFunc(text, func(m string) string {
+		return marker(snippetParen.FindStringSubmatch(m)[1])
+	})
+	var b strings.Builder
+	depth := 0
+	last := 0
+	for _, loc := range snippetWord.FindAllStringSubmatchIndex(text, -1) {
+		// Skip a match inside brackets ("[snippet 1]" is parseBrackets').
+		for _, r := range text[last:loc[0]] {
+			switch r {
+			case '[', '【':
+				depth++
+			case ']', '】':
+				depth = max(0, depth-1)
+			}
+		}
+		b.WriteString(text[last:loc[0]])
+		if depth > 0 {
+			b.WriteString(text[loc[0]:loc[1]])
+		} else {
+			b.WriteString(marker(text[loc[2]:loc[3]]))
+		}
+		last = loc[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // footnoteDefs matches the lines of a footnote list: "[1]: snippet 1".

@@ -19,6 +19,11 @@ func TestParseCitations(t *testing.T) {
 		{"list filtered", "Both [1, 9] and [3,2].", 3, "Both [1] and [3, 2].", []int{1, 3, 2}},
 		{"adjacent markers", "Claim [2][1].", 2, "Claim [2][1].", []int{2, 1}},
 		{"snippet word", "Claim [Snippet 2].", 2, "Claim [2].", []int{2}},
+		// Snippets named in words, without brackets.
+		{"according to snippet n", "According to snippet 1, Lavrov flies to Riyadh.", 2, "According to [1], Lavrov flies to Riyadh.", []int{1}},
+		{"(snippets n and m)", "Lavrov flies to Riyadh (Snippets 1 and 3).", 3, "Lavrov flies to Riyadh [1, 3].", []int{1, 3}},
+		{"(see snippet n)", "Lavrov flies to Riyadh (see snippet 2).", 2, "Lavrov flies to Riyadh [2].", []int{2}},
+		{"snippet out of range", "According to snippet 7, it rains.", 2, "According to, it rains.", nil},
 		{"no markers", "The article does not say.", 3, "The article does not say.", nil},
 		{"deeply nested removals", "a " + strings.Repeat("[0", 40) + strings.Repeat("]", 40) + " b [1].", 1, "a b [1].", []int{1}},
 		{"nested valid inside invalid", "x [0[1]] y", 2, "x [0[1]] y", []int{1}},
