@@ -569,3 +569,25 @@ func TestModelStreamShowsOnlyCheckedSentences(t *testing.T) {
 		t.Errorf("the checked sentences did not stream as they came (%d pieces): %q", len(deltas), streamed)
 	}
 }
+
+// A paragraph cited once at its end cites each of its sentences, and each
+// is checked against that snippet.
+func TestModelParagraphCitedAtItsEnd(t *testing.T) {
+	t.Parallel()
+	reply := "Here is what the article says. The Kessler Street bridge will reopen on Thursday, March 12. The repairs cost $14.5 million. Putin will attend the reopening. The bridge was built in 1931 [%[1]d]."
+	s := fakeopenai.New(fakeopenai.Options{Reply: func(r fakeopenai.ChatRequest) string {
+		return strings.ReplaceAll(reply, "%[1]d", fmt.Sprint(snippetWith(r, "March 12")))
+	}})
+	defer s.Close()
+	e := modelEngine(t, s, nil)
+	a, err := e.Ask(context.Background(), Request{Question: bridgeQ})
+	if err != nil || !a.Answered {
+		t.Fatalf("answered %v, %v (%s)", a.Answered, err, a.Reason)
+	}
+	if !strings.Contains(a.Text, "Thursday, March 12 [") {
+		t.Errorf("the sentence the end marker covers was dropped: %q (%s)", a.Text, a.Reason)
+	}
+	if strings.Contains(a.Text, "Putin") {
+		t.Errorf("a claim the cited snippet does not support was kept: %q", a.Text)
+	}
+}

@@ -516,8 +516,30 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 		body := raw[len(prefix):]
 		spans := retrieval.SplitSentences(body)
 		b.line(strings.TrimLeft(prefix, " \t"))
+		// A paragraph cited once at its end ("A. B. [1]") cites each of its
+		// sentences: an uncited sentence takes the markers of the next
+		// cited one of its line, and is checked against those snippets.
+		sents := make([]string, len(spans))
 		for si, sp := range spans {
-			sent := strings.TrimSpace(body[sp.Start:sp.End])
+			sents[si] = strings.TrimSpace(body[sp.Start:sp.End])
+		}
+		for si := len(sents) - 2; si >= 0; si-- {
+			if len(prompts.MarkerRefs(sents[si])) > 0 || connective(sents[si], o.question) {
+				continue
+			}
+			for _, next := range sents[si+1:] {
+				if ms := canonMarker.FindAllString(next, -1); len(ms) > 0 {
+					with := strings.TrimRight(sents[si], " ") + " " + strings.Join(ms, "")
+					sents[si] = markerAfter.ReplaceAllStringFunc(with, func(m string) string {
+						sub := markerAfter.FindStringSubmatch(m)
+						return " " + strings.TrimSpace(sub[2]) + sub[1]
+					})
+					break
+				}
+			}
+		}
+		for si := range spans {
+			sent := sents[si]
 			if o.truncated && li == len(rawLines)-1 && si == len(spans)-1 && !complete(sent) {
 				b.drop("cut", fmt.Sprintf("%q: cut off by the token limit", clip(sent)))
 				continue
