@@ -85,8 +85,7 @@ func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []r
 			b.WriteByte(' ')
 		}
 		text := c.text
-		if c.span.End >= len(strings.TrimRight(hits[c.hit].Chunk.Text, " \t\n")) {
-			// Only a chunk's last sentence can have been cut by the chunker.
+		if endsChunk(hits[c.hit].Chunk.Text, c.span) {
 			text = markCut(text)
 		}
 		fmt.Fprintf(&b, "%s [%d]", text, ref)
@@ -112,6 +111,12 @@ func markCut(text string) string {
 		return text
 	}
 	return t + " …"
+}
+
+// endsChunk reports whether span is the last sentence of chunk text: only
+// there can the chunker have cut a sentence.
+func endsChunk(text string, span retrieval.Span) bool {
+	return span.End >= len(strings.TrimRight(text, " \t\n"))
 }
 
 // minCutLen is the length, in bytes, from which a passage without final

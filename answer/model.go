@@ -233,8 +233,14 @@ func (c *checkedStream) write(piece string) {
 	if end <= c.upTo {
 		return
 	}
+	c.forward(end)
+}
+
+// forward checks the reply's first end bytes and sends what of the checked
+// text was not sent yet; when the check changed what was sent, it stops.
+func (c *checkedStream) forward(end int) {
 	c.upTo = end
-	checked := c.check(text[:end])
+	checked := c.check(c.buf.String()[:end])
 	if !strings.HasPrefix(checked, c.sent) {
 		c.stuck = true
 		return
@@ -250,14 +256,7 @@ func (c *checkedStream) flush() {
 	if c.stuck || c.buf.Len() == c.upTo {
 		return
 	}
-	c.upTo = c.buf.Len()
-	checked := c.check(c.buf.String())
-	if strings.HasPrefix(checked, c.sent) {
-		if d := checked[len(c.sent):]; d != "" {
-			c.sent = checked
-			c.out(d)
-		}
-	}
+	c.forward(c.buf.Len())
 }
 
 // lastBoundary is the end of the last complete sentence or line of text:

@@ -122,7 +122,7 @@ func (a *analyzer) summarize(ctx context.Context, ans *Answer, doc string) {
 		// the same in a terminal and on Discord, where the article's text
 		// is escaped.
 		point := strings.TrimSpace(s.text)
-		if s.span.End >= len(strings.TrimRight(s.chunk.Text, " \t\n")) {
+		if endsChunk(s.chunk.Text, s.span) {
 			point = markCut(point)
 		}
 		fmt.Fprintf(&b, "• %s [%d]\n", point, ref)

@@ -505,10 +505,7 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 		b.drop("link", fmt.Sprintf("%d link(s) to other addresses removed", links))
 	}
 	text = gluedMarker.ReplaceAllString(text, "$1 $2")
-	text = markerAfter.ReplaceAllStringFunc(text, func(m string) string {
-		sub := markerAfter.FindStringSubmatch(m)
-		return " " + strings.TrimSpace(sub[2]) + sub[1]
-	})
+	text = markersBeforePunct(text)
 	vc := newVerifierRun(ctx, cfg, o.snippets)
 	rawLines := strings.Split(strings.TrimRight(text, " \t\r\n"), "\n")
 	for li, raw := range rawLines {
@@ -529,11 +526,7 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 			}
 			for _, next := range sents[si+1:] {
 				if ms := canonMarker.FindAllString(next, -1); len(ms) > 0 {
-					with := strings.TrimRight(sents[si], " ") + " " + strings.Join(ms, "")
-					sents[si] = markerAfter.ReplaceAllStringFunc(with, func(m string) string {
-						sub := markerAfter.FindStringSubmatch(m)
-						return " " + strings.TrimSpace(sub[2]) + sub[1]
-					})
+					sents[si] = markersBeforePunct(strings.TrimRight(sents[si], " ") + " " + strings.Join(ms, ""))
 					break
 				}
 			}
@@ -558,6 +551,15 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 		}
 	}
 	return b.done()
+}
+
+// markersBeforePunct moves markers that follow a sentence's final
+// punctuation before it: "Claim. [1]" becomes "Claim [1].".
+func markersBeforePunct(text string) string {
+	return markerAfter.ReplaceAllStringFunc(text, func(m string) string {
+		sub := markerAfter.FindStringSubmatch(m)
+		return " " + strings.TrimSpace(sub[2]) + sub[1]
+	})
 }
 
 // noCitation is the reason a sentence with no valid marker is dropped.

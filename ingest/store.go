@@ -201,20 +201,21 @@ func (s *Store) Add(meta Story, text string) (Story, error) {
 			return Story{}, fmt.Errorf("write story %s: %w", meta.Path, err)
 		}
 		// Without its record the story is only never retired.
-		_ = writeAtomic(s.writtenRecord(meta.Path), []byte(fileHash(body)+"\n"))
+		_ = writeAtomic(writtenRecord(followLink(s.Dir), meta.Path), []byte(fileHash(body)+"\n"))
 		break
 	}
 	if s.MaxStories > 0 {
 		// Only the stories this store wrote, unchanged since, count and
 		// may go; a file someone put or edited here is theirs.
-		ours := slices.DeleteFunc(slices.Clone(stories), func(st Story) bool { return !s.wrote(st.Path) })
+		root := followLink(s.Dir)
+		ours := slices.DeleteFunc(slices.Clone(stories), func(st Story) bool { return !wrote(root, st.Path) })
 		if len(ours)+1 > s.MaxStories {
 			sortNewestFirst(ours)
 			for _, old := range ours[max(0, s.MaxStories-1):] {
 				if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 					return meta, fmt.Errorf("retention: remove %s: %w", old.Path, err)
 				}
-				os.Remove(s.writtenRecord(old.Path))
+				os.Remove(writtenRecord(root, old.Path))
 				if s.Retired != nil {
 					s.Retired(old)
 				}
@@ -238,7 +239,7 @@ func (s *Store) Remove(slug string) (Story, error) {
 			if err := os.Remove(st.Path); err != nil {
 				return Story{}, fmt.Errorf("remove %s: %w", st.Path, err)
 			}
-			os.Remove(s.writtenRecord(st.Path))
+			os.Remove(writtenRecord(followLink(s.Dir), st.Path))
 			return st, nil
 		}
 	}
@@ -320,18 +321,20 @@ func (s *Store) findURL(raw string) (Story, bool, error) {
 // file's SHA-256: retention removes only those files, unchanged.
 const writtenDir = "written"
 
-// writtenRecord is the path of the record of the story file at path.
-func (s *Store) writtenRecord(path string) string {
-	return filepath.Join(followLink(s.Dir), stateDir, writtenDir, filepath.Base(path)+".sha256")
+// writtenRecord is the path of the record of the story file at path, in
+// the data directory root (its links resolved, followLink).
+func writtenRecord(root, path string) string {
+	return filepath.Join(root, stateDir, writtenDir, filepath.Base(path)+".sha256")
 }
 
 // wrote reports whether the store wrote the story file at path, at the top
-// of the data directory, and nobody changed it since.
-func (s *Store) wrote(path string) bool {
-	if filepath.Dir(path) != followLink(s.Dir) {
+// of the data directory root (its links resolved), and nobody changed it
+// since.
+func wrote(root, path string) bool {
+	if filepath.Dir(path) != root {
 		return false
 	}
-	rec, err := os.ReadFile(s.writtenRecord(path))
+	rec, err := os.ReadFile(writtenRecord(root, path))
 	if err != nil {
 		return false
 	}
