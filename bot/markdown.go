@@ -81,13 +81,16 @@ func escapeMarkdown(s string) string {
 }
 
 // listMarkerLen returns the length of the list marker that starts s ("- ",
-// "+ " or digits then ". "), without the space, or 0 if there is none.
+// "+ " or digits then ". "), without the space, or 0 if there is none. Any
+// number of digits counts: CommonMark stops at nine, but a renderer that
+// does not would make a list of "12345678901. "; an escaped dot costs
+// nothing.
 func listMarkerLen(s string) int {
 	if len(s) >= 2 && (s[0] == '-' || s[0] == '+') && (s[1] == ' ' || s[1] == '\t') {
 		return 1
 	}
 	n := 0
-	for n < len(s) && n < 10 && '0' <= s[n] && s[n] <= '9' {
+	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
 		n++
 	}
 	if n > 0 && n+1 < len(s) && s[n] == '.' && (s[n+1] == ' ' || s[n+1] == '\t') {
