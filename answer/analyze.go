@@ -68,6 +68,13 @@ type analyzer struct {
 	// hold it.
 	vocab map[string]map[string]bool
 	share map[string]map[string]float64
+	// proper: doc slug -> the stems the story writes capitalized wherever
+	// they stand after a sentence's first word, and at least once there:
+	// its names, known also when a question types them in lower case.
+	proper map[string]map[string]bool
+	// places: doc slug -> the places the story names (placeKey), under
+	// whichever of their names.
+	places map[string]map[string]bool
 	// topName: doc slug -> the largest share of the story's sentences
 	// that one name (a capitalized word not common in everyday English,
 	// minSubjectRarity) is in: how often the story names its subject.
@@ -103,6 +110,8 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.roles = map[string]map[string][]string{}
 	a.vocab = map[string]map[string]bool{}
 	a.share = map[string]map[string]float64{}
+	a.proper = map[string]map[string]bool{}
+	a.places = map[string]map[string]bool{}
 	a.topName = map[string]float64{}
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
@@ -420,6 +429,27 @@ func (a *analyzer) subjectShare(doc string) float64 {
 // which topName tells apart by its rarity in everyday English.
 var capWord = regexp.MustCompile(`\p{Lu}[\p{L}'-]+`)
 
+// wordRe is a word as the story's names are told apart: letters, with
+// inner apostrophes, hyphens and periods ("U.S.", "O'Brien").
+var wordRe = regexp.MustCompile(`\p{L}[\p{L}'.-]*`)
+
+// properIn reports whether the story doc writes the stem t as a name
+// (proper).
+func (a *analyzer) properIn(doc, t string) bool {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	return a.proper[doc][t]
+}
+
+// placeIn reports whether the story doc names the place key (placeKey).
+func (a *analyzer) placeIn(doc, key string) bool {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	return a.places[doc][key]
+}
+
 // shareOf returns the share of the story's sentences that hold the stem t.
 func (a *analyzer) shareOf(doc, t string) float64 {
 	a.vocabOf(doc)
@@ -469,11 +499,29 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 		a.vocab[doc] = v
 		share, n := map[string]float64{}, 0
 		names := map[string]bool{}
+		capital, lower := map[string]int{}, map[string]int{}
+		places := placesIn(d.Title)
 		for _, p := range d.Paragraphs {
+			for k := range placesIn(p) {
+				places[k] = true
+			}
 			for _, sp := range retrieval.SplitSentences(p) {
 				n++
 				seen := map[string]bool{}
 				sent := p[sp.Start:sp.End]
+				for i, w := range wordRe.FindAllString(sent, -1) {
+					if i == 0 {
+						continue
+					}
+					r, _ := utf8.DecodeRuneInString(w)
+					for _, t := range retrieval.Terms(w) {
+						if unicode.IsUpper(r) {
+							capital[t]++
+						} else {
+							lower[t]++
+						}
+					}
+				}
 				for _, t := range retrieval.Terms(sent) {
 					if !seen[t] {
 						seen[t] = true
@@ -496,6 +544,14 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 		}
 		a.share[doc] = share
 		a.topName[doc] = top
+		proper := map[string]bool{}
+		for t, c := range capital {
+			if c > 0 && lower[t] == 0 {
+				proper[t] = true
+			}
+		}
+		a.proper[doc] = proper
+		a.places[doc] = places
 	}
 	return v
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/retrieval"
@@ -215,6 +216,13 @@ func storiesOf(hits []retrieval.Hit, n int) []string {
 
 // judgeStory judges the passages of one story.
 func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
+	if extra := a.casedNames(q, doc); len(extra) > 0 {
+		// Typed in lower case ("when does kellogg land in moscow"), the
+		// story's names are names still.
+		qq := *q
+		qq.names = append(slices.Clip(q.names), extra...)
+		q = &qq
+	}
 	v := verdict{q: q, kind: q.kind, doc: doc}
 	if m := a.missingName(q, doc); m != "" {
 		v.why, v.absent = "the story never names "+m, true
@@ -448,6 +456,51 @@ func typedAbove(cands []candidate, minCov float64) bool {
 	return slices.ContainsFunc(cands, func(c candidate) bool { return c.typed && c.coverage >= minCov })
 }
 
+// casedNames returns the names of q written in lower case that the story
+// doc writes as names (properIn): runs of such words ("sunday morning
+// futures") not rare enough in everyday English to be anything else
+// (minNameRarity), as questionNames reads capitalized ones. Chat questions
+// are typed in lower case; without this their names were not checked
+// against the passage that answers, and "when does kellogg land in
+// moscow" was answered with Kellogg landing in Kyiv.
+func (a *analyzer) casedNames(q *question, doc string) []string {
+	var out []string
+	run := ""
+	flush := func() {
+		if run != "" {
+			out = append(out, run)
+			run = ""
+		}
+	}
+	for _, w := range wordRe.FindAllString(q.text, -1) {
+		w = strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'"), ".-")
+		r, _ := utf8.DecodeRuneInString(w)
+		ts := retrieval.Terms(w)
+		if !unicode.IsLower(r) || len(ts) != 1 || temporal.MatchString(w) {
+			flush()
+			continue
+		}
+		rarity := retrieval.Rarity(ts[0])
+		place := rarity >= minPlaceRarity && placeKey(w) != ""
+		if !place && (rarity < minNameRarity || !a.properIn(doc, ts[0])) {
+			flush()
+			continue
+		}
+		if run != "" {
+			run += " "
+		}
+		run += w
+	}
+	flush()
+	return out
+}
+
+// minPlaceRarity is the least rarity in everyday English
+// (retrieval.Rarity) of a word typed in lower case for it to be read as a
+// place: "egypt" (0.77), "moscow" (0.70), "turkey" (0.59) are; "male" (a
+// capital, Malé) is too common to be.
+const minPlaceRarity = 0.55
+
 // missingName returns a name the question uses that the story never does
 // ("Xi Jinping", "FIFA"), or "". A story that never names someone cannot
 // say what they did.
@@ -457,6 +510,10 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		known := false
 		for _, w := range words {
 			known = known || a.knownIn(w, doc)
+		}
+		if k := placeKeyIn(q.text, n); k != "" && a.placeIn(doc, k) {
+			// "Britain" of a story that says "the U.K.".
+			known = true
 		}
 		if !known || len(words) > 1 && !a.headKnown(words[len(words)-1], doc) {
 			return n
@@ -675,9 +732,35 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
+	var namedPlaces, framePlaces map[string]bool
 	for _, n := range q.names {
 		found := false
 		checked := false
+		if k := placeKeyIn(q.text, n); k != "" {
+			// A place is checked however common its name ("Moscow" 0.70)
+			// when the passage names another of its kind (a capital, a
+			// country): it is what a question moves a meeting or a trip
+			// to. The passage may name it otherwise ("the U.K." for
+			// "Britain"); a place the story is about need not be named
+			// (implicit); and a passage naming no other leaves it to the
+			// checks below ("Washington" is often the government).
+			if namedPlaces == nil {
+				namedPlaces = placesIn(named)
+				framePlaces = placesIn(d.Title + " " + d.Byline)
+			}
+			found = namedPlaces[k] || framePlaces[k]
+			for _, t := range retrieval.Terms(n) {
+				// Only a place the story is about: one its paragraph
+				// names is where something else happened.
+				found = found || a.implicit(v.doc, a.spelling(t, v.doc), func() bool { return false })
+			}
+			kind, _, _ := strings.Cut(k, ":")
+			for other := range namedPlaces {
+				if strings.HasPrefix(other, kind+":") && !found {
+					return "the passage that answers does not name " + n + " but " + placeName(other)
+				}
+			}
+		}
 		for _, t := range retrieval.Terms(n) {
 			if roleNouns[t] || retrieval.Rarity(t) < minNameRarity {
 				// "Mayor Holt" is named by "Holt"; "Congress" or "the

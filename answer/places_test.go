@@ -1,0 +1,106 @@
+package answer
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+func TestPlaceKey(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"Britain", "country:GBR"},
+		{"U.K.", "country:GBR"},
+		{"United Kingdom", "country:GBR"},
+		{"US", "country:USA"},
+		{"U.S.", "country:USA"},
+		{"Saudi Arabia", "country:SAU"},
+		{"saudi", "country:SAU"},
+		{"egypt", "country:EGY"},
+		{"Moscow", "capital:Moscow"},
+		{"kyiv", "capital:Kyiv"},
+		// Short codes count only in capitals: these are words.
+		{"us", ""},
+		{"at", ""},
+		{"An", ""},
+		{"Kellogg", ""},
+		{"Gulf", ""},
+		{"", ""},
+	} {
+		if got := placeKey(c.name); got != c.want {
+			t.Errorf("placeKey(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestPlacesIn(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"France called a meeting of European Union countries and the U.K. on Monday.", []string{"country:FRA", "country:GBR"}},
+		{"Talks in Saudi Arabia, and later in Moscow’s suburbs.", []string{"capital:Moscow", "country:SAU"}},
+		// Lower-case words are not read as places in a story: "male" is
+		// not Malé, nor "turkey" the country.
+		{"The male turkey crossed the road.", nil},
+		{"New Zealand and Chad", []string{"country:NZL", "country:TCD"}},
+	} {
+		got := slices.Sorted(maps.Keys(placesIn(c.text)))
+		if !slices.Equal(got, c.want) {
+			t.Errorf("placesIn(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+func TestPlaceKeyInReadsACapitalAsItsGovernmentUnlessLocated(t *testing.T) {
+	for _, c := range []struct{ q, name, want string }{
+		{"When does the envoy arrive in Moscow?", "Moscow", "capital:Moscow"},
+		{"who flies to kyiv on friday", "kyiv", "capital:Kyiv"},
+		{"Which general represents Washington in the conflict?", "Washington", "country:USA"},
+		{"What does Moscow want from the talks?", "Moscow", "country:RUS"},
+		{"Why did Germany call the meeting?", "Germany", "country:DEU"},
+	} {
+		if got := placeKeyIn(c.q, c.name); got != c.want {
+			t.Errorf("placeKeyIn(%q, %q) = %q, want %q", c.q, c.name, got, c.want)
+		}
+	}
+}
+
+// envoyStory moves people between capitals and names countries in two
+// ways ("the U.K.", "Britain" never).
+const envoyStory = `---
+title: Envoys shuttle before the river treaty talks
+---
+The special envoy Marta Quell will arrive in Vienna on Thursday to prepare the river treaty talks.
+Quell said the talks could settle a dispute that has lasted a decade.
+Austria and Hungary share the river, and both have asked for a larger share of its water.
+Quell has met farmers on both banks since January.
+The Hungarian foreign minister, Lorant Vesz, will fly to Budapest after the first round.
+Italy called an emergency meeting of the river countries and the U.K. on Monday to discuss the talks.
+Engineers from Slovakia will measure the river's flow in the spring.
+Vesz said Hungary would not sign a deal that cut its share.
+Quell plans to publish the engineers' figures before the talks.
+Farmers downstream say the river ran lower last summer than in any year on record.
+Quell said both sides had agreed to share the figures.
+The talks are expected to last three days.
+Quell will report to the river commission when they end.
+Vesz has asked for the talks to be held in public.
+Quell declined, saying frank talks need a closed room.
+A second round is planned for the autumn.
+`
+
+// Names typed in lower case are the story's names still, and a place the
+// question moves something to is checked against the passage that
+// answers, whatever the question's case; a place the story names another
+// way is not missing.
+func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory)
+	checkRefusals(t, e, []refusalCase{
+		{"When will Quell arrive in Vienna?", "Thursday", ""},
+		{"when will quell arrive in vienna", "Thursday", ""},
+		{"When will Quell arrive in Budapest?", "", "Budapest"},
+		{"when will quell arrive in budapest", "", "budapest"},
+		{"why did germany call an emergency meeting", "", "germany"},
+		{"Which country called a meeting of the river countries and Britain?", "Italy", ""},
+		{"what did vesz say abt hungary's share", "not sign", ""},
+	})
+}
