@@ -223,6 +223,16 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		qq.names = append(slices.Clip(q.names), extra...)
 		q = &qq
 	}
+	if q.places == nil {
+		qq := *q
+		qq.places = map[string][]string{}
+		for _, n := range q.names {
+			if k := placeKeyIn(q.text, n); k != "" {
+				qq.places[k] = append(qq.places[k], retrieval.Terms(n)...)
+			}
+		}
+		q = &qq
+	}
 	v := verdict{q: q, kind: q.kind, doc: doc}
 	if m := a.missingName(q, doc); m != "" {
 		v.why, v.absent = "the story never names "+m, true
@@ -342,6 +352,15 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			// "Peskov said …" answers for "the Kremlin spokesman".
 			terms = append(slices.Clip(terms), extra...)
 			cov = max(cov, roleCredit*a.coverage(qterms, terms))
+		}
+		if len(q.places) > 0 {
+			// "the U.K." answers for "Britain".
+			for k := range placesIn(text) {
+				if st, ok := q.places[k]; ok {
+					terms = append(slices.Clip(terms), st...)
+					cov = max(cov, a.coverage(qterms, terms))
+				}
+			}
 		}
 		if (anaphor.MatchString(text) || saidEnd.MatchString(text)) && (prevTerms != nil || refs.last != nil) {
 			// "They", "She": what the sentence is about is in the one

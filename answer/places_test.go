@@ -102,5 +102,7 @@ func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
 		{"why did germany call an emergency meeting", "", "germany"},
 		{"Which country called a meeting of the river countries and Britain?", "Italy", ""},
 		{"what did vesz say abt hungary's share", "not sign", ""},
+		// Coverage: "Britain" is found in "the U.K.".
+		{"What nation summoned Britain on Monday?", "Italy", ""},
 	})
 }

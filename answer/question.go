@@ -31,6 +31,10 @@ type question struct {
 	// names are the words written as names after the first of a sentence
 	// ("Lavrov", "FIFA"), as asked.
 	names []string
+	// places: the places among names (placeKeyIn) -> the stems the
+	// question writes them with, for passages that name them otherwise
+	// ("Britain" and "the U.K."); set per story by the gate.
+	places map[string][]string
 	// vec is the question's sentence vector, nil without a sentence
 	// embedder.
 	vec []float32
