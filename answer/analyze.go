@@ -75,6 +75,9 @@ type analyzer struct {
 	// places: doc slug -> the places the story names (placeKey), under
 	// whichever of their names.
 	places map[string]map[string]bool
+	// sentPlaces: a passage's sentence -> the places it names, learnt on
+	// first use (placesIn looks up every run of capitalized words).
+	sentPlaces map[string]map[string]bool
 	// topName: doc slug -> the largest share of the story's sentences
 	// that one name (a capitalized word not common in everyday English,
 	// minSubjectRarity) is in: how often the story names its subject.
@@ -112,6 +115,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.share = map[string]map[string]float64{}
 	a.proper = map[string]map[string]bool{}
 	a.places = map[string]map[string]bool{}
+	a.sentPlaces = map[string]map[string]bool{}
 	a.topName = map[string]float64{}
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
@@ -448,6 +452,21 @@ func (a *analyzer) placeIn(doc, key string) bool {
 	a.rolesMu.Lock()
 	defer a.rolesMu.Unlock()
 	return a.places[doc][key]
+}
+
+// placesOf returns placesIn(sentence) for a sentence of the corpus,
+// remembered.
+func (a *analyzer) placesOf(sentence string) map[string]bool {
+	a.rolesMu.Lock()
+	p, ok := a.sentPlaces[sentence]
+	a.rolesMu.Unlock()
+	if !ok {
+		p = placesIn(sentence)
+		a.rolesMu.Lock()
+		a.sentPlaces[sentence] = p
+		a.rolesMu.Unlock()
+	}
+	return p
 }
 
 // shareOf returns the share of the story's sentences that hold the stem t.

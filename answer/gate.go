@@ -355,7 +355,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		}
 		if len(q.places) > 0 {
 			// "the U.K." answers for "Britain".
-			for k := range placesIn(text) {
+			for k := range a.placesOf(text) {
 				if st, ok := q.places[k]; ok {
 					terms = append(slices.Clip(terms), st...)
 					cov = max(cov, a.coverage(qterms, terms))
