@@ -230,7 +230,7 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	seen := map[string]bool{}
 	add := func(text string, scale float64) {
 		for _, t := range retrieval.Terms(text) {
-			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" {
+			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] {
 				continue
 			}
 			seen[t] = true
@@ -274,6 +274,25 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	}
 	return out
 }
+
+// chatFiller are the stems of words people put around a question in chat
+// that say nothing of what it asks: greetings and interjections ("yo",
+// "lol"), hedges and asides ("tbh", "idk", "actually", "exactly"), and
+// "q" for question. Weighed as question words, the story lacking them
+// made "quick q when r the us russia talks tho" cover 0.17 of the passage
+// that answers it.
+var chatFiller = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
+bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik pls plz please thanks thank
+quick q question actually exactly really basically literally honestly even anyway anyways though
+although kinda sorta like`) {
+		for _, t := range retrieval.Terms(w) {
+			m[t] = true
+		}
+	}
+	return m
+}()
 
 // causeAsk asks for a cause with a verb that says only that: "what led
 // to", "what precipitated" (whyQ).

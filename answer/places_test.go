@@ -106,3 +106,14 @@ func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
 		{"What nation summoned Britain on Monday?", "Italy", ""},
 	})
 }
+
+// Words people put around a question in chat ("yo", "quick q", "tbh",
+// "actually") are not what it asks about: the story lacking them does not
+// make its answer cover less of the question.
+func TestChatFillerIsNotAskedAbout(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory)
+	checkRefusals(t, e, []refusalCase{
+		{"yo quick q when does quell actually arrive in vienna tbh", "Thursday", ""},
+		{"ok so how long r the talks supposed to last lol", "three days", ""},
+	})
+}

@@ -145,3 +145,29 @@ func TestTermsJoinTheFormsOfIrregularVerbs(t *testing.T) {
 		}
 	}
 }
+
+// "uk" and "eu" typed in lower case are the initialisms, which no other
+// word spells; "us" stays the pronoun.
+func TestTermsReadLowerCaseUKAndEUAsInitialisms(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"can ukraine join the eu", []string{"ukrain", "join", "eu_"}},
+		{"joining the EU", []string{"join", "eu_"}},
+		{"uk and U.K.", []string{"uk_", "uk_"}},
+		{"tell us", nil},
+	} {
+		got := Terms(c.text)
+		if len(got) != len(c.want) {
+			t.Errorf("Terms(%q) = %q, want %q", c.text, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("Terms(%q) = %q, want %q", c.text, got, c.want)
+				break
+			}
+		}
+	}
+}

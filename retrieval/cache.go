@@ -884,7 +884,7 @@ const termsProbe = "The U.S. envoy didn't say when talks in Riyadh would resume;
 
 // termsTagVersion is bumped when lexicalTerms changes in a way the probe
 // might not show.
-const termsTagVersion = 3
+const termsTagVersion = 4
 
 // termsTag identifies the tokenizer whose terms a cache file holds: a hash
 // of termsTagVersion and the terms of termsProbe. Terms stored under

@@ -134,7 +134,11 @@ func words(text string) []string {
 			return
 		}
 		if !special {
-			out = append(out, string(cur))
+			w := string(cur)
+			if w == "uk" || w == "eu" {
+				w += "_" // the initialisms (initialism)
+			}
+			out = append(out, w)
 			cur, runes = cur[:0], 0
 			return
 		}
@@ -251,9 +255,13 @@ func Terms(text string) []string {
 
 // initialism reports whether w is a dotted initialism ("U.S.", "U.N") or a
 // two- or three-letter all-capitals word that doubles as a pronoun or
-// stopword in lower case ("US", "IT" is left alone as too ambiguous).
+// stopword in lower case ("US", "IT" is left alone as too ambiguous), or
+// "uk" and "eu" typed in lower case.
 func initialism(w string) bool {
-	if w == "US" || w == "UK" || w == "UN" || w == "EU" {
+	switch w {
+	case "US", "UK", "UN", "EU", "uk", "eu":
+		// In lower case as chat types them, "uk" and "eu" are no other
+		// word ("us" and "un" are).
 		return true
 	}
 	if !strings.Contains(w, ".") {
