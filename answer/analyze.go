@@ -284,7 +284,7 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 var chatFiller = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
-bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik pls plz please thanks thank
+bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik pls plz please thanks thank tf wtf
 quick q question actually exactly really basically literally honestly even anyway anyways though
 although kinda sorta like`) {
 		for _, t := range retrieval.Terms(w) {

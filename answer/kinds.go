@@ -170,7 +170,7 @@ const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1
 var (
 	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which) (day|date|time|year|month)\b|\bhow long ago\b`)
 	// opener is what people put before a question: "ok so", "remind me,".
-	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|well|also|quick question|remind me|tell me|i wonder|do you know|any idea|btw)\b[,:]?\s*)+`)
+	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
 	// month": a weekday or a date, a date, a year, a month.
 	unitRe = map[string]*regexp.Regexp{

@@ -115,5 +115,30 @@ func TestChatFillerIsNotAskedAbout(t *testing.T) {
 	checkRefusals(t, e, []refusalCase{
 		{"yo quick q when does quell actually arrive in vienna tbh", "Thursday", ""},
 		{"ok so how long r the talks supposed to last lol", "three days", ""},
+		// An opening "wait" or "anyone know", and a name standing alone
+		// with filler: the name is what is asked about.
+		{"wait who tf is marta quell", "envoy", ""},
+		{"anyone know when quell arrives in vienna?", "Thursday", ""},
+		// Shouted, the question is read in lower case.
+		{"WHEN WILL QUELL ARRIVE IN VIENNA", "Thursday", ""},
+		{"WHEN WILL QUELL ARRIVE IN BUDAPEST", "", "budapest"},
 	})
+}
+
+func TestShouted(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"WHEN DID THEY MEET IN INDIA", true},
+		{"IS UKRAINE EVEN IN THE TALKS???", true},
+		{"When did the U.S. envoy land?", false},
+		{"NATO?", false}, // one word: an initialism asked about
+		{"what did I miss", false},
+		{"", false},
+	} {
+		if got := shouted(c.s); got != c.want {
+			t.Errorf("shouted(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
 }

@@ -96,6 +96,27 @@ func foldChat(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// shouted reports whether s is written in capitals throughout: at least
+// two words of two letters or more, and no lower-case letter.
+func shouted(s string) bool {
+	words := 0
+	for _, f := range strings.Fields(s) {
+		letters := 0
+		for _, r := range f {
+			if unicode.IsLower(r) {
+				return false
+			}
+			if unicode.IsUpper(r) {
+				letters++
+			}
+		}
+		if letters >= 2 {
+			words++
+		}
+	}
+	return words >= 2
+}
+
 // invisible reports zero-width characters, bidirectional controls and
 // variation selectors: they change how text looks, not what it says.
 func invisible(r rune) bool {
@@ -110,6 +131,12 @@ func invisible(r rune) bool {
 // parseQuestion reads q into a question.
 func parseQuestion(q string) question {
 	text := foldChat(q)
+	if shouted(text) {
+		// "WHEN DID THEY MEET IN INDIA": capitals say nothing of names
+		// here; read in lower case, the story's names are found as in
+		// any question typed so (casedNames).
+		text = strings.ToLower(text)
+	}
 	// "Remind me, on what date …", "ok so when …": the kind of question is
 	// in what follows the opening words.
 	text = strings.TrimSpace(opener.ReplaceAllString(text, ""))
