@@ -391,6 +391,38 @@ func isName(w string) bool {
 	return true
 }
 
+// nameKnownIn reports whether the story doc names the name word w: its
+// stem, a synonym, or a spelling one typo away ("Zelensky"), a variant or
+// a related form ("Russian" for "Russia") of one of the story's own names;
+// not a common word that shares its first letters ("Starmer" is not
+// "start", "Recordon" not "record"), unless the name is a common word
+// itself ("Congress", "congressional").
+func (a *analyzer) nameKnownIn(w, doc string) bool {
+	vocab := a.vocabOf(doc)
+	for _, t := range retrieval.Terms(w) {
+		if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) {
+			return true
+		}
+		// Another form of the word counts when it is one of the story's
+		// names, or when the name is a common word itself.
+		nameLike := func(s string) bool { return a.properIn(doc, s) || retrieval.Rarity(t) < minNameRarity }
+		if v := a.typo(t); v != "" && vocab[v] && nameLike(v) {
+			return true
+		}
+		if v := a.variant(t); v != "" && vocab[v] && nameLike(v) {
+			return true
+		}
+		if len(t) >= 4 {
+			for _, s := range a.byPrefix[t[:4]] {
+				if vocab[s] && relatedStem(t, s) && nameLike(s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // knownIn reports whether a word, or a form of it, is in the story doc.
 // Case matters only for initialisms: "US" is "U.S.", "us" is a pronoun.
 func (a *analyzer) knownIn(w, doc string) bool {

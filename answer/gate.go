@@ -528,7 +528,7 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		words := strings.Fields(n)
 		known := false
 		for _, w := range words {
-			known = known || a.knownIn(w, doc)
+			known = known || a.nameKnownIn(w, doc)
 		}
 		if k := placeKeyIn(q.text, n); k != "" && a.placeIn(doc, k) {
 			// "Britain" of a story that says "the U.K.".
@@ -549,7 +549,7 @@ func (a *analyzer) missingName(q *question, doc string) string {
 // ("Un", "Xi") or with no content term says too little; they pass.
 func (a *analyzer) headKnown(head, doc string) bool {
 	ts := retrieval.Terms(head)
-	if len(ts) == 0 || utf8.RuneCountInString(head) <= 3 || a.knownIn(head, doc) {
+	if len(ts) == 0 || utf8.RuneCountInString(head) <= 3 || a.nameKnownIn(head, doc) {
 		return true
 	}
 	return slices.ContainsFunc(ts, func(t string) bool { return retrieval.Rarity(t) >= minNameRarity })

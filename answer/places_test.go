@@ -102,6 +102,9 @@ func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
 		{"why did germany call an emergency meeting", "", "germany"},
 		{"Which country called a meeting of the river countries and Britain?", "Italy", ""},
 		{"what did vesz say abt hungary's share", "not sign", ""},
+		// A name is not known by a common word sharing its first
+		// letters ("Recordon" is not "record").
+		{"What did Recordon say about the talks?", "", "Recordon"},
 		// Coverage: "Britain" is found in "the U.K.".
 		{"What nation summoned Britain on Monday?", "Italy", ""},
 	})
