@@ -182,7 +182,7 @@ var (
 	countQ = regexp.MustCompile(`(?i)\bhow (many|much)\s+([\p{L}-]+)`)
 	// countHead is the noun a "how many" question counts, the last word
 	// before its verb: "how many Ukrainian soldiers have …" counts soldiers.
-	countHead = regexp.MustCompile(`(?i)\bhow many\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
+	countHead = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
 	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b`)

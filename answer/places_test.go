@@ -145,3 +145,14 @@ func TestShouted(t *testing.T) {
 		}
 	}
 }
+
+// The thing a "how much" question asks the amount of is its noun, the last
+// word before the verb, not an adjective before it: "how much extra
+// funding" asks about funding, which the story names.
+func TestHowMuchAsksAboutItsNoun(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory+"The commission said the talks would cost the two states 2 million euros in extra funding.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"How much extra funding will the talks cost the two states?", "2 million", ""},
+		{"How much extra electricity will the dam make?", "", "never mentions electricity"},
+	})
+}
