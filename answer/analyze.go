@@ -761,6 +761,15 @@ func rerank(v *verdict, hits []retrieval.Hit, k int) []retrieval.Hit {
 	if len(order) > k {
 		order = order[:k]
 	}
+	if alt := v.alt - 1; alt >= 0 && k >= 3 && !slices.Contains(order[:min(3, len(order))], alt) {
+		// The story that came a close second keeps a snippet in the first
+		// three: the question may be about it.
+		order = slices.DeleteFunc(order, func(i int) bool { return i == alt })
+		order = slices.Insert(order, min(2, len(order)), alt)
+		if len(order) > k {
+			order = order[:k]
+		}
+	}
 	pos := make(map[int]int, len(order))
 	out := make([]retrieval.Hit, len(order))
 	for newI, oldI := range order {

@@ -82,7 +82,16 @@ type verdict struct {
 	// front: the answer is the story's front matter (a question about the
 	// article when the story has no credit lines to quote).
 	front bool
+	// alt is 1 + the hit of the best passage of the story that came
+	// second, when its score is close to the best's (altShare), else 0:
+	// the question may be about it, and it is among the snippets
+	// returned.
+	alt int
 }
+
+// altShare is how close to the best story's score the second story's must
+// come for its best passage to be among the snippets returned.
+var altShare = 0.9
 
 // judge decides whether one of the stories of the retrieved passages
 // answers the question, and ranks the passages of the story that does.
@@ -110,18 +119,30 @@ func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits 
 	// refusal or not: another story's sentence would answer a question
 	// about something else. A question no story holds gets the first
 	// story's refusal.
-	var first, best verdict
-	found := false
+	var first, best, second verdict
+	found, found2 := false, false
 	for i, doc := range stories {
 		v := a.judgeStory(ctx, q, history, hits, doc, minCov)
 		if i == 0 {
 			first = v
 		}
-		if !v.absent && (!found || bestScore(v) > bestScore(best)) {
+		if v.absent {
+			continue
+		}
+		switch {
+		case !found || bestScore(v) > bestScore(best):
+			if found {
+				second, found2 = best, true
+			}
 			best, found = v, true
+		case !found2 || bestScore(v) > bestScore(second):
+			second, found2 = v, true
 		}
 	}
 	if found {
+		if found2 && len(second.cands) > 0 && bestScore(best) > 0 && bestScore(second) >= altShare*bestScore(best) {
+			best.alt = 1 + second.cands[0].hit
+		}
 		return best
 	}
 	return first

@@ -285,3 +285,36 @@ func TestFollowUpIsNotAnsweredWithTheSentenceJustGiven(t *testing.T) {
 		}
 	}
 }
+
+// Two stories answer a question about as well: the one that came second
+// keeps a snippet among the first three returned, since the question may
+// be about it, although the first story has more passages that match.
+func TestSecondStoryCloseBehindKeepsASnippetInTheFirstThree(t *testing.T) {
+	filler := strings.Repeat("The weather was mild all week, and the market opened late on Monday.\nSchools reopened after the long holiday, the council said.\n", 4)
+	e := storiesEngine(t, map[string]string{
+		"mill.md": "---\ntitle: North bridge\n---\nThe north bridge opened to traffic on Monday after two years of work.\n" + filler +
+			"Crowds cheered when the north bridge opened to traffic.\n" + filler +
+			"Buses crossed the north bridge once it opened to traffic.\n" + filler +
+			"Cyclists said the north bridge opened to traffic too early.\n" + filler,
+		"flood.md": "---\ntitle: South bridge\n---\nThe south bridge opened to traffic on Friday after three years of work.\n" + filler + filler,
+	}, nil)
+	a, err := e.Ask(context.Background(), Request{Question: "When did the bridge open to traffic?", K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	docs := map[string]bool{}
+	for i, h := range a.Retrieved {
+		got = append(got, h.Chunk.ID)
+		if i < 3 {
+			docs[h.Chunk.Doc] = true
+		}
+	}
+	t.Logf("snippets %v, answer %q", got, a.Text)
+	if len(docs) != 2 {
+		t.Errorf("first three snippets %v, want both stories", got)
+	}
+	if !a.Answered || len(a.Citations) == 0 {
+		t.Errorf("not answered: %q (%s)", a.Text, a.Reason)
+	}
+}
