@@ -65,8 +65,11 @@ var chatWords = map[string]string{
 	"wht": "what", "wen": "when", "ppl": "people", "gonna": "going to", "wanna": "want to", "gotta": "got to",
 	"govt": "government", "y": "why", "w": "with", "b4": "before", "thx": "thanks", "ty": "thanks",
 	"tmrw": "tomorrow", "2day": "today", "2morrow": "tomorrow", "bout": "about", "sth": "something",
+	"rn": "now", "thru": "through", "yr": "year", "yrs": "years", "mins": "minutes", "hrs": "hours",
+	"smth": "something", "esp": "especially", "prob": "probably", "convo": "conversation",
 	// Abbreviations people type for institutions and titles.
-	"dept": "department", "univ": "university", "admin": "administration", "intl": "international",
+	"dept": "department", "univ": "university", "uni": "university", "admin": "administration",
+	"intl": "international", "gov": "government", "prez": "president", "pres": "president",
 }
 
 // foldChat returns s with Discord mentions and custom emoji, pictographs,

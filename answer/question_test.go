@@ -18,6 +18,8 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"Who is U Thant?", "Who is U Thant?"}, // a capital single letter may be an initial
 		{"<:pepe:12345> y did it close", "why did it close"},
 		{"what did the Justice Dept say", "what did the Justice department say"},
+		{"how many ppl died rn", "how many people died now"},
+		{"which uni did the 20 yr old go to", "which university did the 20 year old go to"},
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {
