@@ -107,6 +107,11 @@ func (a *analyzer) judge(ctx context.Context, q *question, history []Turn, hits 
 		}
 		return verdict{q: q, kind: q.kind, doc: doc, answerable: true}
 	}
+	if q.opinion {
+		// The stories say what people said and did; what the bot thinks
+		// is in none of them.
+		return verdict{q: q, kind: q.kind, doc: hits[0].Chunk.Doc, why: "the question asks for my own opinion; I only report what the stories say"}
+	}
 	stories := storiesOf(hits, maxStories)
 	if metaAsk.MatchString(q.text) {
 		// Who wrote or published it: the story the question is about,

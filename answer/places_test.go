@@ -156,3 +156,15 @@ func TestHowMuchAsksAboutItsNoun(t *testing.T) {
 		{"How much extra electricity will the dam make?", "", "never mentions electricity"},
 	})
 }
+
+// A question that asks what the bot thinks is refused: no story says it.
+// What someone in the story thinks is asked as any other question.
+func TestOwnOpinionIsNotAsked(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory)
+	checkRefusals(t, e, []refusalCase{
+		{"do u think hungary will sign the deal?", "", "opinion"},
+		{"What's your take on the river talks?", "", "opinion"},
+		{"Would you say the talks will last three days?", "", "opinion"},
+		{"What did Vesz say Hungary would not sign?", "deal", ""},
+	})
+}

@@ -28,6 +28,9 @@ type question struct {
 	unit   string // a when-question asking for a "day", "date", "year" or "month"
 	meta   bool   // the words of a question about the article itself
 	future bool   // asks about what will happen
+	// opinion: asks what the bot itself thinks ("do u think …", "what's
+	// your take"), which no story says.
+	opinion bool
 	// names are the words written as names after the first of a sentence
 	// ("Lavrov", "FIFA"), as asked.
 	names []string
@@ -165,9 +168,14 @@ func parseQuestion(q string) question {
 	pq.also = alsoKinds(text, pq.kind)
 	pq.meta = metaQ.MatchString(text)
 	pq.future = futureQ.MatchString(text)
+	pq.opinion = askedOpinion.MatchString(text)
 	pq.names = questionNames(text)
 	return pq
 }
+
+// askedOpinion is a question that asks the bot's own view: "do you think",
+// "would you say", "your opinion", "what's your take".
+var askedOpinion = regexp.MustCompile(`(?i)\b(?:do|would|d'?you|don'?t) (?:you|u|ya) (?:think|reckon|believe|guess|feel|say)\b|\byour (?:opinion|view|views|take|guess|thoughts)\b|\bin your (?:opinion|view)\b`)
 
 // maxDescriptorRarity is the most a capitalized word may weigh in everyday
 // English (retrieval.Rarity) and still be read as a description rather than
