@@ -164,7 +164,7 @@ func TestOwnOpinionIsNotAsked(t *testing.T) {
 	checkRefusals(t, e, []refusalCase{
 		{"do u think hungary will sign the deal?", "", "opinion"},
 		{"What's your take on the river talks?", "", "opinion"},
-		{"Would you say the talks will last three days?", "", "opinion"},
+		{"In your opinion, will the talks last?", "", "opinion"},
 		{"What did Vesz say Hungary would not sign?", "deal", ""},
 	})
 }

@@ -174,8 +174,8 @@ func parseQuestion(q string) question {
 }
 
 // askedOpinion is a question that asks the bot's own view: "do you think",
-// "would you say", "your opinion", "what's your take".
-var askedOpinion = regexp.MustCompile(`(?i)\b(?:do|would|d'?you|don'?t) (?:you|u|ya) (?:think|reckon|believe|guess|feel|say)\b|\byour (?:opinion|view|views|take|guess|thoughts)\b|\bin your (?:opinion|view)\b`)
+// "do u reckon", "your opinion", "what's your take".
+var askedOpinion = regexp.MustCompile(`(?i)\b(?:do|would|d'?you|don'?t) (?:you|u|ya) (?:think|reckon|believe|guess|feel)\b|\byour (?:opinion|view|views|take|guess|thoughts)\b|\bin your (?:opinion|view)\b`)
 
 // maxDescriptorRarity is the most a capitalized word may weigh in everyday
 // English (retrieval.Rarity) and still be read as a description rather than
