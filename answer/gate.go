@@ -819,6 +819,17 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 				found = true
 			}
 		}
+		if ts := retrieval.Terms(n); !checked && len(ts) >= 2 && strings.Contains(strings.ToLower(d.Raw), strings.ToLower(n)) {
+			// A name of common words ("European Union", "Justice
+			// Department") that the story writes as such is a name all
+			// the same: the passage, or its paragraph, must have all its
+			// words.
+			checked = true
+			in := func(set map[string]bool) bool {
+				return !slices.ContainsFunc(ts, func(t string) bool { return !a.stemInSet(t, set) })
+			}
+			found = in(have) || in(near)
+		}
 		if checked && !found {
 			return "the passage that answers does not name " + n
 		}

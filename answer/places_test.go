@@ -3,6 +3,7 @@ package answer
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -166,5 +167,19 @@ func TestOwnOpinionIsNotAsked(t *testing.T) {
 		{"What's your take on the river talks?", "", "opinion"},
 		{"In your opinion, will the talks last?", "", "opinion"},
 		{"What did Vesz say Hungary would not sign?", "deal", ""},
+	})
+}
+
+// A name made of common words ("Water Council") is checked against the
+// passage that answers like any name, when the story writes it so.
+func TestNameOfCommonWordsIsAName(t *testing.T) {
+	story := envoyStory + "The Water Council pledged 5 million euros to repair the old dam.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"The Farmers Union said the old dam was safe for another winter.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"How much did the Water Council pledge to repair the dam?", "5 million", ""},
+		{"Did the Water Council say the old dam was safe for another winter?", "", "Water Council"},
+		{"Did the Farmers Union say the old dam was safe for another winter?", "Farmers Union said", ""},
 	})
 }
