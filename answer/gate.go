@@ -357,9 +357,68 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = c
 			return v
 		}
+		if r := roleSwap(q, best.text); r != "" {
+			v.why = r
+			return v
+		}
 		v.answerable = true
 	}
 	return v
+}
+
+// speechVerbs put their subject after them in news writing ("…, said
+// Lavrov"), so a name after one is not its object.
+var speechVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("say said tell told add added note noted write wrote ask asked announce announced explain explained insist insisted warn warned argue argued claim claimed") {
+		for _, t := range retrieval.Terms(w) {
+			speechVerbs[t] = true
+		}
+	}
+}
+
+// maxObjectGap is how many words after its verb a name may stand to be
+// read as the verb's object ("swore fealty to King Charles III").
+const maxObjectGap = 6
+
+// roleSwap returns why a passage answers a question about something else
+// when the question asks what a name did ("Who did King Charles swear
+// fealty to?", "What did William found?") and the passage has that name
+// only after the verb, as the one it was done to ("Rollo agreed to swear
+// fealty to King Charles"), or "".
+func roleSwap(q *question, text string) string {
+	for _, n := range q.names {
+		re := regexp.MustCompile(`(?i)^\s*(?:who|whom|what|which\s+[\p{L}-]+)\s+(?:did|does|do|will|would|could|can|has|have|had)\s+(?:the\s+)?` + regexp.QuoteMeta(n) + `(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?\s+([\p{L}-]+)`)
+		m := re.FindStringSubmatch(q.text)
+		if m == nil {
+			continue
+		}
+		vs := retrieval.Terms(m[1])
+		ns := retrieval.Terms(n)
+		if len(vs) != 1 || len(ns) == 0 || speechVerbs[vs[0]] || lightTerms[vs[0]] {
+			continue
+		}
+		head := ns[len(ns)-1]
+		words := strings.Fields(text)
+		verbAt := -1
+		var nameAt []int
+		for i, w := range words {
+			for _, t := range retrieval.Terms(w) {
+				switch {
+				case t == vs[0] && verbAt < 0:
+					verbAt = i
+				case t == head:
+					nameAt = append(nameAt, i)
+				}
+			}
+		}
+		if verbAt < 0 || len(nameAt) == 0 || nameAt[0] < verbAt || nameAt[0]-verbAt > maxObjectGap {
+			continue
+		}
+		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, m[1])
+	}
+	return ""
 }
 
 // sentenceCandidates appends the sentences of hits[hi] to cands, scored

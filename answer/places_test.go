@@ -183,3 +183,15 @@ func TestNameOfCommonWordsIsAName(t *testing.T) {
 		{"Did the Farmers Union say the old dam was safe for another winter?", "Farmers Union said", ""},
 	})
 }
+
+// "Who did X verb?" asks what X did: a passage that has X only after the
+// verb, as the one it was done to, answers another question.
+func TestRoleSwapIsRefused(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory+"Vesz agreed to meet Quell in Vienna before the talks.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"Who did Vesz agree to meet in Vienna?", "Quell", ""},
+		{"Who did Quell agree to meet in Vienna?", "", "not the one who does"},
+		// "…, said Vesz": a speech verb puts its subject after it.
+		{"What did Vesz say about the deal?", "not sign", ""},
+	})
+}
