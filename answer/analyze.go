@@ -237,24 +237,31 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 			// A term the corpus lacks weighs as much as its rarest term when
 			// it is rare in English too ("borscht"), less when it is an
 			// everyday word a paraphrase may bring ("sitting down with").
+			ts := []string{t}
 			if a.lex.DocFreq(t) == 0 {
 				// "Zelensky" for "Zelenskyy": a name spelled another way.
 				if v := a.variant(t); v != "" && !seen[v] {
 					seen[v] = true
-					t = v
+					ts[0] = v
 				} else if v := a.typo(t); v != "" && !seen[v] {
 					seen[v] = true
-					t = v
+					ts[0] = v
+				} else if l, r := a.compoundParts(t); l != "" && !seen[l] && !seen[r] {
+					// "goalscorer" for "goals" and "scorer".
+					seen[l], seen[r] = true, true
+					ts = []string{l, r}
 				}
 			}
-			// Weighed within the story judged (storyIDF): its absent
-			// terms as the story's rarest.
-			idf, has := a.storyIDF(t, doc)
-			w := idf * retrieval.Rarity(t)
-			if has {
-				w = idf * (0.5 + 0.5*retrieval.Rarity(t))
+			for _, t := range ts {
+				// Weighed within the story judged (storyIDF): its absent
+				// terms as the story's rarest.
+				idf, has := a.storyIDF(t, doc)
+				w := idf * retrieval.Rarity(t)
+				if has {
+					w = idf * (0.5 + 0.5*retrieval.Rarity(t))
+				}
+				out = append(out, qterm{stem: t, weight: w * scale})
 			}
-			out = append(out, qterm{stem: t, weight: w * scale})
 		}
 	}
 	// "how long", "what date": the kind of answer, not what it is about.
@@ -273,6 +280,29 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 		add(history[len(history)-1].Question, 0.5)
 	}
 	return out
+}
+
+// compoundParts returns the corpus stems a closed compound the corpus
+// lacks is made of ("goalscor" of "goal" and "scorer", "spymast" of "spi"
+// and "master"), or "", "": a first part of three letters or more that is
+// a corpus stem, and a rest of four or more that begins a corpus stem as
+// its forms do (similarStem).
+func (a *analyzer) compoundParts(t string) (string, string) {
+	for i := 3; i+4 <= len(t); i++ {
+		l, r := t[:i], t[i:]
+		if !a.stems[l] {
+			continue
+		}
+		if a.stems[r] {
+			return l, r
+		}
+		for _, s := range a.byPrefix[r[:4]] {
+			if similarStem(r, s) {
+				return l, s
+			}
+		}
+	}
+	return "", ""
 }
 
 // chatFiller are the stems of words people put around a question in chat
@@ -451,6 +481,9 @@ func (a *analyzer) stemIn(t, doc string) bool {
 	}
 	if v := a.typo(t); v != "" && vocab[v] {
 		return true
+	}
+	if l, r := a.compoundParts(t); l != "" && vocab[l] && vocab[r] {
+		return true // "goalscorer": "goals" and "scorer"
 	}
 	return false
 }

@@ -195,3 +195,24 @@ func TestRoleSwapIsRefused(t *testing.T) {
 		{"What did Vesz say about the deal?", "not sign", ""},
 	})
 }
+
+// A closed compound the story lacks is read as its parts when the story
+// has them: "goalscorer" is "goals" and "scorer".
+func TestCompoundReadAsItsParts(t *testing.T) {
+	story := envoyStory + "Lorant Vesz was once the river league's leading scorer, with 212 goals for Budapest.\n"
+	e := storyEngine(t, "envoy.md", story)
+	an := e.state.Load().analyzer
+	for _, c := range []struct{ stem, l, r string }{
+		{"goalscor", "goal", "scorer"},
+		{"riverbank", "river", "bank"},
+		{"talk", "", ""},
+		{"boathous", "", ""}, // no "boat" in the story
+	} {
+		if l, r := an.compoundParts(c.stem); l != c.l || r != c.r {
+			t.Errorf("compoundParts(%q) = %q, %q; want %q, %q", c.stem, l, r, c.l, c.r)
+		}
+	}
+	checkRefusals(t, e, []refusalCase{
+		{"Who was the river league's top goalscorer?", "Vesz", ""},
+	})
+}
