@@ -216,3 +216,22 @@ func TestCompoundReadAsItsParts(t *testing.T) {
 		{"Who was the river league's top goalscorer?", "Vesz", ""},
 	})
 }
+
+// An amount of money is said in any currency: "240,000 crowns", "12
+// million zlotys"; "3 days" is not one.
+func TestMoneyInAnyCurrency(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Marsh donated 240,000 crowns for the building.", true},
+		{"The bridge cost 12 million zlotys.", true},
+		{"It cost $4.5 million.", true},
+		{"The talks will last 3 days.", false},
+		{"Rovers have won 74 matches.", false},
+	} {
+		if got := moneyRe.MatchString(c.text); got != c.want {
+			t.Errorf("moneyRe on %q = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
