@@ -235,3 +235,15 @@ func TestMoneyInAnyCurrency(t *testing.T) {
 		}
 	}
 }
+
+// "Followed" is said "succeeded", "shut" is said "closure".
+func TestSuccessionAndClosureSynonyms(t *testing.T) {
+	story := envoyStory + "The old ferry company was chartered in 1758 and carried grain until its closure in 1911.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"Anna Lint was the first commissioner of the river.\nShe retired in 1990 and was succeeded by her deputy, Ida Renn.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who followed Anna Lint?", "Ida Renn", ""},
+		{"In which year did the ferry company shut down?", "1911", ""},
+	})
+}

@@ -63,6 +63,8 @@ predecessor previous former prior
 concern concerns concerned worry worried anxious fear fears
 emergency urgent crisis
 convene convened summon summoned
+succeed succeeded successor follow followed replace replaced
+shut closure shutdown
 `
 
 // synonyms maps a stem to the stems of its group.
