@@ -308,13 +308,14 @@ func (a *analyzer) compoundParts(t string) (string, string) {
 // chatFiller are the stems of words people put around a question in chat
 // that say nothing of what it asks: greetings and interjections ("yo",
 // "lol"), hedges and asides ("tbh", "idk", "actually", "exactly"), and
-// "q" for question. Weighed as question words, the story lacking them
+// "q" for question ("please", and "pls" written out as it, are stop
+// words already). Weighed as question words, the story lacking them
 // made "quick q when r the us russia talks tho" cover 0.17 of the passage
 // that answers it.
 var chatFiller = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
-bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik pls plz please thanks thank tf wtf
+bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik thanks thank tf wtf
 quick q question actually exactly really basically literally honestly even anyway anyways though
 although kinda sorta like`) {
 		for _, t := range retrieval.Terms(w) {
@@ -430,24 +431,14 @@ func isName(w string) bool {
 func (a *analyzer) nameKnownIn(w, doc string) bool {
 	vocab := a.vocabOf(doc)
 	for _, t := range retrieval.Terms(w) {
-		if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) {
-			return true
-		}
 		// Another form of the word counts when it is one of the story's
 		// names, or when the name is a common word itself.
 		nameLike := func(s string) bool { return a.properIn(doc, s) || retrieval.Rarity(t) < minNameRarity }
-		if v := a.typo(t); v != "" && vocab[v] && nameLike(v) {
+		if a.formIn(t, vocab, nameLike) {
 			return true
 		}
 		if v := a.variant(t); v != "" && vocab[v] && nameLike(v) {
 			return true
-		}
-		if len(t) >= 4 {
-			for _, s := range a.byPrefix[t[:4]] {
-				if vocab[s] && relatedStem(t, s) && nameLike(s) {
-					return true
-				}
-			}
 		}
 	}
 	return false
@@ -468,24 +459,32 @@ func (a *analyzer) knownIn(w, doc string) bool {
 // "invas") or a spelling one typo away is in the story doc.
 func (a *analyzer) stemIn(t, doc string) bool {
 	vocab := a.vocabOf(doc)
-	if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) {
-		return true
-	}
-	if len(t) >= 4 {
-		// similarStem needs a common prefix of four: look in that bucket.
-		for _, s := range a.byPrefix[t[:4]] {
-			if vocab[s] && relatedStem(t, s) {
-				return true
-			}
-		}
-	}
-	if v := a.typo(t); v != "" && vocab[v] {
+	if a.formIn(t, vocab, func(string) bool { return true }) {
 		return true
 	}
 	if l, r := a.compoundParts(t); l != "" && vocab[l] && vocab[r] {
 		return true // "goalscorer": "goals" and "scorer"
 	}
 	return false
+}
+
+// formIn reports whether the stem t or a synonym is in vocab, or a form of
+// it that ok accepts: a related form ("invad", "invas") or a spelling one
+// typo away.
+func (a *analyzer) formIn(t string, vocab map[string]bool, ok func(string) bool) bool {
+	if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) {
+		return true
+	}
+	if len(t) >= 4 {
+		// similarStem needs a common prefix of four: look in that bucket.
+		for _, s := range a.byPrefix[t[:4]] {
+			if vocab[s] && relatedStem(t, s) && ok(s) {
+				return true
+			}
+		}
+	}
+	v := a.typo(t)
+	return v != "" && vocab[v] && ok(v)
 }
 
 // spelling returns the story's spelling of the stem t: t itself, a variant

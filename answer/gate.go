@@ -242,23 +242,7 @@ func storiesOf(hits []retrieval.Hit, n int) []string {
 
 // judgeStory judges the passages of one story.
 func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, hits []retrieval.Hit, doc string, minCov float64) verdict {
-	if extra := a.casedNames(q, doc); len(extra) > 0 {
-		// Typed in lower case ("when does kellogg land in moscow"), the
-		// story's names are names still.
-		qq := *q
-		qq.names = append(slices.Clip(q.names), extra...)
-		q = &qq
-	}
-	if q.places == nil {
-		qq := *q
-		qq.places = map[string][]string{}
-		for _, n := range q.names {
-			if k := placeKeyIn(q.text, n); k != "" {
-				qq.places[k] = append(qq.places[k], retrieval.Terms(n)...)
-			}
-		}
-		q = &qq
-	}
+	q = a.forStory(q, doc)
 	v := verdict{q: q, kind: q.kind, doc: doc}
 	if m := a.missingName(q, doc); m != "" {
 		v.why, v.absent = "the story never names "+m, true
@@ -366,6 +350,24 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	return v
 }
 
+// forStory returns a copy of q read for the story doc: with the names it
+// types in lower case that the story writes as names ("when does kellogg
+// land in moscow"; casedNames), and the place each of its names is
+// (placeKeyIn).
+func (a *analyzer) forStory(q *question, doc string) *question {
+	qq := *q
+	qq.names = append(slices.Clip(q.names), a.casedNames(q, doc)...)
+	qq.placeOf = map[string]string{}
+	qq.places = map[string][]string{}
+	for _, n := range qq.names {
+		if k := placeKeyIn(qq.text, n); k != "" {
+			qq.placeOf[n] = k
+			qq.places[k] = append(qq.places[k], retrieval.Terms(n)...)
+		}
+	}
+	return &qq
+}
+
 // speechVerbs put their subject after them in news writing ("…, said
 // Lavrov"), so a name after one is not its object.
 var speechVerbs = map[string]bool{}
@@ -378,6 +380,22 @@ func init() {
 	}
 }
 
+// didAsk asks what someone did: "who/what/which N did (the) …", its
+// subject and verb captured together.
+var didAsk = regexp.MustCompile(`(?i)^\s*(?:who|whom|what|which\s+[\p{L}-]+)\s+(?:did|does|do|will|would|could|can|has|have|had)\s+(?:the\s+)?(.+)`)
+
+// nameThenVerb is what follows a name in didAsk: a regnal number or
+// "Jr." may stand between it and its verb ("King Charles III swear").
+var nameThenVerb = regexp.MustCompile(`^(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?\s+([\p{L}-]+)`)
+
+// cutPrefixFold returns s without prefix, matched without regard to case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
 // maxObjectGap is how many words after its verb a name may stand to be
 // read as the verb's object ("swore fealty to King Charles III").
 const maxObjectGap = 6
@@ -388,13 +406,21 @@ const maxObjectGap = 6
 // only after the verb, as the one it was done to ("Rollo agreed to swear
 // fealty to King Charles"), or "".
 func roleSwap(q *question, text string) string {
+	m := didAsk.FindStringSubmatch(q.text)
+	if m == nil {
+		return ""
+	}
 	for _, n := range q.names {
-		re := regexp.MustCompile(`(?i)^\s*(?:who|whom|what|which\s+[\p{L}-]+)\s+(?:did|does|do|will|would|could|can|has|have|had)\s+(?:the\s+)?` + regexp.QuoteMeta(n) + `(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?\s+([\p{L}-]+)`)
-		m := re.FindStringSubmatch(q.text)
-		if m == nil {
+		rest, ok := cutPrefixFold(m[1], n)
+		if !ok {
 			continue
 		}
-		vs := retrieval.Terms(m[1])
+		v := nameThenVerb.FindStringSubmatch(rest)
+		if v == nil {
+			continue
+		}
+		verb := v[1]
+		vs := retrieval.Terms(verb)
 		ns := retrieval.Terms(n)
 		if len(vs) != 1 || len(ns) == 0 || speechVerbs[vs[0]] || lightTerms[vs[0]] {
 			continue
@@ -416,7 +442,7 @@ func roleSwap(q *question, text string) string {
 		if verbAt < 0 || len(nameAt) == 0 || nameAt[0] < verbAt || nameAt[0]-verbAt > maxObjectGap {
 			continue
 		}
-		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, m[1])
+		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, verb)
 	}
 	return ""
 }
@@ -615,7 +641,7 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		for _, w := range words {
 			known = known || a.nameKnownIn(w, doc)
 		}
-		if k := placeKeyIn(q.text, n); k != "" && a.placeIn(doc, k) {
+		if k := q.placeOf[n]; k != "" && a.placeIn(doc, k) {
 			// "Britain" of a story that says "the U.K.".
 			known = true
 		}
@@ -840,7 +866,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	for _, n := range q.names {
 		found := false
 		checked := false
-		if k := placeKeyIn(q.text, n); k != "" {
+		if k := q.placeOf[n]; k != "" {
 			// A place is checked however common its name ("Moscow" 0.70)
 			// when the passage names another of its kind (a capital, a
 			// country): it is what a question moves a meeting or a trip

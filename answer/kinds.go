@@ -4,6 +4,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/biter777/countries"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -120,7 +124,7 @@ var kinds = []kindRule{
 		typed: func(q *question, _ []qterm, text string) bool {
 			if moneyQ.MatchString(q.text) {
 				// What something cost is said in money.
-				return moneyRe.MatchString(text)
+				return moneyRe().MatchString(text)
 			}
 			return numberRe.MatchString(text)
 		},
@@ -237,8 +241,11 @@ var (
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
-	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
-	moneyRe = regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)
+	moneyQ = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
+	// Built on first use: it reads the ISO currency list (currencyNames).
+	moneyRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)
+	})
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
 	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
@@ -403,4 +410,40 @@ func isSummaryRequest(q string) bool {
 		}
 	}
 	return true
+}
+
+// minCurrencyRarity is the least rarity in everyday English of a currency's
+// name taken from the ISO list: "zloty", "forint", "koruna" are rare,
+// "won" or "real" are words.
+const minCurrencyRarity = 0.6
+
+// currencyNames returns a regular expression alternation of the names of
+// the world's currencies, singular or plural ("dollars?", "zloty(s)?",
+// "kronas?"): the common English names, "crown" (the koruna, krona and
+// krone), and the last word of each ISO 4217 name the countries package
+// gives that is no everyday word.
+func currencyNames() string {
+	seen := map[string]bool{}
+	for _, w := range strings.Fields("dollar euro pound yen yuan ruble rouble franc peso rupee crown") {
+		seen[w] = true
+	}
+	for _, c := range countries.AllCurrencies() {
+		f := strings.Fields(c.String())
+		if len(f) == 0 {
+			continue
+		}
+		w := strings.ToLower(f[len(f)-1])
+		// A name that is an everyday word too ("day", "won", "real",
+		// "mark", "account") would make "3 days" an amount of money.
+		if len(w) >= 3 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 &&
+			retrieval.Rarity(retrieval.Terms(w)[0]) >= minCurrencyRarity {
+			seen[w] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for w := range seen {
+		names = append(names, regexp.QuoteMeta(w)+"s?")
+	}
+	slices.Sort(names)
+	return strings.Join(names, "|")
 }

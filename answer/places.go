@@ -2,14 +2,11 @@ package answer
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
 
 	"github.com/biter777/countries"
-
-	"github.com/newsbot/newsbot/retrieval"
 )
 
 // Places. A question that puts a talk in Moscow, or a trip in Egypt, when
@@ -142,40 +139,4 @@ func placeName(key string) string {
 		return countries.ByName(v).String()
 	}
 	return v
-}
-
-// minCurrencyRarity is the least rarity in everyday English of a currency's
-// name taken from the ISO list: "zloty", "forint", "koruna" are rare,
-// "won" or "real" are words.
-const minCurrencyRarity = 0.6
-
-// currencyNames returns a regular expression alternation of the names of
-// the world's currencies, singular or plural ("dollars?", "zloty(s)?",
-// "kronas?"): the common English names, "crown" (the koruna, krona and
-// krone), and the last word of each ISO 4217 name the countries package
-// gives that is no everyday word.
-func currencyNames() string {
-	seen := map[string]bool{}
-	for _, w := range strings.Fields("dollar euro pound yen yuan ruble rouble franc peso rupee crown") {
-		seen[w] = true
-	}
-	for _, c := range countries.AllCurrencies() {
-		f := strings.Fields(c.String())
-		if len(f) == 0 {
-			continue
-		}
-		w := strings.ToLower(f[len(f)-1])
-		// A name that is an everyday word too ("day", "won", "real",
-		// "mark", "account") would make "3 days" an amount of money.
-		if len(w) >= 3 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 &&
-			retrieval.Rarity(retrieval.Terms(w)[0]) >= minCurrencyRarity {
-			seen[w] = true
-		}
-	}
-	names := make([]string, 0, len(seen))
-	for w := range seen {
-		names = append(names, regexp.QuoteMeta(w)+"s?")
-	}
-	slices.Sort(names)
-	return strings.Join(names, "|")
 }

@@ -230,7 +230,7 @@ func TestMoneyInAnyCurrency(t *testing.T) {
 		{"The talks will last 3 days.", false},
 		{"Rovers have won 74 matches.", false},
 	} {
-		if got := moneyRe.MatchString(c.text); got != c.want {
+		if got := moneyRe().MatchString(c.text); got != c.want {
 			t.Errorf("moneyRe on %q = %v, want %v", c.text, got, c.want)
 		}
 	}

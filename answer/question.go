@@ -34,10 +34,12 @@ type question struct {
 	// names are the words written as names after the first of a sentence
 	// ("Lavrov", "FIFA"), as asked.
 	names []string
-	// places: the places among names (placeKeyIn) -> the stems the
-	// question writes them with, for passages that name them otherwise
-	// ("Britain" and "the U.K."); set per story by the gate.
-	places map[string][]string
+	// placeOf: a name that is a place -> its placeKeyIn; places: such a
+	// place -> the stems the question writes it with, for passages that
+	// name it otherwise ("Britain" and "the U.K."). Both set per story by
+	// the gate (forStory).
+	placeOf map[string]string
+	places  map[string][]string
 	// vec is the question's sentence vector, nil without a sentence
 	// embedder.
 	vec []float32

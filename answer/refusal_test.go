@@ -226,7 +226,7 @@ func TestCostIsAnsweredInMoney(t *testing.T) {
 		{"It closed in 1984.", false},
 	}
 	for _, c := range cases {
-		if got := moneyRe.MatchString(c.text); got != c.want {
+		if got := moneyRe().MatchString(c.text); got != c.want {
 			t.Errorf("moneyRe(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}

@@ -136,7 +136,8 @@ func words(text string) []string {
 		if !special {
 			w := string(cur)
 			if w == "uk" || w == "eu" {
-				w += "_" // the initialisms (initialism)
+				// As chat types them: no other word ("us" and "un" are).
+				w += "_"
 			}
 			out = append(out, w)
 			cur, runes = cur[:0], 0
@@ -255,13 +256,10 @@ func Terms(text string) []string {
 
 // initialism reports whether w is a dotted initialism ("U.S.", "U.N") or a
 // two- or three-letter all-capitals word that doubles as a pronoun or
-// stopword in lower case ("US", "IT" is left alone as too ambiguous), or
-// "uk" and "eu" typed in lower case.
+// stopword in lower case ("US", "IT" is left alone as too ambiguous).
+// "uk" and "eu" typed in lower case, no other word, are marked so in words.
 func initialism(w string) bool {
-	switch w {
-	case "US", "UK", "UN", "EU", "uk", "eu":
-		// In lower case as chat types them, "uk" and "eu" are no other
-		// word ("us" and "un" are).
+	if w == "US" || w == "UK" || w == "UN" || w == "EU" {
 		return true
 	}
 	if !strings.Contains(w, ".") {
