@@ -348,8 +348,11 @@ func (a *analyzer) coverage(terms []qterm, passage []string) float64 {
 			got += t.weight * synonymCredit
 			continue
 		}
+		unknown := retrieval.Rarity(t.stem) >= 1
 		for p := range set {
-			if similarStem(t.stem, p) {
+			// A word everyday English lacks (a name: "starmer") is not a
+			// form of an everyday word that starts the same ("start").
+			if similarStem(t.stem, p) && !(unknown && retrieval.Rarity(p) < 1) {
 				got += t.weight / 2
 				break
 			}

@@ -106,6 +106,10 @@ func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
 		// A name is not known by a common word sharing its first
 		// letters ("Recordon" is not "record").
 		{"What did Recordon say about the talks?", "", "Recordon"},
+		// Typed in lower case, a word everyday English lacks is as
+		// unlikely to be a form of one: "talkov" is not "talks".
+		{"what did talkov say abt the talks", "", ""},
+		{"what did quell say abt the talks", "Quell said", ""},
 		// Coverage: "Britain" is found in "the U.K.".
 		{"What nation summoned Britain on Monday?", "Italy", ""},
 	})
