@@ -345,6 +345,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := a.deedElsewhere(q, best, doc); r != "" {
+			v.why = r
+			return v
+		}
 		v.answerable = true
 	}
 	return v
@@ -445,6 +449,67 @@ func roleSwap(q *question, text string) string {
 		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, verb)
 	}
 	return ""
+}
+
+// whoDid is a question asking who did something, its verb in group 1:
+// "Who founded the league?", "who officially opened the bridge".
+var whoDid = regexp.MustCompile(`(?i)^\s*who\s+(?:\p{L}+ly\s+)?(\p{L}+)\b`)
+
+// deedElsewhere returns why the passage best does not answer a question
+// asking who did something ("Who founded the Commons League?"), or "":
+// the story tells of that deed, in those words, but not in best, which
+// speaks of what is asked about in other terms ("Marrin led the Commons
+// League"). A question made by putting another thing of the story after a
+// true sentence's verb asks what the story does not say (SQuAD 2.0's
+// adversarial unanswerables, Rajpurkar et al. 2018). A verb the story
+// never uses is a paraphrase, left to coverage.
+func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string {
+	m := whoDid.FindStringSubmatch(q.text)
+	if m == nil || auxiliaries[strings.ToLower(m[1])] {
+		return ""
+	}
+	vs := retrieval.Terms(m[1])
+	if len(vs) != 1 || speechVerbs[vs[0]] || lightTerms[vs[0]] || !a.vocabOf(doc)[vs[0]] || !a.toldWithAgent(vs[0], doc) {
+		return ""
+	}
+	here := map[string]bool{}
+	for _, t := range retrieval.Terms(best.prev + " " + best.text) {
+		here[t] = true
+	}
+	if a.formIn(vs[0], here, func(string) bool { return true }) {
+		return ""
+	}
+	return fmt.Sprintf("the story tells who %s, but not of what is asked", strings.ToLower(m[1]))
+}
+
+// agentWindow is how many words either side of a verb a name may stand to
+// be the one who did it ("Garrity, who in 1839 founded", "opened by the
+// Duchess of Wenmarsh").
+const agentWindow = 5
+
+// toldWithAgent reports whether some sentence of the story doc has the
+// verb stem v with a name near it: the story tells who did it. "The river
+// ran lower" tells of no one running anything.
+func (a *analyzer) toldWithAgent(v, doc string) bool {
+	for _, st := range a.sentencesOf(doc) {
+		words := strings.Fields(st.text)
+		for i, w := range words {
+			if !slices.Contains(retrieval.Terms(w), v) {
+				continue
+			}
+			for j := max(0, i-agentWindow); j <= min(len(words)-1, i+agentWindow); j++ {
+				if j == i || !isName(strings.Trim(words[j], `"'“”‘’.,;:()`)) {
+					continue
+				}
+				// A sentence's first word is capitalized anyway: a name
+				// only if everyday English rarely uses it.
+				if ts := retrieval.Terms(words[j]); j > 0 || len(ts) > 0 && retrieval.Rarity(ts[0]) >= minNameRarity {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // sentenceCandidates appends the sentences of hits[hi] to cands, scored

@@ -251,3 +251,19 @@ func TestSuccessionAndClosureSynonyms(t *testing.T) {
 		{"In which year did the ferry company shut down?", "1911", ""},
 	})
 }
+
+// "Who founded X?" where the story tells who founded something else, and
+// speaks of X in other terms, asks what the story does not say; a verb the
+// story never uses is a paraphrase, and a synonym is the same deed.
+func TestDeedToldOfSomethingElse(t *testing.T) {
+	story := envoyStory + "The river commission was founded in 1921 by Ida Renn.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"Anna Lint led the ferry company for twenty years.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who founded the river commission?", "Ida Renn", ""},
+		{"Who established the river commission?", "Ida Renn", ""},
+		{"Who founded the ferry company?", "", "tells who founded"},
+		{"Who ran the ferry company for twenty years?", "Anna Lint", ""},
+	})
+}

@@ -65,6 +65,7 @@ emergency urgent crisis
 convene convened summon summoned
 succeed succeeded successor follow followed replace replaced
 shut closure shutdown
+found founded founder establish established
 `
 
 // synonyms maps a stem to the stems of its group.
