@@ -978,13 +978,38 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 			in := func(set map[string]bool) bool {
 				return !slices.ContainsFunc(ts, func(t string) bool { return !a.stemInSet(t, set) })
 			}
+			// Once named in full, it goes by its head noun: "the
+			// authority's chief hydrologist" after "the Northmoor Water
+			// Authority".
 			found = in(have) || in(near)
 		}
-		if checked && !found {
+		if checked && !found && !a.namedByHead(v.doc, n, named) {
 			return "the passage that answers does not name " + n
 		}
 	}
 	return ""
+}
+
+// namedByHead reports whether passage names the name n of several words,
+// which the story doc writes in full, by "the" and its last word: "the
+// authority's chief hydrologist" after "the Northmoor Water Authority".
+func (a *analyzer) namedByHead(doc, n, passage string) bool {
+	f := strings.Fields(n)
+	if len(f) < 2 || !strings.Contains(strings.ToLower(a.docs[doc].Raw), strings.ToLower(n)) {
+		return false
+	}
+	head := strings.ToLower(f[len(f)-1])
+	words := strings.Fields(strings.ToLower(passage))
+	for i := 1; i < len(words); i++ {
+		if words[i-1] != "the" {
+			continue
+		}
+		w := strings.TrimRightFunc(words[i], func(r rune) bool { return !unicode.IsLetter(r) })
+		if w == head || strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s") == head {
+			return true
+		}
+	}
+	return false
 }
 
 // implicitShare is the share of a story's sentences a name must be in to
@@ -1033,9 +1058,9 @@ const minNameRarity = 0.75
 // the question names.
 var conflictNames = true
 
-// numberTok is a number as written in a question: "1650", "2,300",
+// numberTok is a number as written in a question: "1650", "2,300", "6.8",
 // "22nd", "1990s".
-var numberTok = regexp.MustCompile(`\b\d[\d,]*(?:st|nd|rd|th|s)?\b`)
+var numberTok = regexp.MustCompile(`\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?\b`)
 
 // containsNumber reports whether text has the number n standing alone, in
 // figures or, up to twenty, in words ("4th" is "fourth", "5" is "five").

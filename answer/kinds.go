@@ -137,7 +137,7 @@ var kinds = []kindRule{
 	{kind: kindWhy, name: "why", match: re(whyQ), typed: reText(causalRe), bonus: causalBonus, lead: true},
 	{kind: kindAfter, name: "what happened after", match: re(afterQ)},
 	{kind: kindWho, name: "who", match: re(whoQ), bonus: typedBonus, penalty: -weakPenalty, lead: true,
-		typed: func(_ *question, _ []qterm, text string) bool { return personRe.MatchString(text[min(len(text), 1):]) }},
+		typed: func(q *question, _ []qterm, text string) bool { return namesSomeoneElse(q, text) }},
 	// "Will Ukraine take part?" is answered by a sentence that says what
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
@@ -267,6 +267,25 @@ var (
 	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
 	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
+
+// titleRe is a person by title: "the Duchess of Wenmarsh", "Sir Aubrey".
+var titleRe = regexp.MustCompile(`\b(?:Sir|Lord|Lady|Dame|Duke|Duchess|King|Queen|Prince|Princess|Earl|Countess|Baron|Baroness|Bishop|Archbishop|Pope|Emperor|Empress|Tsar|Sultan|Dr|Mr|Mrs|Ms)\.?\s+(?:of\s+)?\p{Lu}\p{L}+`)
+
+// namesSomeoneElse reports whether text names a person, as two capitalized
+// words (personRe, not the sentence's first) or a title and a name
+// (titleRe), other than a name the question q itself gives: for "Who
+// opened the Tessel Viaduct?" the viaduct's name is not who opened it.
+func namesSomeoneElse(q *question, text string) bool {
+	asked := strings.ToLower(q.text)
+	for _, re := range []*regexp.Regexp{personRe, titleRe} {
+		for _, m := range re.FindAllString(text[min(len(text), 1):], -1) {
+			if !strings.Contains(asked, strings.ToLower(m)) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 var (
 	alsoWhere    = regexp.MustCompile(`(?i)\bwhere\b`)

@@ -267,3 +267,47 @@ func TestDeedToldOfSomethingElse(t *testing.T) {
 		{"Who ran the ferry company for twenty years?", "Anna Lint", ""},
 	})
 }
+
+// A person is named by two capitalized words or a title, not by a name the
+// question itself gives: the viaduct's name does not say who opened it.
+func TestNamesSomeoneElse(t *testing.T) {
+	q := &question{text: "Who opened the Tessel Viaduct in 1845?"}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The Tessel Viaduct was listed as a protected structure in 1951.", false},
+		{"The viaduct was opened on 9 September 1845 by the Duchess of Wenmarsh.", true},
+		{"\"Never this fast,\" said Helena Vasquez-Rourke, the chief hydrologist.", true},
+		{"A public inquiry chaired by Sir Aubrey found the chains were weak.", true},
+		{"It was opened in 1845.", false},
+	} {
+		if got := namesSomeoneElse(q, c.text); got != c.want {
+			t.Errorf("namesSomeoneElse(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// A number with a decimal point is one number: "8.6 metres" is not in a
+// story that says "6.8 metres".
+func TestDecimalNumberConflicts(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory+"Engineers said the river peaked at 6.8 metres at the Vienna gauge on Friday.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"When did the river peak at 6.8 metres at the Vienna gauge?", "Friday", ""},
+		{"When did the river peak at 8.6 metres at the Vienna gauge?", "", "8.6"},
+	})
+}
+
+// A name of several words, once written in full, goes by "the" and its
+// last word: "the authority's chief engineer" is the Brenholt Water
+// Authority's.
+func TestNameByItsHeadNoun(t *testing.T) {
+	story := "---\ntitle: Dam repairs begin\n---\n" +
+		"The Brenholt Water Authority will repair the old dam on the Lisk this spring.\n\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries, and farmers watched the water rise each spring.\n", 12) +
+		"\n\"The dam will hold,\" said Ida Renn, the authority’s chief engineer.\n"
+	e := storyEngine(t, "dam.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who is the chief engineer of the Brenholt Water Authority?", "Ida Renn", ""},
+	})
+}
