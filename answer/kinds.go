@@ -126,6 +126,10 @@ var kinds = []kindRule{
 				// What something cost is said in money.
 				return moneyRe().MatchString(text)
 			}
+			if shareQ.MatchString(q.text) {
+				// A share is said as one: "41 percent", "a third".
+				return shareRe.MatchString(text)
+			}
 			return numberRe.MatchString(text)
 		},
 		bonus: typedBonus, penalty: -untypedPenalty, lead: true,
@@ -241,7 +245,10 @@ var (
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
-	moneyQ = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
+	// shareQ asks for a part of a whole, which shareRe says.
+	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
+	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b\d+ (of|in|out of) (every )?\d+\b`)
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)

@@ -311,3 +311,13 @@ func TestNameByItsHeadNoun(t *testing.T) {
 		{"Who is the chief engineer of the Brenholt Water Authority?", "Ida Renn", ""},
 	})
 }
+
+// A question asking what share of something is answered by a share ("41
+// percent", "a third"), not by any number.
+func TestShareIsAnsweredByAShare(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory+"In 1998 the river commission voted to publish the figures.\nAbout 40 percent of the water goes to Hungary.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"What share of the river's water goes to Hungary?", "40 percent", ""},
+		{"What percentage of the river commission voted to publish the figures in 1998?", "", "number"},
+	})
+}
