@@ -456,20 +456,24 @@ func roleSwap(q *question, text string) string {
 var whoDid = regexp.MustCompile(`(?i)^\s*who\s+(?:\p{L}+ly\s+)?(\p{L}+)\b`)
 
 // deedElsewhere returns why the passage best does not answer a question
-// asking who did something ("Who founded the Commons League?"), or "":
-// the story tells of that deed, in those words, but not in best, which
-// speaks of what is asked about in other terms ("Marrin led the Commons
+// asking who did something ("Who founded the Commons League?") or when a
+// name did it ("When did Percival Dunstan die?"), or "":
+// the story tells of that deed (the verb or a synonym, with a name near
+// it: toldWithAgent), but best does not, and speaks of what is asked about
+// in other terms ("Marrin led the Commons
 // League"). A question made by putting another thing of the story after a
 // true sentence's verb asks what the story does not say (SQuAD 2.0's
 // adversarial unanswerables, Rajpurkar et al. 2018). A verb the story
 // never uses is a paraphrase, left to coverage.
 func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string {
-	m := whoDid.FindStringSubmatch(q.text)
-	if m == nil || auxiliaries[strings.ToLower(m[1])] {
-		return ""
+	verb := ""
+	if m := whoDid.FindStringSubmatch(q.text); m != nil && !auxiliaries[strings.ToLower(m[1])] {
+		verb = m[1]
+	} else if m := whenDid.FindStringSubmatch(q.text); m != nil {
+		verb = m[1]
 	}
-	vs := retrieval.Terms(m[1])
-	if len(vs) != 1 || speechVerbs[vs[0]] || lightTerms[vs[0]] || !a.vocabOf(doc)[vs[0]] || !a.toldWithAgent(vs[0], doc) {
+	vs := retrieval.Terms(verb)
+	if len(vs) != 1 || speechVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) {
 		return ""
 	}
 	here := map[string]bool{}
@@ -479,8 +483,13 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	if a.formIn(vs[0], here, func(string) bool { return true }) {
 		return ""
 	}
-	return fmt.Sprintf("the story tells who %s, but not of what is asked", strings.ToLower(m[1]))
+	return fmt.Sprintf("the passage about what is asked does not say %q, which the story says of another", strings.ToLower(verb))
 }
+
+// whenDid is a question asking when a name did something, its verb in
+// group 1: "In what year did Percival Dunstan die?", "When did the
+// Kethmoot move …".
+var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?i:did|does|do|will|would)\s+(?:the\s+)?(?:\p{Lu}[\p{L}'’.-]*\s+)+(\p{Ll}+)\b`)
 
 // agentWindow is how many words either side of a verb a name may stand to
 // be the one who did it ("Garrity, who in 1839 founded", "opened by the
@@ -494,7 +503,7 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 	for _, st := range a.sentencesOf(doc) {
 		words := strings.Fields(st.text)
 		for i, w := range words {
-			if !slices.Contains(retrieval.Terms(w), v) {
+			if !slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return t == v || slices.Contains(retrieval.Synonyms(v), t) }) {
 				continue
 			}
 			for j := max(0, i-agentWindow); j <= min(len(words)-1, i+agentWindow); j++ {

@@ -263,7 +263,7 @@ func TestDeedToldOfSomethingElse(t *testing.T) {
 	checkRefusals(t, e, []refusalCase{
 		{"Who founded the river commission?", "Ida Renn", ""},
 		{"Who established the river commission?", "Ida Renn", ""},
-		{"Who founded the ferry company?", "", "tells who founded"},
+		{"Who founded the ferry company?", "", "says of another"},
 		{"Who ran the ferry company for twenty years?", "Anna Lint", ""},
 	})
 }
@@ -319,5 +319,19 @@ func TestShareIsAnsweredByAShare(t *testing.T) {
 	checkRefusals(t, e, []refusalCase{
 		{"What share of the river's water goes to Hungary?", "40 percent", ""},
 		{"What percentage of the river commission voted to publish the figures in 1998?", "", "number"},
+	})
+}
+
+// "When did X die?" where the story tells of someone else's death, and of
+// X only in other terms, asks what the story does not say.
+func TestWhenDeedToldOfSomeoneElse(t *testing.T) {
+	story := envoyStory + "Ida Renn, the first river commissioner, died in 1990.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"Anna Lint retired from the ferry company in 1985.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"When did Ida Renn die?", "1990", ""},
+		{"When did Anna Lint retire?", "1985", ""},
+		{"In what year did Anna Lint die?", "", "says of another"},
 	})
 }
