@@ -869,9 +869,16 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 			name[t] = true
 		}
 	}
+	money := moneyQ.MatchString(q.text)
 	var absent []string
 	for _, t := range terms {
-		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
+		if name[t.stem] || lightTerms[t.stem] || answerNouns[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
+			continue
+		}
+		if money && moneyVerbs[t.stem] {
+			// "What price did they pay?" asks an amount of money, which
+			// a story says without the verb ("bought it for 85,000
+			// pounds").
 			continue
 		}
 		if a.stemIn(t.stem, doc) {
@@ -883,6 +890,18 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 		return ""
 	}
 	return strings.Join(absent, ", ")
+}
+
+// moneyVerbs are the stems of the words a question asking an amount of
+// money (moneyQ) asks it with.
+var moneyVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("cost pay paid spend spent charge charged worth price fee") {
+		for _, t := range retrieval.Terms(w) {
+			moneyVerbs[t] = true
+		}
+	}
 }
 
 // calendarWord is the stem of a weekday or a month: when something
@@ -1107,4 +1126,8 @@ var answerNouns = map[string]bool{
 	"meaning": true, "point": true, "purpose": true, "reason": true, "result": true, "outcome": true,
 	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
 	"size": true, "amount": true, "number": true, "total": true, "value": true, "cost": true,
+	// Measures: "the length of the tunnel" is said "a 1,870-yard tunnel".
+	"length": true, "height": true, "width": true, "depth": true, "area": true, "weight": true,
+	"distance": true, "elevation": true, "altitude": true, "population": true, "capacity": true,
+	"diameter": true, "price": true,
 }

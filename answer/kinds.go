@@ -193,7 +193,7 @@ var (
 	countHead = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
-	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b`)
+	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b`)
 	// ageQ asks someone's age, which is said in a recognisable way.
 	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
 	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
@@ -248,7 +248,7 @@ var (
 	// shareQ asks for a part of a whole, which shareRe says.
 	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
 	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b\d+ (of|in|out of) (every )?\d+\b`)
-	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b`)
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)

@@ -335,3 +335,18 @@ func TestWhenDeedToldOfSomeoneElse(t *testing.T) {
 		{"In what year did Anna Lint die?", "", "says of another"},
 	})
 }
+
+// A measure asked by its noun ("the length of") is said by a number and a
+// unit ("a 40-metre boat"), and money asked with "pay" or "price" by an
+// amount ("bought for 85,000 euros"): the story need not use those words.
+func TestMeasuresAndPricesAskedByTheirNoun(t *testing.T) {
+	story := envoyStory + "The commission's new ferry, a 40-metre boat, was bought from a Danube yard for 85,000 euros.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"Hungary bought the Lisk Star in 1990 for 40,000 forints.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"What is the length of the commission's new ferry?", "40-metre", ""},
+		{"What price did the commission pay for its new ferry?", "85,000", ""},
+		{"What price did Hungary pay for the Lisk Star?", "40,000", ""},
+	})
+}
