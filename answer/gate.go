@@ -345,6 +345,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := a.unsaid(q, best, doc); r != "" {
+			v.why = r
+			return v
+		}
 		if r := a.deedElsewhere(q, best, doc); r != "" {
 			v.why = r
 			return v
@@ -447,6 +451,47 @@ func roleSwap(q *question, text string) string {
 			continue
 		}
 		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, verb)
+	}
+	return ""
+}
+
+// unsaid returns why the passage best does not answer a question asking
+// what a name said ("what did hegseth say abt the EU"), or "": neither best
+// nor, when best goes on about it ("He added …", "…, she said"), the
+// sentence before names who speaks, by the story's spelling or role. A name elsewhere in the paragraph is
+// not the one who said it ("Ukraine hopes to join the EU" after a sentence
+// quoting Hegseth on NATO).
+func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
+	m := didAsk.FindStringSubmatch(q.text)
+	if m == nil {
+		return ""
+	}
+	for _, n := range q.names {
+		rest, ok := cutPrefixFold(m[1], n)
+		if !ok {
+			continue
+		}
+		v := nameThenVerb.FindStringSubmatch(rest)
+		if v == nil {
+			continue
+		}
+		if vs := retrieval.Terms(v[1]); len(vs) != 1 || !speechVerbs[vs[0]] {
+			continue
+		}
+		named := best.text
+		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
+			named = best.prev + " " + best.text
+		}
+		have := retrieval.Terms(named)
+		roles := a.rolesOf(doc)
+		if !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool {
+			// The story's spelling ("Stefanyshyn"), or the role it
+			// gives the name ("the minister said").
+			t = a.spelling(t, doc)
+			return slices.Contains(have, t) || slices.ContainsFunc(roles[t], func(r string) bool { return slices.Contains(have, r) })
+		}) {
+			return "the passage that answers does not say what " + n + " said"
+		}
 	}
 	return ""
 }

@@ -350,3 +350,15 @@ func TestMeasuresAndPricesAskedByTheirNoun(t *testing.T) {
 		{"What price did Hungary pay for the Lisk Star?", "40,000", ""},
 	})
 }
+
+// "What did X say about Y?" is answered by what X said: a passage about Y
+// next to one quoting X is not it.
+func TestWhatSomeoneSaidNamesTheSpeaker(t *testing.T) {
+	story := envoyStory + "\nLorant Vesz said on Monday that the talks were a waste of time for Budapest.\nSlovakia has also hoped to join the river commission, but that could take years.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what did vesz say abt slovakia joining the river commission", "", "does not say what vesz said"},
+		{"What did Vesz say about the talks on Monday?", "waste of time", ""},
+		{"What did Quell say about the figures?", "agreed to share", ""},
+	})
+}
