@@ -989,8 +989,10 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) {
 		named = window
 	}
+	// The first sentence sets the frame too ("the legislature of the
+	// Republic of Orrevan"), as the title does.
 	have := map[string]bool{}
-	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline) {
+	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline + " " + a.leadOf(v.doc)) {
 		have[t] = true
 	}
 	near := map[string]bool{}
@@ -1058,6 +1060,19 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		}
 		if checked && !found && !a.namedByHead(v.doc, n, named) {
 			return "the passage that answers does not name " + n
+		}
+	}
+	return ""
+}
+
+// leadOf returns the first sentence of the story doc, "" when it has none.
+func (a *analyzer) leadOf(doc string) string {
+	for _, c := range a.chunks[doc] {
+		if c.Meta {
+			continue
+		}
+		if sp := retrieval.SplitSentences(c.Text); len(sp) > 0 {
+			return c.Text[sp[0].Start:sp[0].End]
 		}
 	}
 	return ""

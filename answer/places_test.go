@@ -362,3 +362,17 @@ func TestWhatSomeoneSaidNamesTheSpeaker(t *testing.T) {
 		{"What did Quell say about the figures?", "agreed to share", ""},
 	})
 }
+
+// The story's first sentence sets its frame, as the title does: a later
+// passage need not name the country it placed the subject in.
+func TestLeadSetsTheFrame(t *testing.T) {
+	story := "---\ntitle: Lisk Commission\n---\n" +
+		"The Lisk Commission is the water authority of the Republic of Varenland, with offices in Port Idra.\n\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries, and farmers watched the water rise each spring.\n", 12) +
+		"\nIn 1974 the commission adopted water metering for farms.\n"
+	e := storyEngine(t, "lisk.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"In what year did Varenland adopt water metering?", "1974", ""},
+		{"In what year did Hungary adopt water metering?", "", "Hungary"},
+	})
+}
