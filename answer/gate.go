@@ -528,6 +528,12 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	if a.formIn(vs[0], here, func(string) bool { return true }) {
 		return ""
 	}
+	for t := range here {
+		if similarStem(vs[0], t) {
+			// The doer's noun says the deed: "its keeper", "the founder".
+			return ""
+		}
+	}
 	return fmt.Sprintf("the passage about what is asked does not say %q, which the story says of another", strings.ToLower(verb))
 }
 

@@ -258,9 +258,13 @@ func TestSuccessionAndClosureSynonyms(t *testing.T) {
 func TestDeedToldOfSomethingElse(t *testing.T) {
 	story := envoyStory + "The river commission was founded in 1921 by Ida Renn.\n" +
 		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
-		"Anna Lint led the ferry company for twenty years.\n"
+		"Anna Lint led the ferry company for twenty years.\nTom Vale kept the Vienna gauge for a decade.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"Otto Brenn retired on Friday, ending forty years as the lock's keeper.\n"
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
+		// The doer's noun says the deed: "the lock's keeper".
+		{"Who kept the lock for forty years?", "Otto Brenn", ""},
 		{"Who founded the river commission?", "Ida Renn", ""},
 		{"Who established the river commission?", "Ida Renn", ""},
 		{"Who founded the ferry company?", "", "says of another"},
