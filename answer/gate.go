@@ -414,22 +414,9 @@ const maxObjectGap = 6
 // only after the verb, as the one it was done to ("Rollo agreed to swear
 // fealty to King Charles"), or "".
 func roleSwap(q *question, text string) string {
-	m := didAsk.FindStringSubmatch(q.text)
-	if m == nil {
-		return ""
-	}
-	for _, n := range q.names {
-		rest, ok := cutPrefixFold(m[1], n)
-		if !ok {
-			continue
-		}
-		v := nameThenVerb.FindStringSubmatch(rest)
-		if v == nil {
-			continue
-		}
-		verb := v[1]
-		vs := retrieval.Terms(verb)
-		ns := retrieval.Terms(n)
+	for _, d := range askedDeeds(q) {
+		vs := retrieval.Terms(d.verb)
+		ns := retrieval.Terms(d.name)
 		if len(vs) != 1 || len(ns) == 0 || speechVerbs[vs[0]] || lightTerms[vs[0]] {
 			continue
 		}
@@ -450,32 +437,49 @@ func roleSwap(q *question, text string) string {
 		if verbAt < 0 || len(nameAt) == 0 || nameAt[0] < verbAt || nameAt[0]-verbAt > maxObjectGap {
 			continue
 		}
-		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", n, verb)
+		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", d.name, d.verb)
 	}
 	return ""
 }
 
-// unsaid returns why the passage best does not answer a question asking
-// what a name said ("what did hegseth say abt the EU"), or "": neither best
-// nor, when best goes on about it ("He added …", "…, she said"), the
-// sentence before names who speaks, by the story's spelling or role. A name elsewhere in the paragraph is
-// not the one who said it ("Ukraine hopes to join the EU" after a sentence
-// quoting Hegseth on NATO).
-func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
+// deed is a name of a question and the verb it asks what that name did.
+type deed struct{ name, verb string }
+
+// askedDeeds returns what a "who/what did X verb" question (didAsk) asks
+// its names did: "What did Vesz say …" gives Vesz and "say".
+func askedDeeds(q *question) []deed {
 	m := didAsk.FindStringSubmatch(q.text)
 	if m == nil {
-		return ""
+		return nil
 	}
+	var out []deed
 	for _, n := range q.names {
 		rest, ok := cutPrefixFold(m[1], n)
 		if !ok {
 			continue
 		}
-		v := nameThenVerb.FindStringSubmatch(rest)
-		if v == nil {
+		if v := nameThenVerb.FindStringSubmatch(rest); v != nil {
+			out = append(out, deed{n, v[1]})
+		}
+	}
+	return out
+}
+
+// unsaid returns why the passage best does not answer a question asking
+// what a name said ("what did hegseth say abt the EU"), or "": neither best
+// nor, when best goes on about it ("He added …", "…, she said"), the
+// sentence before names who speaks, by the story's spelling or role. A
+// name elsewhere in the paragraph is not the one who said it ("Ukraine
+// hopes to join the EU" after a sentence quoting Hegseth on NATO).
+func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
+	for _, d := range askedDeeds(q) {
+		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
 			continue
 		}
-		if vs := retrieval.Terms(v[1]); len(vs) != 1 || !speechVerbs[vs[0]] {
+		if strings.ContainsAny(best.text, `"“`) {
+			// A quotation may name its speaker in the sentence after
+			// (“… We will not sign,” Vesz said.), which best does not
+			// hold.
 			continue
 		}
 		named := best.text
@@ -484,13 +488,13 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		}
 		have := retrieval.Terms(named)
 		roles := a.rolesOf(doc)
-		if !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool {
+		if !slices.ContainsFunc(retrieval.Terms(d.name), func(t string) bool {
 			// The story's spelling ("Stefanyshyn"), or the role it
 			// gives the name ("the minister said").
 			t = a.spelling(t, doc)
 			return slices.Contains(have, t) || slices.ContainsFunc(roles[t], func(r string) bool { return slices.Contains(have, r) })
 		}) {
-			return "the passage that answers does not say what " + n + " said"
+			return "the passage that answers does not say what " + d.name + " said"
 		}
 	}
 	return ""
@@ -498,7 +502,7 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 
 // whoDid is a question asking who did something, its verb in group 1:
 // "Who founded the league?", "who officially opened the bridge".
-var whoDid = regexp.MustCompile(`(?i)^\s*who\s+(?:\p{L}+ly\s+)?(\p{L}+)\b`)
+var whoDid = regexp.MustCompile(`(?i)^\s*who\s+(?:\p{L}+ly\s+)?(\p{L}+)(?:\P{L}|$)`)
 
 // deedElsewhere returns why the passage best does not answer a question
 // asking who did something ("Who founded the Commons League?") or when a
@@ -515,10 +519,14 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	if m := whoDid.FindStringSubmatch(q.text); m != nil && !auxiliaries[strings.ToLower(m[1])] {
 		verb = m[1]
 	} else if m := whenDid.FindStringSubmatch(q.text); m != nil {
-		verb = m[1]
+		if rest, ok := afterNames(m[1], q.names); ok {
+			if v := nameThenVerb.FindStringSubmatch(rest); v != nil {
+				verb = v[1]
+			}
+		}
 	}
 	vs := retrieval.Terms(verb)
-	if len(vs) != 1 || speechVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) {
+	if len(vs) != 1 || speechVerbs[vs[0]] || talkVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) {
 		return ""
 	}
 	here := map[string]bool{}
@@ -528,8 +536,8 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	if a.formIn(vs[0], here, func(string) bool { return true }) {
 		return ""
 	}
-	for t := range here {
-		if similarStem(vs[0], t) {
+	for _, suffix := range []string{"er", "or", "ist", "r"} {
+		if here[vs[0]+suffix] {
 			// The doer's noun says the deed: "its keeper", "the founder".
 			return ""
 		}
@@ -537,10 +545,45 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	return fmt.Sprintf("the passage about what is asked does not say %q, which the story says of another", strings.ToLower(verb))
 }
 
-// whenDid is a question asking when a name did something, its verb in
-// group 1: "In what year did Percival Dunstan die?", "When did the
-// Kethmoot move …".
-var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?i:did|does|do|will|would)\s+(?:the\s+)?(?:\p{Lu}[\p{L}'’.-]*\s+)+(\p{Ll}+)\b`)
+// talkVerbs are said in many ways ("spoke by phone" is "a telephone call
+// between them"): a passage lacking the word says the deed all the same.
+var talkVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("speak spoke talk talked chat chatted") {
+		for _, t := range retrieval.Terms(w) {
+			talkVerbs[t] = true
+		}
+	}
+}
+
+// afterNames returns what follows the last of the first four words of s
+// that is a word of one of names ("anna lint die" with the name "lint"
+// gives " die": a first name typed in lower case may not read as one), and
+// whether there was one.
+func afterNames(s string, names []string) (string, bool) {
+	var words []string
+	for _, n := range names {
+		words = append(words, strings.Fields(strings.ToLower(n))...)
+	}
+	f := strings.Fields(s)
+	last := -1
+	for k := 0; k < min(4, len(f)); k++ {
+		if slices.Contains(words, strings.ToLower(f[k])) {
+			last = k
+		}
+	}
+	if last < 0 {
+		return s, false
+	}
+	return " " + strings.Join(f[last+1:], " "), true
+}
+
+// whenDid is a question asking when something was done, what follows its
+// auxiliary in group 1: "In what year did Percival Dunstan die?" gives
+// "Percival Dunstan die?"; the name and its verb are read from it as in
+// askedDeeds.
+var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?i:did|does|do|will|would)\s+(?:(?i:the)\s+)?(.+)`)
 
 // agentWindow is how many words either side of a verb a name may stand to
 // be the one who did it ("Garrity, who in 1839 founded", "opened by the
@@ -551,19 +594,25 @@ const agentWindow = 5
 // verb stem v with a name near it: the story tells who did it. "The river
 // ran lower" tells of no one running anything.
 func (a *analyzer) toldWithAgent(v, doc string) bool {
+	syn := retrieval.Synonyms(v)
+	vocab := a.vocabOf(doc)
+	if !vocab[v] && !slices.ContainsFunc(syn, func(s string) bool { return vocab[s] }) {
+		return false
+	}
 	for _, st := range a.sentencesOf(doc) {
 		words := strings.Fields(st.text)
 		for i, w := range words {
-			if !slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return t == v || slices.Contains(retrieval.Synonyms(v), t) }) {
+			if !slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return t == v || slices.Contains(syn, t) }) {
 				continue
 			}
 			for j := max(0, i-agentWindow); j <= min(len(words)-1, i+agentWindow); j++ {
 				if j == i || !isName(strings.Trim(words[j], `"'“”‘’.,;:()`)) {
 					continue
 				}
-				// A sentence's first word is capitalized anyway: a name
-				// only if everyday English rarely uses it.
-				if ts := retrieval.Terms(words[j]); j > 0 || len(ts) > 0 && retrieval.Rarity(ts[0]) >= minNameRarity {
+				// A name, not a weekday, a month or a capitalized everyday
+				// word ("Monday", "The").
+				if ts := retrieval.Terms(words[j]); len(ts) > 0 && !calendarWord.MatchString(ts[0]) &&
+					(retrieval.Rarity(ts[0]) >= minNameRarity || j > 0 && a.properIn(doc, ts[0])) {
 					return true
 				}
 			}
@@ -923,10 +972,10 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 	money := moneyQ.MatchString(q.text)
 	var absent []string
 	for _, t := range terms {
-		if name[t.stem] || lightTerms[t.stem] || answerNouns[t.stem] || t.weight == 0 || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
+		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || q.kind == kindCount && answerNouns[t.stem] || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
 			continue
 		}
-		if money && moneyVerbs[t.stem] {
+		if money && moneyWords[t.stem] {
 			// "What price did they pay?" asks an amount of money, which
 			// a story says without the verb ("bought it for 85,000
 			// pounds").
@@ -943,14 +992,14 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 	return strings.Join(absent, ", ")
 }
 
-// moneyVerbs are the stems of the words a question asking an amount of
-// money (moneyQ) asks it with.
-var moneyVerbs = map[string]bool{}
+// moneyWords are the stems of the words a question asking an amount of
+// money (moneyQ) asks it with: verbs and nouns.
+var moneyWords = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields("cost pay paid spend spent charge charged worth price fee") {
 		for _, t := range retrieval.Terms(w) {
-			moneyVerbs[t] = true
+			moneyWords[t] = true
 		}
 	}
 }
@@ -995,10 +1044,8 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) {
 		named = window
 	}
-	// The first sentence sets the frame too ("the legislature of the
-	// Republic of Orrevan"), as the title does.
 	have := map[string]bool{}
-	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline + " " + a.leadOf(v.doc)) {
+	for _, t := range retrieval.Terms(named + " " + d.Title + " " + d.Byline) {
 		have[t] = true
 	}
 	near := map[string]bool{}
@@ -1071,19 +1118,6 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	return ""
 }
 
-// leadOf returns the first sentence of the story doc, "" when it has none.
-func (a *analyzer) leadOf(doc string) string {
-	for _, c := range a.chunks[doc] {
-		if c.Meta {
-			continue
-		}
-		if sp := retrieval.SplitSentences(c.Text); len(sp) > 0 {
-			return c.Text[sp[0].Start:sp[0].End]
-		}
-	}
-	return ""
-}
-
 // namedByHead reports whether passage names the name n of several words,
 // which the story doc writes in full, by "the" and its last word: "the
 // authority's chief hydrologist" after "the Northmoor Water Authority".
@@ -1093,6 +1127,14 @@ func (a *analyzer) namedByHead(doc, n, passage string) bool {
 		return false
 	}
 	head := strings.ToLower(f[len(f)-1])
+	// Only when no other name of the story ends in that noun: "the
+	// commission" is none of three commissions.
+	full := regexp.MustCompile(`(?:\p{Lu}[\p{L}'’-]*\s+)+` + regexp.QuoteMeta(f[len(f)-1]) + `\b`)
+	for _, o := range full.FindAllString(a.docs[doc].Raw, -1) {
+		if !strings.HasSuffix(strings.ToLower(o), strings.ToLower(n)) {
+			return false
+		}
+	}
 	words := strings.Fields(strings.ToLower(passage))
 	for i := 1; i < len(words); i++ {
 		if words[i-1] != "the" {

@@ -193,7 +193,7 @@ var (
 	countHead = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
-	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b`)
+	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b`)
 	// ageQ asks someone's age, which is said in a recognisable way.
 	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
 	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
@@ -247,7 +247,7 @@ var (
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.
 	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
-	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b\d+ (of|in|out of) (every )?\d+\b`)
+	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(of|in|out of)\s+(the\s+|every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b`)
 	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
@@ -279,16 +279,28 @@ var (
 var titleRe = regexp.MustCompile(`\b(?:Sir|Lord|Lady|Dame|Duke|Duchess|King|Queen|Prince|Princess|Earl|Countess|Baron|Baroness|Bishop|Archbishop|Pope|Emperor|Empress|Tsar|Sultan|Dr|Mr|Mrs|Ms)\.?\s+(?:of\s+)?\p{Lu}\p{L}+`)
 
 // namesSomeoneElse reports whether text names a person, as two capitalized
-// words (personRe, not the sentence's first) or a title and a name
+// words (personRe; at the sentence's start only when the first is rare in
+// everyday English: "Morag Fenn", not "In Saudi Arabia" or "Senior
+// American officials") or a title and a name
 // (titleRe), other than a name the question q itself gives: for "Who
 // opened the Tessel Viaduct?" the viaduct's name is not who opened it.
 func namesSomeoneElse(q *question, text string) bool {
 	asked := strings.ToLower(q.text)
-	for _, re := range []*regexp.Regexp{personRe, titleRe} {
-		for _, m := range re.FindAllString(text[min(len(text), 1):], -1) {
-			if !strings.Contains(asked, strings.ToLower(m)) {
-				return true
+	for _, m := range titleRe.FindAllString(text, -1) {
+		if !strings.Contains(asked, strings.ToLower(m)) {
+			return true
+		}
+	}
+	for _, loc := range personRe.FindAllStringIndex(text, -1) {
+		m := text[loc[0]:loc[1]]
+		if loc[0] == 0 {
+			first, _, _ := strings.Cut(m, " ")
+			if ts := retrieval.Terms(first); len(ts) == 0 || retrieval.Rarity(ts[0]) < minNameRarity {
+				continue
 			}
+		}
+		if !strings.Contains(asked, strings.ToLower(m)) {
+			return true
 		}
 	}
 	return false

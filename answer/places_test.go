@@ -108,7 +108,7 @@ func TestPlacesAndLowerCaseNamesInTheGate(t *testing.T) {
 		{"What did Recordon say about the talks?", "", "Recordon"},
 		// Typed in lower case, a word everyday English lacks is as
 		// unlikely to be a form of one: "talkov" is not "talks".
-		{"what did talkov say abt the talks", "", ""},
+		{"what did talkov say abt the talks", "", "covers"},
 		{"what did quell say abt the talks", "Quell said", ""},
 		// Coverage: "Britain" is found in "the U.K.".
 		{"What nation summoned Britain on Monday?", "Italy", ""},
@@ -259,6 +259,7 @@ func TestDeedToldOfSomethingElse(t *testing.T) {
 	story := envoyStory + "The river commission was founded in 1921 by Ida Renn.\n" +
 		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
 		"Anna Lint led the ferry company for twenty years.\nTom Vale kept the Vienna gauge for a decade.\n" +
+		"The river ran lower on Monday than in any spring.\n" +
 		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
 		"Otto Brenn retired on Friday, ending forty years as the lock's keeper.\n"
 	e := storyEngine(t, "envoy.md", story)
@@ -268,6 +269,7 @@ func TestDeedToldOfSomethingElse(t *testing.T) {
 		{"Who founded the river commission?", "Ida Renn", ""},
 		{"Who established the river commission?", "Ida Renn", ""},
 		{"Who founded the ferry company?", "", "says of another"},
+		{"Who established the ferry company?", "", "says of another"},
 		{"Who ran the ferry company for twenty years?", "Anna Lint", ""},
 	})
 }
@@ -285,6 +287,10 @@ func TestNamesSomeoneElse(t *testing.T) {
 		{"\"Never this fast,\" said Helena Vasquez-Rourke, the chief hydrologist.", true},
 		{"A public inquiry chaired by Sir Aubrey found the chains were weak.", true},
 		{"It was opened in 1845.", false},
+		{"Sir Aubrey opened the viaduct in 1845.", true},
+		{"Queen Victoria opened it.", true},
+		{"In Saudi Arabia the viaduct was copied.", false},
+		{"Morag Fenn opened it.", true},
 	} {
 		if got := namesSomeoneElse(q, c.text); got != c.want {
 			t.Errorf("namesSomeoneElse(%q) = %v, want %v", c.text, got, c.want)
@@ -307,21 +313,29 @@ func TestDecimalNumberConflicts(t *testing.T) {
 // Authority's.
 func TestNameByItsHeadNoun(t *testing.T) {
 	story := "---\ntitle: Dam repairs begin\n---\n" +
-		"The Brenholt Water Authority will repair the old dam on the Lisk this spring.\n\n" +
+		"Work on the old dam on the Lisk begins this spring.\nThe Brenholt Water Authority will pay for the repairs.\n\n" +
 		strings.Repeat("Boats carried grain down the river as they have for centuries, and farmers watched the water rise each spring.\n", 12) +
 		"\n\"The dam will hold,\" said Ida Renn, the authority’s chief engineer.\n"
 	e := storyEngine(t, "dam.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"Who is the chief engineer of the Brenholt Water Authority?", "Ida Renn", ""},
 	})
+	// With another authority in the story, "the authority" is neither.
+	e = storyEngine(t, "dam.md", strings.Replace(story, "Work on the old dam", "The Lisk Harbour Authority said work on the old dam", 1))
+	checkRefusals(t, e, []refusalCase{
+		{"Who is the chief engineer of the Brenholt Water Authority?", "", "Brenholt Water Authority"},
+	})
 }
 
 // A question asking what share of something is answered by a share ("41
 // percent", "a third"), not by any number.
 func TestShareIsAnsweredByAShare(t *testing.T) {
-	e := storyEngine(t, "envoy.md", envoyStory+"In 1998 the river commission voted to publish the figures.\nAbout 40 percent of the water goes to Hungary.\n")
+	e := storyEngine(t, "envoy.md", envoyStory+"In 1998 the river commission voted to publish the figures.\nAbout 40 percent of the water goes to Hungary.\n"+
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3)+
+		"In May, 41 of the 100 farmers downstream voted for the deal.\n")
 	checkRefusals(t, e, []refusalCase{
 		{"What share of the river's water goes to Hungary?", "40 percent", ""},
+		{"What proportion of the farmers downstream voted for the deal?", "41 of the 100", ""},
 		{"What percentage of the river commission voted to publish the figures in 1998?", "", "number"},
 	})
 }
@@ -337,6 +351,7 @@ func TestWhenDeedToldOfSomeoneElse(t *testing.T) {
 		{"When did Ida Renn die?", "1990", ""},
 		{"When did Anna Lint retire?", "1985", ""},
 		{"In what year did Anna Lint die?", "", "says of another"},
+		{"in what year did anna lint die", "", "says of another"},
 	})
 }
 
@@ -344,7 +359,9 @@ func TestWhenDeedToldOfSomeoneElse(t *testing.T) {
 // unit ("a 40-metre boat"), and money asked with "pay" or "price" by an
 // amount ("bought for 85,000 euros"): the story need not use those words.
 func TestMeasuresAndPricesAskedByTheirNoun(t *testing.T) {
-	story := envoyStory + "The commission's new ferry, a 40-metre boat, was bought from a Danube yard for 85,000 euros.\n" +
+	story := envoyStory + "The length of the queue for the commission's new ferry was the talk of the river.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"The commission's new ferry, a 40-metre boat, was bought from a Danube yard for 85,000 euros.\n" +
 		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
 		"Hungary bought the Lisk Star in 1990 for 40,000 forints.\n"
 	e := storyEngine(t, "envoy.md", story)
@@ -358,25 +375,15 @@ func TestMeasuresAndPricesAskedByTheirNoun(t *testing.T) {
 // "What did X say about Y?" is answered by what X said: a passage about Y
 // next to one quoting X is not it.
 func TestWhatSomeoneSaidNamesTheSpeaker(t *testing.T) {
-	story := envoyStory + "\nLorant Vesz said on Monday that the talks were a waste of time for Budapest.\nSlovakia has also hoped to join the river commission, but that could take years.\n"
+	story := envoyStory + "\nLorant Vesz said on Monday that the talks were a waste of time for Budapest.\nSlovakia has also hoped to join the river commission, but that could take years.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 3) +
+		"“Hungary will never vote for a smaller share of the river.\nWe will not sign,” Vesz said.\n"
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"what did vesz say abt slovakia joining the river commission", "", "does not say what vesz said"},
+		// A quotation names its speaker after it.
+		{"What did Vesz say about the vote?", "never vote", ""},
 		{"What did Vesz say about the talks on Monday?", "waste of time", ""},
 		{"What did Quell say about the figures?", "agreed to share", ""},
-	})
-}
-
-// The story's first sentence sets its frame, as the title does: a later
-// passage need not name the country it placed the subject in.
-func TestLeadSetsTheFrame(t *testing.T) {
-	story := "---\ntitle: Lisk Commission\n---\n" +
-		"The Lisk Commission is the water authority of the Republic of Varenland, with offices in Port Idra.\n\n" +
-		strings.Repeat("Boats carried grain down the river as they have for centuries, and farmers watched the water rise each spring.\n", 12) +
-		"\nIn 1974 the commission adopted water metering for farms.\n"
-	e := storyEngine(t, "lisk.md", story)
-	checkRefusals(t, e, []refusalCase{
-		{"In what year did Varenland adopt water metering?", "1974", ""},
-		{"In what year did Hungary adopt water metering?", "", "Hungary"},
 	})
 }
