@@ -78,6 +78,9 @@ type analyzer struct {
 	// sentPlaces: a passage's sentence -> the places it names, learnt on
 	// first use (placesIn looks up every run of capitalized words).
 	sentPlaces map[string]map[string]bool
+	// told: doc slug -> the stems of the story's words that stand near a
+	// name (toldStems): the deeds it tells who did.
+	told map[string]map[string]bool
 	// topName: doc slug -> the largest share of the story's sentences
 	// that one name (a capitalized word not common in everyday English,
 	// minSubjectRarity) is in: how often the story names its subject.
@@ -117,6 +120,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.places = map[string]map[string]bool{}
 	a.sentPlaces = map[string]map[string]bool{}
 	a.topName = map[string]float64{}
+	a.told = map[string]map[string]bool{}
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
 	a.sentences = sentences
@@ -312,18 +316,22 @@ func (a *analyzer) compoundParts(t string) (string, string) {
 // words already). Weighed as question words, the story lacking them
 // made "quick q when r the us russia talks tho" cover 0.17 of the passage
 // that answers it.
-var chatFiller = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
+var chatFiller = stemSet(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
 bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik thanks thank tf wtf
 quick q question actually exactly really basically literally honestly even anyway anyways though
-although kinda sorta like`) {
+although kinda sorta like`)
+
+// stemSet returns the stems of the words in words (separated by white
+// space) as a set: the word lists the gate looks terms up in.
+func stemSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
 		for _, t := range retrieval.Terms(w) {
 			m[t] = true
 		}
 	}
 	return m
-}()
+}
 
 // causeAsk asks for a cause with a verb that says only that: "what led
 // to", "what precipitated" (whyQ).
@@ -657,6 +665,7 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 		}
 		a.proper[doc] = proper
 		a.places[doc] = places
+		a.told[doc] = toldStems(a.sentencesOf(doc), proper)
 	}
 	return v
 }

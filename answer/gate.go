@@ -378,15 +378,7 @@ func (a *analyzer) forStory(q *question, doc string) *question {
 
 // speechVerbs put their subject after them in news writing ("…, said
 // Lavrov"), so a name after one is not its object.
-var speechVerbs = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields("say said tell told add added note noted write wrote ask asked announce announced explain explained insist insisted warn warned argue argued claim claimed") {
-		for _, t := range retrieval.Terms(w) {
-			speechVerbs[t] = true
-		}
-	}
-}
+var speechVerbs = stemSet("say said tell told add added note noted write wrote ask asked announce announced explain explained insist insisted warn warned argue argued claim claimed")
 
 // didAsk asks what someone did: "who/what/which N did (the) …", its
 // subject and verb captured together.
@@ -547,15 +539,7 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 
 // talkVerbs are said in many ways ("spoke by phone" is "a telephone call
 // between them"): a passage lacking the word says the deed all the same.
-var talkVerbs = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields("speak spoke talk talked chat chatted") {
-		for _, t := range retrieval.Terms(w) {
-			talkVerbs[t] = true
-		}
-	}
-}
+var talkVerbs = stemSet("speak spoke talk talked chat chatted")
 
 // afterNames returns what follows the last of the first four words of s
 // that is a word of one of names ("anna lint die" with the name "lint"
@@ -591,34 +575,46 @@ var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?
 const agentWindow = 5
 
 // toldWithAgent reports whether some sentence of the story doc has the
-// verb stem v with a name near it: the story tells who did it. "The river
-// ran lower" tells of no one running anything.
+// verb stem v, or a synonym, with a name near it (toldStems): the story
+// tells who did it. "The river ran lower" tells of no one running
+// anything.
 func (a *analyzer) toldWithAgent(v, doc string) bool {
-	syn := retrieval.Synonyms(v)
-	vocab := a.vocabOf(doc)
-	if !vocab[v] && !slices.ContainsFunc(syn, func(s string) bool { return vocab[s] }) {
-		return false
-	}
-	for _, st := range a.sentencesOf(doc) {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	told := a.told[doc]
+	a.rolesMu.Unlock()
+	return told[v] || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return told[s] })
+}
+
+// toldStems returns the stems of the words of sents that stand within
+// agentWindow words of a name: a capitalized word that is not a weekday,
+// a month or an everyday word ("Monday", "The"), the story's names
+// (proper) counting after a sentence's first word.
+func toldStems(sents []storySentence, proper map[string]bool) map[string]bool {
+	told := map[string]bool{}
+	for _, st := range sents {
 		words := strings.Fields(st.text)
-		for i, w := range words {
-			if !slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return t == v || slices.Contains(syn, t) }) {
+		named := make([]bool, len(words))
+		for j, w := range words {
+			if !isName(strings.Trim(w, `"'“”‘’.,;:()`)) {
 				continue
 			}
+			ts := retrieval.Terms(w)
+			named[j] = len(ts) > 0 && !calendarWord.MatchString(ts[0]) &&
+				(retrieval.Rarity(ts[0]) >= minNameRarity || j > 0 && proper[ts[0]])
+		}
+		for i, w := range words {
 			for j := max(0, i-agentWindow); j <= min(len(words)-1, i+agentWindow); j++ {
-				if j == i || !isName(strings.Trim(words[j], `"'“”‘’.,;:()`)) {
-					continue
-				}
-				// A name, not a weekday, a month or a capitalized everyday
-				// word ("Monday", "The").
-				if ts := retrieval.Terms(words[j]); len(ts) > 0 && !calendarWord.MatchString(ts[0]) &&
-					(retrieval.Rarity(ts[0]) >= minNameRarity || j > 0 && a.properIn(doc, ts[0])) {
-					return true
+				if j != i && named[j] {
+					for _, t := range retrieval.Terms(w) {
+						told[t] = true
+					}
+					break
 				}
 			}
 		}
 	}
-	return false
+	return told
 }
 
 // sentenceCandidates appends the sentences of hits[hi] to cands, scored
@@ -936,19 +932,11 @@ var kindOfQ = regexp.MustCompile(`(?i)\b(?:kinds?|types?|sorts?) of\s+([\p{L}-]+
 
 // lightTerms are verbs and nouns so general that a story lacking them says
 // nothing about whether it answers ("what did they do", "what happened").
-var lightTerms = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`do did does done doing happen happened make made gets getting go going say said kind
+var lightTerms = stemSet(`do did does done doing happen happened make made gets getting go going say said kind
 		type sort thing things way mean role job part name person people one take took use used give gave
 		come came put want like well new many much long old far first last title size member city country place
 		number amount date time year day month reason cause purpose result form position identity meaning point
-		status response reaction view major main`) {
-		for _, t := range retrieval.Terms(w) {
-			lightTerms[t] = true
-		}
-	}
-}
+		status response reaction view major main`)
 
 // minAbsentTerms is how many of the question's words a story must lack
 // (and no other) for missingRelation to refuse. On the development sets 1
@@ -994,15 +982,7 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 
 // moneyWords are the stems of the words a question asking an amount of
 // money (moneyQ) asks it with: verbs and nouns.
-var moneyWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields("cost pay paid spend spent charge charged worth price fee") {
-		for _, t := range retrieval.Terms(w) {
-			moneyWords[t] = true
-		}
-	}
-}
+var moneyWords = stemSet("cost pay paid spend spent charge charged worth price fee")
 
 // calendarWord is the stem of a weekday or a month: when something
 // happened, not what.

@@ -421,16 +421,8 @@ func hasDuration(text string, agoToo bool) bool {
 
 // storyWords are what a question calls the story or its events when it
 // names nothing in it: "what's this story about", "what happened".
-var storyWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`article story news report piece thing situation deal going happen happening
-		happened new latest update updates today whole all`) {
-		for _, t := range retrieval.Terms(w) {
-			storyWords[t] = true
-		}
-	}
-}
+var storyWords = stemSet(`article story news report piece thing situation deal going happen happening
+		happened new latest update updates today whole all`)
 
 // isSummaryRequest reports whether q asks for a summary: in so many words
 // ("tl;dr", "sum it up", "recap"), or by asking what is going on while

@@ -15,21 +15,13 @@ import (
 // roles and lets a sentence that names the person answer for the role.
 
 // roleNouns are the words that make a title a person's role.
-var roleNouns = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`minister secretary spokesman spokeswoman spokesperson adviser advisor
+var roleNouns = stemSet(`minister secretary spokesman spokeswoman spokesperson adviser advisor
 		envoy president gen general chief director leader ambassador official head chancellor premier
 		mayor governor senator commander king queen prince princess emir chairman chairwoman chair
 		aide diplomat negotiator representative deputy prosecutor judge justice ceo founder
 		executive officer coach captain manager lawyer attorney economist analyst professor
 		spy spymaster pope bishop lieutenant colonel admiral sergeant inspector commissioner
-		councillor councilor speaker lawmaker legislator mp congressman congresswoman`) {
-		for _, t := range retrieval.Terms(w) {
-			roleNouns[t] = true
-		}
-	}
-}
+		councillor councilor speaker lawmaker legislator mp congressman congresswoman`)
 
 var (
 	// personRun is a run of capitalised words (with "of", initials and
