@@ -319,7 +319,7 @@ func (a *analyzer) compoundParts(t string) (string, string) {
 var chatFiller = stemSet(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmfao rofl omg wow
 bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik thanks thank tf wtf
 quick q question actually exactly really basically literally honestly even anyway anyways though
-although kinda sorta like`)
+although kinda sorta like nah yeah yea yep yup nope`)
 
 // stemSet returns the stems of the words in words (separated by white
 // space) as a set: the word lists the gate looks terms up in.

@@ -365,6 +365,17 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 func (a *analyzer) forStory(q *question, doc string) *question {
 	qq := *q
 	qq.names = append(slices.Clip(q.names), a.casedNames(q, doc)...)
+	qq.holder, qq.topic = nil, nil
+	if m := holderQ.FindStringSubmatch(qq.text); m != nil {
+		for _, t := range retrieval.Terms(m[1]) {
+			qq.holder = append(qq.holder, a.spelling(t, doc))
+		}
+		for _, t := range retrieval.Terms(m[2]) {
+			if !lightTerms[t] && !chatFiller[t] {
+				qq.topic = append(qq.topic, a.spelling(t, doc))
+			}
+		}
+	}
 	qq.placeOf = map[string]string{}
 	qq.places = map[string][]string{}
 	for _, n := range qq.names {
@@ -419,7 +430,7 @@ func roleSwap(q *question, text string) string {
 		for i, w := range words {
 			for _, t := range retrieval.Terms(w) {
 				switch {
-				case t == vs[0] && verbAt < 0:
+				case t == vs[0] && verbAt < 0 && !(i > 0 && nounMarker(words[i-1])):
 					verbAt = i
 				case t == head:
 					nameAt = append(nameAt, i)
@@ -429,10 +440,30 @@ func roleSwap(q *question, text string) string {
 		if verbAt < 0 || len(nameAt) == 0 || nameAt[0] < verbAt || nameAt[0]-verbAt > maxObjectGap {
 			continue
 		}
+		if slices.ContainsFunc(words[verbAt+1:nameAt[0]], func(w string) bool { return mutualWords[strings.ToLower(w)] }) {
+			// "a call between Trump and Putin", "met with Putin": both
+			// did it.
+			continue
+		}
 		return fmt.Sprintf("in the passage that answers, %s is not the one who does what is asked (%s) but the one it is done to", d.name, d.verb)
 	}
 	return ""
 }
+
+// nounMarker reports whether w, before a verb's word, makes it a noun:
+// a determiner or a possessive ("the call", "last week's call").
+func nounMarker(w string) bool {
+	w = strings.ToLower(w)
+	switch w {
+	case "a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "whose":
+		return true
+	}
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+}
+
+// mutualWords, between a verb and a name, make the name one of those who
+// did it, not the one it was done to.
+var mutualWords = map[string]bool{"between": true, "among": true, "with": true, "alongside": true}
 
 // deed is a name of a question and the verb it asks what that name did.
 type deed struct{ name, verb string }
@@ -1035,6 +1066,11 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
+	for _, n := range append(slices.Clip(q.names), initialism.FindAllString(q.text, -1)...) {
+		if other, noun := modifierSwap(q.text, n, named); other != "" && !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
+			return "the passage that answers speaks of " + other + " " + noun + ", not " + n + " " + noun
+		}
+	}
 	var namedPlaces, framePlaces map[string]bool
 	for _, n := range q.names {
 		found := false
@@ -1091,12 +1127,105 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 			// Authority".
 			found = in(have) || in(near)
 		}
+		if checked && !found && acronymIn(n, named) {
+			// "EU" for "European Union countries".
+			found = true
+		}
 		if checked && !found && !a.namedByHead(v.doc, n, named) {
 			return "the passage that answers does not name " + n
 		}
 	}
 	return ""
 }
+
+// modifierSwap returns the name the passage has where the question has
+// the name n before a noun ("EU membership") and the passage that noun
+// after another name ("NATO membership"), and that noun: the question
+// swapped one name for another in a true sentence. "" when it did not.
+func modifierSwap(q, n, passage string) (other, noun string) {
+	qw := strings.Fields(q)
+	nw := strings.Fields(n)
+	last := strings.ToLower(nw[len(nw)-1])
+	var nounTerms []string
+	for i, w := range qw[:len(qw)-1] {
+		if strings.ToLower(strings.Trim(w, punct)) == last && !strings.ContainsAny(w, ",;:") {
+			noun = strings.Trim(qw[i+1], punct)
+			nounTerms = retrieval.Terms(noun)
+			break
+		}
+	}
+	if len(nounTerms) != 1 || lightTerms[nounTerms[0]] || retrieval.Rarity(nounTerms[0]) < minPlaceRarity {
+		return "", ""
+	}
+	pw := strings.Fields(passage)
+	for j := 1; j < len(pw); j++ {
+		if !slices.Contains(retrieval.Terms(strings.Trim(pw[j], punct)), nounTerms[0]) {
+			continue
+		}
+		prev := strings.Trim(pw[j-1], punct)
+		if r, _ := utf8.DecodeRuneInString(prev); !unicode.IsUpper(r) || j == 1 || strings.ContainsAny(pw[j-2], ".!?") {
+			// Not a name, or a sentence's first word.
+			continue
+		}
+		// The whole name before the noun: "European Union membership".
+		run := prev
+		for k := j - 2; k >= 1 && !strings.ContainsAny(pw[k-1], ".!?"); k-- {
+			w := strings.Trim(pw[k], punct)
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) || w != pw[k] {
+				break
+			}
+			run = w + " " + run
+		}
+		if strings.EqualFold(strings.ReplaceAll(prev, ".", ""), strings.ReplaceAll(last, ".", "")) || acronymIn(n, run) || acronymIn(prev, n) {
+			continue
+		}
+		return prev, noun
+	}
+	return "", ""
+}
+
+// initialism is a word of two or three capitals ("EU", "NATO" is one of
+// questionNames).
+var initialism = regexp.MustCompile(`\b\p{Lu}{2,3}\b`)
+
+// punct is what strings.Trim takes off a word's ends.
+const punct = `.,;:!?"'“”‘’()[]`
+
+// acronymIn reports whether text writes out the acronym n (two to six
+// letters, no others: "EU", "nato") as capitalized words whose initials
+// spell it, with "of", "and", "for" or "the" between them: "European
+// Union", "North Atlantic Treaty Organization".
+func acronymIn(n, text string) bool {
+	n = strings.ToLower(strings.ReplaceAll(n, ".", ""))
+	if len(n) < 2 || len(n) > 6 || strings.ContainsFunc(n, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return false
+	}
+	words := wordRe.FindAllString(text, -1)
+	for i := range words {
+		got := ""
+		for _, w := range words[i:] {
+			if connectives[w] && got != "" {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(w)
+			if !unicode.IsUpper(r) {
+				break
+			}
+			got += string(unicode.ToLower(r))
+			if got == n {
+				return true
+			}
+			if !strings.HasPrefix(n, got) {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// connectives stand between the capitalized words of a name written out
+// ("Food and Drug Administration").
+var connectives = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true}
 
 // namedByHead reports whether passage names the name n of several words,
 // which the story doc writes in full, by "the" and its last word: "the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/biter777/countries"
 
@@ -97,7 +98,7 @@ var kinds = []kindRule{
 				// what they warned of or urged.
 				return feelRe.MatchString(text)
 			}
-			return viewRe.MatchString(text)
+			return viewRe.MatchString(text) || saidBy(q.holder, q.topic, text)
 		},
 		need: func(*question) need { return needAny }, refusal: "the story reports no such view"},
 	{kind: kindWhen, name: "when", match: re(whenQ), bonus: typedBonus, penalty: -untypedPenalty, nearBonus: -nearTypedPenalty, lead: true,
@@ -129,6 +130,11 @@ var kinds = []kindRule{
 			if shareQ.MatchString(q.text) {
 				// A share is said as one: "41 percent", "a third".
 				return shareRe.MatchString(text)
+			}
+			if m := countQ.FindStringSubmatch(q.text); m != nil && slices.ContainsFunc(retrieval.Terms(m[2]), func(t string) bool { return timeUnits[t] }) {
+				// "How many days will the talks last?" is answered by
+				// a length of time, not by "two key items".
+				return hasDuration(text, false)
 			}
 			return numberRe.MatchString(text)
 		},
@@ -255,6 +261,9 @@ var (
 	})
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
+	// holderQ is whose view an opinion question asks: "what does
+	// zelensky think …" holds "zelensky".
+	holderQ  = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could)\s+(.+?)\s+(?:think|thinks|thought|believe|believes)\b(.*)`)
 	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
 	feelRe   = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
 	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
@@ -275,6 +284,9 @@ var (
 	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
 
+// capRun is capitalized words that go on from a match of personRe.
+var capRun = regexp.MustCompile(`^(?:\s+\p{Lu}\p{L}+)+`)
+
 // titleRe is a person by title: "the Duchess of Wenmarsh", "Sir Aubrey".
 var titleRe = regexp.MustCompile(`\b(?:Sir|Lord|Lady|Dame|Duke|Duchess|King|Queen|Prince|Princess|Earl|Countess|Baron|Baroness|Bishop|Archbishop|Pope|Emperor|Empress|Tsar|Sultan|Dr|Mr|Mrs|Ms)\.?\s+(?:of\s+)?\p{Lu}\p{L}+`)
 
@@ -286,12 +298,27 @@ var titleRe = regexp.MustCompile(`\b(?:Sir|Lord|Lady|Dame|Duke|Duchess|King|Quee
 // opened the Tessel Viaduct?" the viaduct's name is not who opened it.
 func namesSomeoneElse(q *question, text string) bool {
 	asked := strings.ToLower(q.text)
+	askedWords := map[string]bool{}
+	for _, w := range strings.Fields(asked) {
+		askedWords[strings.Trim(w, punct)] = true
+	}
+	// isAsked: the question gives the name, in full or by its last word
+	// ("trump" for "President Donald Trump").
+	isAsked := func(m string) bool {
+		f := strings.Fields(strings.ToLower(m))
+		return strings.Contains(asked, strings.ToLower(m)) || askedWords[strings.TrimSuffix(strings.TrimSuffix(f[len(f)-1], "'s"), "’s")]
+	}
 	for _, m := range titleRe.FindAllString(text, -1) {
-		if !strings.Contains(asked, strings.ToLower(m)) {
+		if !isAsked(m) {
 			return true
 		}
 	}
 	for _, loc := range personRe.FindAllStringIndex(text, -1) {
+		// The whole run of capitalized words: "President Donald Trump"
+		// is Trump.
+		if r := capRun.FindStringIndex(text[loc[1]:]); r != nil && r[0] == 0 {
+			loc[1] += r[1]
+		}
 		m := text[loc[0]:loc[1]]
 		if loc[0] == 0 {
 			first, _, _ := strings.Cut(m, " ")
@@ -299,7 +326,11 @@ func namesSomeoneElse(q *question, text string) bool {
 				continue
 			}
 		}
-		if !strings.Contains(asked, strings.ToLower(m)) {
+		if f := retrieval.Terms(m); placeKey(m) != "" || len(f) > 0 && roleNouns[f[len(f)-1]] {
+			// "Saudi Arabia", "Russian President": a place, a title.
+			continue
+		}
+		if !isAsked(m) {
 			return true
 		}
 	}
@@ -418,6 +449,70 @@ func hasDuration(text string, agoToo bool) bool {
 	}
 	return false
 }
+
+// saidBy reports whether text reports what the one whose stems are holder
+// said of the topic asked about: a sentence with a verb of speech, that
+// name and most of the topic's words ("The U.S.-Russia talks would 'yield
+// no results,' Zelenskyy said" for "what does zelensky think the
+// us-russia talks will achieve"). What someone says of a thing is their
+// view of it; what they said of something else is not.
+func saidBy(holder, topic []string, text string) bool {
+	if len(holder) == 0 || len(topic) == 0 {
+		return false
+	}
+	if !speaks(holder, text) {
+		return false
+	}
+	terms := retrieval.Terms(text)
+	in := 0
+	for _, t := range topic {
+		if slices.Contains(terms, t) {
+			in++
+		}
+	}
+	return 2*in > len(topic)
+}
+
+// speakerGap is how many words may stand between a speaker's name and the
+// verb of speech: "Zelenskyy, the president, said"; after the verb, only
+// the speaker's titles and names ("said Ukrainian President Volodymyr
+// Zelenskyy").
+const speakerGap = 3
+
+// speaks reports whether a word of holder is the one who speaks in text:
+// within speakerGap words of a verb of speech.
+func speaks(holder []string, text string) bool {
+	words := strings.Fields(text)
+	var said, named []int
+	for i, w := range words {
+		for _, t := range retrieval.Terms(w) {
+			if speechVerbs[t] {
+				said = append(said, i)
+			}
+			if !lightTerms[t] && slices.Contains(holder, t) {
+				named = append(named, i)
+			}
+		}
+	}
+	for _, s := range said {
+		for _, n := range named {
+			switch {
+			case n < s && s-n <= speakerGap:
+				return true // "Vesz said", "Vesz, the minister, said"
+			case n > s && n-s <= speakerGap && !slices.ContainsFunc(words[s+1:n], func(w string) bool {
+				r, _ := utf8.DecodeRuneInString(w)
+				return !unicode.IsUpper(r)
+			}):
+				return true // "said Vesz", "said Foreign Minister Vesz"
+			}
+		}
+	}
+	return false
+}
+
+// timeUnits are the stems of units of time: what "how many days" counts
+// is a length of time.
+var timeUnits = stemSet("second seconds minute minutes hour hours day days week weeks month months year years decade decades century centuries")
 
 // storyWords are what a question calls the story or its events when it
 // names nothing in it: "what's this story about", "what happened".

@@ -40,6 +40,11 @@ type question struct {
 	// the gate (forStory).
 	placeOf map[string]string
 	places  map[string][]string
+	// holder: the stems of whose view an opinion question asks ("what
+	// does zelensky think …"), spelled as the story spells them; set per
+	// story by the gate (forStory).
+	holder []string
+	topic  []string // and the stems of what it is a view of
 	// vec is the question's sentence vector, nil without a sentence
 	// embedder.
 	vec []float32
@@ -142,8 +147,9 @@ func parseQuestion(q string) question {
 	if shouted(text) {
 		// "WHEN DID THEY MEET IN INDIA": capitals say nothing of names
 		// here; read in lower case, the story's names are found as in
-		// any question typed so (casedNames).
-		text = strings.ToLower(text)
+		// any question typed so (casedNames). Chat spellings are read
+		// in lower case too: "HOW MANY DAYS R THE TALKS".
+		text = foldChat(strings.ToLower(q))
 	}
 	// "Remind me, on what date …", "ok so when …": the kind of question is
 	// in what follows the opening words.

@@ -1,0 +1,177 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+)
+
+// Chat spellings in a shouted question are read as in any other: "R" is
+// "are", not a word the story lacks.
+func TestShoutedChatWordsAreSpelledOut(t *testing.T) {
+	q := parseQuestion("HOW MANY DAYS R THE TALKS SUPPOSED TO LAST")
+	if !strings.Contains(q.text, " are ") || strings.Contains(q.text, " r ") {
+		t.Errorf("parseQuestion: text %q, want chat spellings written out", q.text)
+	}
+}
+
+// "How many days" counts days: a length of time answers it, another number
+// does not.
+func TestTimeCountIsALengthOfTime(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "Vesz said last week that two of the dams were unsafe.", false},
+		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "The talks are expected to last three days.", true},
+		{"how many weeks will the survey take", "The survey will take a fortnight, or 14 days.", true},
+		{"how many dams are unsafe", "Vesz said last week that two of the dams were unsafe.", true},
+	} {
+		q := parseQuestion(c.q)
+		row := rule(q.kind)
+		if row.typed == nil {
+			t.Fatalf("%q: kind %v has no typed answer", c.q, q.kind)
+		}
+		if got := row.typed(&q, nil, c.text); got != c.want {
+			t.Errorf("%q answered by %q: typed %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
+
+func TestAcronymIn(t *testing.T) {
+	for _, c := range []struct {
+		n, text string
+		want    bool
+	}{
+		{"EU", "a meeting of European Union countries", true},
+		{"eu", "European Union", true},
+		{"NATO", "the North Atlantic Treaty Organization said", true},
+		{"FDA", "the Food and Drug Administration", true},
+		{"UK", "the United Kingdom", true},
+		{"EU", "the European Commission", false},
+		{"EU", "Europe", false},
+		{"EU", "european union", false}, // not written as a name
+		{"E", "Europe", false},          // one letter is no acronym
+		{"Lavrov", "Lavrov", false},     // a word, not an acronym
+	} {
+		if got := acronymIn(c.n, c.text); got != c.want {
+			t.Errorf("acronymIn(%q, %q) = %v, want %v", c.n, c.text, got, c.want)
+		}
+	}
+}
+
+// A name typed as its acronym is named by the passage that writes it out.
+func TestAcronymNamesItsWordsInTheGate(t *testing.T) {
+	story := envoyStory + "The European Union sent two observers to the talks.\nEU officials have asked for a seat at the table.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"how many observers did the eu send to the talks", "two observers", ""},
+	})
+}
+
+// A question that swaps one name for another before the same noun ("EU
+// membership" where the story says "NATO membership") is about something
+// the story does not say.
+func TestModifierSwap(t *testing.T) {
+	for _, c := range []struct{ q, n, passage, want string }{
+		{"what did vesz say abt EU membership for hungary", "EU", "Vesz said last week that NATO membership for Hungary was unrealistic.", "NATO"},
+		{"what did vesz say abt EU membership for hungary", "EU", "Vesz said last week that EU membership for Hungary was unrealistic.", ""},
+		{"what did vesz say abt EU membership for hungary", "EU", "Vesz said last week that membership for Hungary was unrealistic.", ""},
+		// The passage's first word is capitalized for the sentence.
+		{"what did vesz say abt EU membership", "EU", "Membership was unrealistic, Vesz said.", ""},
+		// The acronym written out is the same name.
+		{"what did vesz say abt EU membership", "EU", "Vesz said European Union membership was far off.", ""},
+		// A common noun after the name is not compared ("EU is").
+		{"what did vesz say the EU is doing", "EU", "Vesz said NATO is doing little.", ""},
+	} {
+		if got, _ := modifierSwap(c.q, c.n, c.passage); got != c.want {
+			t.Errorf("modifierSwap(%q, %q, %q) = %q, want %q", c.q, c.n, c.passage, got, c.want)
+		}
+	}
+	story := envoyStory + "Vesz said last week that NATO membership for Hungary was unrealistic.\nHungary hopes to join the EU one day, which could take years.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what did vesz say abt EU membership for hungary", "", "NATO membership, not EU membership"},
+		{"what did vesz say abt NATO membership for hungary", "unrealistic", ""},
+	})
+}
+
+// A noun ("the call", "last week's call") is no deed, and "between" or
+// "with" makes a name one of those who did it: neither puts the asked-about
+// name on the receiving end.
+func TestRoleSwapReadsNounsAndMutualDeeds(t *testing.T) {
+	q := parseQuestion("Who did Vesz call after the talks?")
+	q.names = []string{"Vesz"}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Quell called Vesz on Monday to discuss the dams.", true},
+		{"Last week's call between Quell and Vesz lasted an hour.", false},
+		{"Quell took the call from Vesz at noon.", false},
+		{"Quell called with Vesz beside her.", false},
+	} {
+		if got := roleSwap(&q, c.text) != ""; got != c.want {
+			t.Errorf("roleSwap(%q) refuses %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// What someone said about the thing asked about is their view of it; what
+// they said of something else, or what another said, is not.
+func TestSaidByIsAView(t *testing.T) {
+	holder, topic := []string{"vesz"}, []string{"talk", "achiev"}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The talks would achieve nothing without the farmers, Vesz said.", true},
+		{"Vesz said the talks were long.", false}, // one of two topic words is not most
+		{"Vesz said the dams were unsafe.", false},
+		{"The talks would achieve nothing, Quell said after meeting Vesz on the bank.", false},
+		{"The talks would achieve nothing, and Vesz left.", false},
+	} {
+		if got := saidBy(holder, topic, c.text); got != c.want {
+			t.Errorf("saidBy(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	story := envoyStory + "The talks would achieve nothing without the farmers, Vesz said on Tuesday.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what does vesz think the talks will achieve", "achieve nothing", ""},
+		{"What does Vesz think of the engineers' figures?", "", ""},
+	})
+}
+
+// A run of capitalized words is one person, known by its last word; a
+// place or a title alone is no one.
+func TestNamesSomeoneElseReadsTheWholeName(t *testing.T) {
+	q := &question{text: "who did vesz phone after the talks"}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The talks were held between Hungarian Minister Lorant Vesz and the envoy.", false},
+		{"They met in Saudi Arabia on Tuesday.", false},
+		{"A meeting of the Foreign Minister was planned.", false},
+		{"Afterwards Vesz phoned Marta Quell.", true},
+	} {
+		if got := namesSomeoneElse(q, c.text); got != c.want {
+			t.Errorf("namesSomeoneElse(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// "or nah", "yeah": chat words, not what is asked about.
+func TestChatYesNoFiller(t *testing.T) {
+	e := storyEngine(t, "envoy.md", envoyStory)
+	a := e.state.Load().analyzer
+	for _, q := range []string{"is quell in vienna or nah", "yeah so is quell in vienna", "yep is quell in vienna"} {
+		var got []string
+		for _, term := range a.questionTerms(q, nil, "envoy") {
+			got = append(got, term.stem)
+		}
+		if strings.Join(got, " ") != "quell vienna" {
+			t.Errorf("questionTerms(%q) = %v, want [quell vienna]", q, got)
+		}
+	}
+}
