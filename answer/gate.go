@@ -353,6 +353,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := a.kindUnnamed(q, best); r != "" {
+			v.why = r
+			return v
+		}
 		v.answerable = true
 	}
 	return v
@@ -880,7 +884,9 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		focus = m[1]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
-	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) {
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) && !nameKinds[strings.Join(retrieval.Terms(m[1]), " ")] {
+		// A ruler or a team is known by its name ("Grand Duke Leopold"),
+		// whether or not the story says "ruler".
 		focus = m[1]
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]
@@ -957,6 +963,74 @@ func beforeLightNoun(q string) bool {
 	ts := retrieval.Terms(m[1])
 	return len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return !lightTerms[t] })
 }
+
+// kindUnnamed returns why the passage best does not answer a "which N"
+// question ("Which lawyer drafted the act?"), or "": neither best nor the
+// sentence before it says N (the head noun: "which senior aide" asks for
+// an aide), or a word of its synonym group, so nothing in it is known to
+// be an N ("Count Aldric granted the charter" for "Which king granted
+// it?"). Kinds that a name alone tells (placeKinds, nameKinds: "Grand
+// Duke Leopold" for "which ruler", "Harlow Town" for "which team") pass.
+func (a *analyzer) kindUnnamed(q *question, best candidate) string {
+	head := whichHead(q.text)
+	if head == "" || isName(head) || answerNouns[strings.ToLower(head)] || q.meta {
+		return ""
+	}
+	ts := retrieval.Terms(head)
+	if len(ts) != 1 || lightTerms[ts[0]] || placeKinds[ts[0]] || nameKinds[ts[0]] {
+		return ""
+	}
+	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(best.prev+" "+best.text)) > 0 {
+		return ""
+	}
+	return "the passage that answers does not say which " + head
+}
+
+// whichHead returns the noun a "which" question asks for, the last word
+// of the words after "which" before a function word ("which senior aide
+// to …" asks for an aide), or "".
+func whichHead(q string) string {
+	m := whichPhrase.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	head := ""
+	words := strings.Fields(m[1])
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		verb := head != "" && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ly") ||
+			i+1 < len(words) && verbFollower[strings.ToLower(words[i+1])])
+		if len(retrieval.Terms(w)) == 0 || auxiliaries[lw] || verb {
+			// A function word, or a verb or adverb after the noun
+			// ("which country hosted", "which minerals specifically",
+			// "which river reaches the sea", "which financier set up").
+			break
+		}
+		head = w
+	}
+	return head
+}
+
+// nameKinds are kinds of people and bodies that a story names by name
+// alone: "Which ruler appointed him?" is answered by "Grand Duke Leopold
+// III", "which team" by "Harlow Town".
+var nameKinds = stemSet(`person people man men woman women leader leaders ruler rulers official officials
+	team teams club clubs side company companies firm firms organization organisation group party body
+	institution agency member members figure individual player players officer officers government
+	administration authority`)
+
+// whichPhrase is up to three words after "which", and the one after
+// them.
+var whichPhrase = regexp.MustCompile(`(?i)^\s*which\s+((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
+
+// verbFollower: a word before one of these, after a noun, is a verb: "the
+// river reaches the sea", "the financier set up the company".
+var verbFollower = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,
+	"their": true, "up": true, "out": true, "off": true, "down": true, "over": true, "as": true}
+
+// placeKinds are kinds of place: a passage names a country or a city by
+// its name alone ("France called a meeting").
+var placeKinds = stemSet("country countries nation nations state states city cities town towns capital village region province county island continent place location")
 
 // kindOfQ: "What kind of sandwich …" asks about a sandwich.
 var kindOfQ = regexp.MustCompile(`(?i)\b(?:kinds?|types?|sorts?) of\s+([\p{L}-]+)`)

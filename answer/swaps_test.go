@@ -175,3 +175,39 @@ func TestChatYesNoFiller(t *testing.T) {
 		}
 	}
 }
+
+func TestWhichHead(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"Which lawyer drafted the act?", "lawyer"},
+		{"Which senior aide to the president ruled it out?", "aide"},
+		{"Which country hosted the meeting?", "country"},
+		{"which minerals specifically does he want", "minerals"},
+		{"Which river reaches the sea at Veskaport?", "river"},
+		{"Which financier set up the company?", "financier"},
+		{"Which retired military officer serves as envoy?", "officer"},
+		{"Which two leaders are meant to meet?", "leaders"},
+		{"Who drafted the act?", ""},
+	} {
+		if got := whichHead(c.q); got != c.want {
+			t.Errorf("whichHead(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+}
+
+// "Which N" is answered by a passage that says N (or a word of its
+// synonym group); a kind that a name alone tells (a ruler, a team, a
+// country) needs no such word.
+func TestWhichKindMustBeSaid(t *testing.T) {
+	story := envoyStory + "The treaty of 1921 was drafted by the lawyer Anton Brill.\n" +
+		"Count Ferenc Olay granted the river towns their fishing rights in 1650.\n" +
+		"The farmers' union hired a boat to carry the engineers.\n" +
+		"Years later the king confirmed those rights, and a banker paid for the first survey.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Which lawyer drafted the treaty of 1921?", "Anton Brill", ""},
+		{"Which king granted the river towns their fishing rights in 1650?", "", "does not say which king"},
+		{"Which banker hired a boat to carry the engineers?", "", "does not say which banker"},
+		{"Which ruler granted the river towns their fishing rights in 1650?", "Olay", ""},
+		{"Which country called an emergency meeting of the river countries?", "Italy", ""},
+	})
+}
