@@ -1140,6 +1140,9 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
+	if a, b := contrastSwap(q.text, named); a != "" {
+		return "the passage that answers says " + b + ", not " + a
+	}
 	for _, n := range append(slices.Clip(q.names), initialism.FindAllString(q.text, -1)...) {
 		if other, noun := modifierSwap(q.text, n, named); other != "" && !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
 			return "the passage that answers speaks of " + other + " " + noun + ", not " + n + " " + noun
@@ -1210,6 +1213,54 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		}
 	}
 	return ""
+}
+
+// contrasts are sets of words of which a sentence saying one is not about
+// another: the north face is not the south face, a ban outside the walls
+// not one within them. Ordinals are left out: "first" is often unsaid.
+var contrasts = func() map[string]int {
+	m := map[string]int{}
+	for i, set := range []string{
+		"north south east west northern southern eastern western northeast northwest southeast southwest",
+		"inside outside within",
+		"upper lower",
+		"inner outer",
+		"winter summer spring autumn",
+		"male female",
+		"men women",
+		"older younger elder",
+		"indoor outdoor",
+		"import imports export exports",
+		"morning afternoon evening",
+	} {
+		for _, t := range retrieval.Terms(set) {
+			m[t] = i + 1
+		}
+	}
+	return m
+}()
+
+// contrastSwap returns a word of the question and a word of the passage of
+// the same contrast set (contrasts) when the passage says the one and not
+// the other ("north face" asked, "south face" told): the question swapped
+// one for the other. "", "" otherwise.
+func contrastSwap(q, passage string) (asked, told string) {
+	have := map[string]bool{}
+	for _, t := range retrieval.Terms(passage) {
+		have[t] = true
+	}
+	for _, w := range strings.Fields(q) {
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 || contrasts[ts[0]] == 0 || have[ts[0]] {
+			continue
+		}
+		for _, pw := range strings.Fields(passage) {
+			if ps := retrieval.Terms(pw); len(ps) == 1 && contrasts[ps[0]] == contrasts[ts[0]] {
+				return strings.Trim(w, punct), strings.Trim(pw, punct)
+			}
+		}
+	}
+	return "", ""
 }
 
 // modifierSwap returns the name the passage has where the question has

@@ -211,3 +211,27 @@ func TestWhichKindMustBeSaid(t *testing.T) {
 		{"Which country called an emergency meeting of the river countries?", "Italy", ""},
 	})
 }
+
+// A question that swaps a word for another of its contrast set (the north
+// face for the south face, outside for within) asks what the story does
+// not say.
+func TestContrastSwap(t *testing.T) {
+	for _, c := range []struct{ q, passage, asked, told string }{
+		{"When was the north face first climbed?", "The south face resisted attempts until 1954.", "north", "south"},
+		{"What did the inquiry ban outside the walls?", "It led to a ban on thatched roofs within the walls.", "outside", "within"},
+		{"When was the north face first climbed?", "The north face was climbed in 1931, the south face in 1954.", "", ""},
+		{"When was the north face first climbed?", "The face was first climbed in 1931.", "", ""},
+		// Ordinals are no contrast: "first" is often left unsaid.
+		{"Who made the first ascent?", "The second ascent came in 1902.", "", ""},
+	} {
+		if a, b := contrastSwap(c.q, c.passage); a != c.asked || b != c.told {
+			t.Errorf("contrastSwap(%q, %q) = %q, %q; want %q, %q", c.q, c.passage, a, b, c.asked, c.told)
+		}
+	}
+	story := envoyStory + "Engineers will survey the south bank of the river in May.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"When will engineers survey the south bank of the river?", "May", ""},
+		{"When will engineers survey the north bank of the river?", "", "says south, not north"},
+	})
+}
