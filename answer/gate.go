@@ -357,6 +357,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := a.countUnnamed(q, best); r != "" {
+			v.why = r
+			return v
+		}
 		v.answerable = true
 	}
 	return v
@@ -986,6 +990,38 @@ func (a *analyzer) kindUnnamed(q *question, best candidate) string {
 	return "the passage that answers does not say which " + head
 }
 
+// countUnnamed returns why the passage best does not answer a "how many
+// N" question, or "": neither best nor the sentence before it says N, or
+// a word of its group, so its numbers count something else ("five
+// children" for "how many siblings"). People and units of time may be
+// counted without their word ("seven climbers died", "480 workers" for
+// employees, "a fortnight").
+func (a *analyzer) countUnnamed(q *question, best candidate) string {
+	m := countMany.FindStringSubmatch(q.text)
+	if m == nil {
+		return ""
+	}
+	head := nounHead(strings.Fields(m[1]))
+	ts := retrieval.Terms(head)
+	if len(ts) != 1 || isName(head) || lightTerms[ts[0]] || nameKinds[ts[0]] || peopleKinds[ts[0]] || timeUnits[ts[0]] || answerNouns[strings.ToLower(head)] {
+		return ""
+	}
+	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(best.prev+" "+best.text)) > 0 {
+		return ""
+	}
+	return "the passage that answers does not count " + head
+}
+
+// peopleKinds are people counted by what they are to the story: "480
+// workers" are the employees asked about, "a population of 312,400" the
+// inhabitants, "seven climbers" the people who died.
+var peopleKinds = stemSet(`employees employee workers staff inhabitants residents citizens population passengers
+	victims soldiers troops fans spectators visitors students participants`)
+
+// countMany is the words after "how many" (and "of", a possessive or
+// "the": "how many of Quernlein's siblings").
+var countMany = regexp.MustCompile(`(?i)\bhow many\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
+
 // whichHead returns the noun a "which" question asks for, the last word
 // of the words after "which" before a function word ("which senior aide
 // to …" asks for an aide), or "".
@@ -994,11 +1030,16 @@ func whichHead(q string) string {
 	if m == nil {
 		return ""
 	}
+	return nounHead(strings.Fields(m[1]))
+}
+
+// nounHead returns the last word of the noun phrase words opens with: the
+// words before a function word, a verb or an adverb.
+func nounHead(words []string) string {
 	head := ""
-	words := strings.Fields(m[1])
 	for i, w := range words {
 		lw := strings.ToLower(w)
-		verb := head != "" && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ly") ||
+		verb := head != "" && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ly") || irregularPast[lw] ||
 			i+1 < len(words) && verbFollower[strings.ToLower(words[i+1])])
 		if len(retrieval.Terms(w)) == 0 || auxiliaries[lw] || verb {
 			// A function word, or a verb or adverb after the noun
@@ -1022,6 +1063,19 @@ var nameKinds = stemSet(`person people man men woman women leader leaders ruler 
 // whichPhrase is up to three words after "which", and the one after
 // them.
 var whichPhrase = regexp.MustCompile(`(?i)^\s*which\s+((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
+
+// irregularPast are past tenses not spelled with "-ed": after a noun,
+// the verb ("how many siblings became engineers").
+var irregularPast = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`became began came went took made gave got won lost left held kept led met paid
+		said sold sent told thought bought brought built caught fought found ran rose fell grew knew saw wrote
+		drove flew spent stood struck taught understood wore beat broke chose drew ate forgot froze hid hung
+		meant rode rang sang sank shook shot slept spoke stole swam swore threw woke`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // verbFollower: a word before one of these, after a noun, is a verb: "the
 // river reaches the sea", "the financier set up the company".

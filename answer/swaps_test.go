@@ -235,3 +235,18 @@ func TestContrastSwap(t *testing.T) {
 		{"When will engineers survey the north bank of the river?", "", "says south, not north"},
 	})
 }
+
+// "How many N" is answered by a passage that counts N: "five children" do
+// not say how many siblings. People may be counted by what they are
+// ("480 workers" for employees).
+func TestCountMustNameWhatItCounts(t *testing.T) {
+	story := envoyStory + "Quell and her husband had five children, of whom two became engineers.\n" +
+		"Quell has three siblings, all farmers.\n" +
+		"The river works employ about 480 workers on both banks.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"How many of Quell's children became engineers?", "two became engineers", ""},
+		{"How many of Quell's siblings became engineers?", "", "does not count siblings"},
+		{"How many employees do the river works have?", "480", ""},
+	})
+}
