@@ -847,8 +847,18 @@ func (a *analyzer) missingName(q *question, doc string) string {
 	for _, n := range q.names {
 		words := strings.Fields(n)
 		known := false
+		// A name is known by its rarest word (within rarityTie):
+		// "Zorblat Basin" is not known by "Basin" of a story that names
+		// the Tisza Basin; "Volodymyr Zelenskyy" is by "Zelenskyy".
+		rarest := 0.0
 		for _, w := range words {
-			known = known || a.nameKnownIn(w, doc)
+			if ts := retrieval.Terms(w); len(ts) == 1 && roleNouns[ts[0]] {
+				continue // a title names no one: "Mayor Holt" is Holt
+			}
+			rarest = max(rarest, wordRarity(w))
+		}
+		for _, w := range words {
+			known = known || a.nameKnownIn(w, doc) && wordRarity(w) >= rarest-rarityTie
 		}
 		if k := q.placeOf[n]; k != "" && a.placeIn(doc, k) {
 			// "Britain" of a story that says "the U.K.".
@@ -859,6 +869,23 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		}
 	}
 	return ""
+}
+
+// rarityTie: words of a name this close in rarity are as rare.
+const rarityTie = 0.05
+
+// wordRarity is the least rarity in everyday English of the terms of the
+// word w, 0 when it has none.
+func wordRarity(w string) float64 {
+	ts := retrieval.Terms(w)
+	if len(ts) == 0 {
+		return 0
+	}
+	r := math.Inf(1)
+	for _, t := range ts {
+		r = min(r, retrieval.Rarity(t))
+	}
+	return r
 }
 
 // headKnown reports whether the story knows the last word of a name of
@@ -1198,8 +1225,14 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		return "the passage that answers says " + b + ", not " + a
 	}
 	for _, n := range append(slices.Clip(q.names), initialism.FindAllString(q.text, -1)...) {
-		if other, noun := modifierSwap(q.text, n, named); other != "" && !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
+		if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
+			continue
+		}
+		if other, noun := modifierSwap(q.text, n, named); other != "" {
 			return "the passage that answers speaks of " + other + " " + noun + ", not " + n + " " + noun
+		}
+		if other, noun := ofSwap(q.text, n, named); other != "" {
+			return "the passage that answers speaks of the " + noun + " of " + other + ", not of " + n
 		}
 	}
 	var namedPlaces, framePlaces map[string]bool
@@ -1359,6 +1392,56 @@ func modifierSwap(q, n, passage string) (other, noun string) {
 			continue
 		}
 		return prev, noun
+	}
+	return "", ""
+}
+
+// ofSwap returns the name the passage has where the question has a noun
+// and "of" before the name n ("the first winter ascent of Mount Ysolde")
+// and the passage that noun and "of" before another name ("the first
+// winter ascent of the Pale Sister"), and that noun; "", "" when it does
+// not.
+func ofSwap(q, n, passage string) (other, noun string) {
+	ql := strings.ToLower(q)
+	i := strings.Index(ql, " of "+strings.ToLower(n))
+	if i < 0 {
+		i = strings.Index(ql, " of the "+strings.ToLower(n))
+	}
+	if i < 0 {
+		return "", ""
+	}
+	before := strings.Fields(q[:i])
+	if len(before) == 0 {
+		return "", ""
+	}
+	noun = strings.Trim(before[len(before)-1], punct)
+	nt := retrieval.Terms(noun)
+	if len(nt) != 1 || lightTerms[nt[0]] {
+		return "", ""
+	}
+	pw := strings.Fields(passage)
+	for j := 0; j+2 < len(pw); j++ {
+		if !slices.Contains(retrieval.Terms(strings.Trim(pw[j], punct)), nt[0]) || pw[j+1] != "of" {
+			continue
+		}
+		k := j + 2
+		if strings.EqualFold(pw[k], "the") && k+1 < len(pw) {
+			k++
+		}
+		run := ""
+		for ; k < len(pw); k++ {
+			w := strings.Trim(pw[k], punct)
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				break
+			}
+			run = strings.TrimSpace(run + " " + w)
+			if w != pw[k] {
+				break // punctuation ends the name
+			}
+		}
+		if run != "" && !strings.EqualFold(run, n) && !acronymIn(n, run) {
+			return run, noun
+		}
 	}
 	return "", ""
 }

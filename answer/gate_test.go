@@ -71,8 +71,9 @@ func TestGateJudgesEachStoryOnItsOwn(t *testing.T) {
 		{"What did Petra Lind eat for breakfast?", "", "never mentions"},
 		// A year the story never gives.
 		{"When did the old mill reopen as a museum in 2019?", "", "2019"},
-		// A passage that answers, about someone else.
-		{"When did Mayor Holt ask residents to boil their water?", "", "does not name"},
+		// A passage that answers, about someone else: the story with a
+		// mayor never names Holt, the one naming a Holt has no mayor.
+		{"When did Mayor Holt ask residents to boil their water?", "", "name"},
 	}
 	for _, c := range cases {
 		a, err := e.Ask(context.Background(), Request{Question: c.q})

@@ -250,3 +250,30 @@ func TestCountMustNameWhatItCounts(t *testing.T) {
 		{"How many employees do the river works have?", "480", ""},
 	})
 }
+
+// A question that puts a name after "the N of" where the passage has
+// another name there asks about something the passage does not say.
+func TestOfSwap(t *testing.T) {
+	for _, c := range []struct{ q, n, passage, want string }{
+		{"Who made the first winter ascent of Mount Ysolde?", "Mount Ysolde", "His nephew made the first winter ascent of the Pale Sister in 1912.", "Pale Sister"},
+		{"Who made the first winter ascent of Mount Ysolde?", "Mount Ysolde", "His nephew made the first winter ascent of Mount Ysolde in 1912.", ""},
+		{"Who made the first winter ascent of Mount Ysolde?", "Mount Ysolde", "His nephew made the first winter ascent in 1912.", ""},
+		{"What is the mayor of Holt called?", "Holt", "The mayor of the town, Ann Lee, spoke.", ""},
+	} {
+		if got, _ := ofSwap(c.q, c.n, c.passage); got != c.want {
+			t.Errorf("ofSwap(%q, %q, %q) = %q, want %q", c.q, c.n, c.passage, got, c.want)
+		}
+	}
+}
+
+// A name is known by its rarest word: a story that names the Tisza Basin
+// does not name the Drava Basin.
+func TestNameKnownByItsRarestWord(t *testing.T) {
+	story := envoyStory + "Quell's deputy led the survey of the Tisza Basin in 2019.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who led the survey of the Tisza Basin?", "deputy", ""},
+		{"Who led the survey of the Drava Basin?", "", "never names Drava Basin"},
+		{"When will Marta Quell arrive in Vienna?", "Thursday", ""},
+	})
+}
