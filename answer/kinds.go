@@ -131,6 +131,11 @@ var kinds = []kindRule{
 				// A share is said as one: "41 percent", "a third".
 				return shareRe.MatchString(text)
 			}
+			if distanceQ.MatchString(q.text) {
+				// "How tall is the dam?" is answered by a length ("64
+				// metres"), not by the year it was built.
+				return lengthRe.MatchString(text)
+			}
 			if m := countQ.FindStringSubmatch(q.text); m != nil && slices.ContainsFunc(retrieval.Terms(m[2]), func(t string) bool { return timeUnits[t] }) {
 				// "How many days will the talks last?" is answered by
 				// a length of time, not by "two key items".
@@ -210,9 +215,12 @@ var (
 	// anaphor opens a sentence that goes on about the one before it:
 	// "They chatted for about 10 minutes" after "Lavrov and Blinken talked".
 	anaphor = regexp.MustCompile(`^\s*["“'‘]?(They|He|She|It|Those|These|This|That|His|Her|Their|Its|The two|Both)\b`)
+	// distanceQ asks a height, a depth or a distance, which a length
+	// answers.
+	distanceQ = regexp.MustCompile(`(?i)\bhow (far|tall|high|deep|wide)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|distance|elevation|altitude|diameter)\b`)
 	// lengthQ asks how long a thing is; lengthRe is a length.
 	lengthQ   = regexp.MustCompile(`(?i)\bhow long (is|was|are|were|will) (the|its|their|this|that|these|those)\b`)
-	lengthRe  = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b`)
+	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
 	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of

@@ -277,3 +277,31 @@ func TestNameKnownByItsRarestWord(t *testing.T) {
 		{"When will Marta Quell arrive in Vienna?", "Thursday", ""},
 	})
 }
+
+// "How tall", "how far", "what is the depth of" ask a length: a sentence
+// with only a year or a count does not answer them.
+func TestDistanceIsALength(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"How tall is the Tessel Dam?", "The dam was commissioned in 1911 by the power company.", false},
+		{"How tall is the Tessel Dam?", "The dam rises 64 metres above the riverbed.", true},
+		{"how far is the weir from the town", "The weir lies three miles upstream.", true},
+		{"What is the depth of the lake?", "Six boats sank in the lake.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := rule(q.kind).typed(&q, nil, c.text); got != c.want {
+			t.Errorf("%q answered by %q: typed %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
+
+// To wed is to marry.
+func TestMarriageSynonyms(t *testing.T) {
+	story := envoyStory + "Quell married the hydrologist Ilona Bart in 2001.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Whom did Quell wed?", "Ilona Bart", ""},
+	})
+}

@@ -66,6 +66,7 @@ convene convened summon summoned
 succeed succeeded successor follow followed replace replaced
 shut closure shutdown
 found founded founder establish established
+marry married marriage wed wedded wedding
 `
 
 // synonyms maps a stem to the stems of its group.
