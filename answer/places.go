@@ -43,11 +43,22 @@ func placeKey(name string) string {
 	if c, ok := capitalCities()[letters]; ok {
 		return "capital:" + c.name
 	}
-	if c := countries.ByName(letters); c.IsValid() {
+	if c := countries.ByName(letters); c.IsValid() && realCountries()[c] {
 		return "country:" + c.Alpha3()
 	}
 	return ""
 }
+
+// realCountries are the countries of ISO 3166-1 (countries.All): the
+// library also names telephone services ("Disaster Relief", calling code
+// +888), which are no place.
+var realCountries = sync.OnceValue(func() map[countries.CountryCode]bool {
+	m := map[countries.CountryCode]bool{}
+	for _, c := range countries.All() {
+		m[c] = true
+	}
+	return m
+})
 
 // capital is a capital city: its name and its country's ISO 3166-1
 // alpha-3 code.

@@ -24,6 +24,9 @@ func TestPlaceKey(t *testing.T) {
 		{"at", ""},
 		{"An", ""},
 		{"Kellogg", ""},
+		// The library's telephone services are no place.
+		{"disaster", ""},
+		{"Disaster Relief", ""},
 		{"Gulf", ""},
 		{"", ""},
 	} {
