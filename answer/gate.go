@@ -1170,6 +1170,25 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 // money (moneyQ) asks it with: verbs and nouns.
 var moneyWords = stemSet("cost pay paid spend spent charge charged worth price fee")
 
+// relativeYear reports whether the question gives the year y as a point
+// that what it asks about came after or before ("the city rebuilt after
+// 1702"): the passage that answers may not say it.
+func relativeYear(q, y string) bool {
+	f := strings.Fields(strings.ToLower(q))
+	for i, w := range f {
+		if strings.Trim(w, punct) == y && i > 0 && relativeWords[f[i-1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// relativeWords put a year before or after what is asked about.
+var relativeWords = map[string]bool{"after": true, "before": true, "since": true, "until": true, "till": true, "following": true, "by": true}
+
+// yearRe is a year.
+var yearRe = regexp.MustCompile(`^(1[0-9]|20)\d\d$`)
+
 // calendarWord is the stem of a weekday or a month: when something
 // happened, not what.
 var calendarWord = regexp.MustCompile(`^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|januari|februari|march|april|june|juli|august|septemb|octob|novemb|decemb)$`)
@@ -1194,6 +1213,11 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 				if len(m) == len(n) {
 					return fmt.Sprintf("the passage that answers says %s, not %s", m, n)
 				}
+			}
+			if yearRe.MatchString(n) && !containsNumber(hits[best.hit].Chunk.Text, n) && !relativeYear(q.text, n) {
+				// "Who was the vicar in 1953?" answered by a sentence of
+				// another time, whose paragraph never says 1953.
+				return "the passage that answers does not say " + n
 			}
 		}
 	}

@@ -305,3 +305,29 @@ func TestMarriageSynonyms(t *testing.T) {
 		{"Whom did Quell wed?", "Ilona Bart", ""},
 	})
 }
+
+// A year the question puts on what it asks ("the vicar in 1953") must be
+// in the passage or its paragraph; one it counts from ("after 1702") need
+// not.
+func TestYearAskedMustBeSaid(t *testing.T) {
+	story := "---\ntitle: River notes\n---\nFloods closed the river to boats for a month in 1931.\n\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 20) +
+		"\nThe river commission was founded by Anna Lint, the mayor of Vienna, to share the water fairly.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who founded the river commission?", "Anna Lint", ""},
+		{"Who was the mayor of Vienna in 1931?", "", "does not say 1931"},
+	})
+	for _, c := range []struct {
+		q, y string
+		want bool
+	}{
+		{"Which architect designed the city after 1702?", "1702", true},
+		{"Who was the vicar in 1953?", "1953", false},
+		{"What changed since 1990?", "1990", true},
+	} {
+		if got := relativeYear(c.q, c.y); got != c.want {
+			t.Errorf("relativeYear(%q, %q) = %v, want %v", c.q, c.y, got, c.want)
+		}
+	}
+}
