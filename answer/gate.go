@@ -547,7 +547,7 @@ var whoDid = regexp.MustCompile(`(?i)^\s*who\s+(?:\p{L}+ly\s+)?(\p{L}+)(?:\P{L}|
 // never uses is a paraphrase, left to coverage.
 func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string {
 	verb := ""
-	if m := whoDid.FindStringSubmatch(q.text); m != nil && !auxiliaries[strings.ToLower(m[1])] {
+	if m := whoDid.FindStringSubmatch(q.text); m != nil && !auxiliaries[strings.ToLower(m[1])] && !phrasal(q.text, m[1]) {
 		verb = m[1]
 	} else if m := whenDid.FindStringSubmatch(q.text); m != nil {
 		if rest, ok := afterNames(m[1], q.names); ok {
@@ -575,6 +575,21 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	}
 	return fmt.Sprintf("the passage about what is asked does not say %q, which the story says of another", strings.ToLower(verb))
 }
+
+// phrasal reports whether the verb v is followed in q by a particle that
+// makes another verb of it: "set up" is to found, not to set.
+func phrasal(q, v string) bool {
+	f := strings.Fields(strings.ToLower(q))
+	for i, w := range f[:max(0, len(f)-1)] {
+		if w == strings.ToLower(v) {
+			return particles[strings.Trim(f[i+1], punct)]
+		}
+	}
+	return false
+}
+
+// particles make phrasal verbs: "set up", "carry out", "take over".
+var particles = map[string]bool{"up": true, "out": true, "off": true, "over": true, "down": true, "back": true, "away": true}
 
 // talkVerbs are said in many ways ("spoke by phone" is "a telephone call
 // between them"): a passage lacking the word says the deed all the same.

@@ -331,3 +331,16 @@ func TestYearAskedMustBeSaid(t *testing.T) {
 		}
 	}
 }
+
+// "Who set up X" asks who founded it: a phrasal verb is not its verb
+// alone, so the story telling who set something else is no refusal.
+func TestPhrasalVerbIsNotItsVerb(t *testing.T) {
+	story := envoyStory + "Vesz set the date of the vote.\nThe river consultancy was founded in 1990 by Quell and Ida Renn.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who set up the river consultancy with Quell?", "Ida Renn", ""},
+	})
+	if !phrasal("Who set up the firm?", "set") || phrasal("Who set the date?", "set") {
+		t.Error("phrasal: want \"set up\" phrasal and \"set the\" not")
+	}
+}
