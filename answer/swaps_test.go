@@ -344,3 +344,22 @@ func TestPhrasalVerbIsNotItsVerb(t *testing.T) {
 		t.Error("phrasal: want \"set up\" phrasal and \"set the\" not")
 	}
 }
+
+// "kinda" is "kind of": "what kinda guarantees" asks for kinds.
+func TestKindaAsksForKinds(t *testing.T) {
+	if q := parseQuestion("what kinda security guarantees r we talking abt here"); q.kind != kindList {
+		t.Errorf("kind %v, want kindList; text %q", q.kind, q.text)
+	}
+}
+
+// Where the reporter wrote from is a question about the article.
+func TestReportingFromIsAboutTheArticle(t *testing.T) {
+	for _, q := range []string{"ngl where was hatton reporting from", "Where did the reporter file from?"} {
+		if !metaAsk.MatchString(q) {
+			t.Errorf("metaAsk(%q) = false, want a question about the article", q)
+		}
+	}
+	if metaAsk.MatchString("where did the envoy fly from") {
+		t.Error("metaAsk matches a question about the story's events")
+	}
+}
