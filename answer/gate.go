@@ -527,6 +527,19 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		}) {
 			return "the passage that answers does not say what " + d.name + " said"
 		}
+		if named == best.text && !pronoun.MatchString(best.text) {
+			// Named, the one asked about must be the one who speaks:
+			// "Rubio … will meet the delegation, spokesperson Tammy
+			// Bruce said" does not say what Rubio said.
+			var who []string
+			for _, t := range retrieval.Terms(d.name) {
+				t = a.spelling(t, doc)
+				who = append(append(who, t), roles[t]...)
+			}
+			if !speaks(who, best.text) {
+				return "in the passage that answers, " + d.name + " is not the one who speaks"
+			}
+		}
 	}
 	return ""
 }

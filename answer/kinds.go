@@ -493,6 +493,9 @@ func speaks(holder []string, text string) bool {
 	words := strings.Fields(text)
 	var said, named []int
 	for i, w := range words {
+		if speechWords[strings.ToLower(strings.Trim(w, punct))] {
+			said = append(said, i)
+		}
 		for _, t := range retrieval.Terms(w) {
 			if speechVerbs[t] {
 				said = append(said, i)
@@ -517,6 +520,10 @@ func speaks(holder []string, text string) bool {
 	}
 	return false
 }
+
+// speechWords are verbs of speech the stemmer drops as stop words ("told")
+// and "according", as words.
+var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true, "according": true}
 
 // timeUnits are the stems of units of time: what "how many days" counts
 // is a length of time.

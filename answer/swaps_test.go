@@ -363,3 +363,28 @@ func TestReportingFromIsAboutTheArticle(t *testing.T) {
 		t.Error("metaAsk matches a question about the story's events")
 	}
 }
+
+// "What did X say" is answered by a passage where X speaks, not by one
+// that names X and quotes another.
+func TestWhatSomeoneSaidIsTheirs(t *testing.T) {
+	story := envoyStory + "Quell will meet the Hungarian delegation on Friday, the commission's spokesperson Ida Renn said.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what did ida renn say abt the hungarian delegation", "Friday", ""},
+		{"what did quell say abt the hungarian delegation", "", ""},
+	})
+	for _, c := range []struct {
+		who  []string
+		text string
+		want bool
+	}{
+		{[]string{"renn"}, "Quell will meet them, spokesperson Ida Renn said.", true},
+		{[]string{"quell"}, "Quell will meet them, spokesperson Ida Renn said.", false},
+		{[]string{"quell"}, "Quell said she would meet them.", true},
+		{[]string{"quell"}, "Quell, the envoy, told reporters she would come.", true},
+	} {
+		if got := speaks(c.who, c.text); got != c.want {
+			t.Errorf("speaks(%v, %q) = %v, want %v", c.who, c.text, got, c.want)
+		}
+	}
+}
