@@ -388,3 +388,14 @@ func TestWhatSomeoneSaidIsTheirs(t *testing.T) {
 		}
 	}
 }
+
+// Superlatives and "first" said otherwise: the tallest is the highest, the
+// first the inaugural.
+func TestSuperlativeSynonyms(t *testing.T) {
+	story := envoyStory + "Its highest weir, the Orlok Dam, rises 40 metres.\nThe inaugural river fair drew nine boats.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Which weir is the tallest?", "Orlok", ""},
+		{"How many boats came to the first river fair?", "nine", ""},
+	})
+}

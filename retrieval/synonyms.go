@@ -67,6 +67,10 @@ succeed succeeded successor follow followed replace replaced
 shut closure shutdown
 found founded founder establish established
 marry married marriage wed wedded wedding
+tallest highest loftiest
+biggest largest
+first inaugural maiden
+parade procession
 `
 
 // synonyms maps a stem to the stems of its group.
