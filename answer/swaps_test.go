@@ -399,3 +399,21 @@ func TestSuperlativeSynonyms(t *testing.T) {
 		{"How many boats came to the first river fair?", "nine", ""},
 	})
 }
+
+// A sentence that goes on about those the one before names ("They talked
+// for 20 minutes" after "Vesz and Renn met") is not about the one the
+// story is about, whom the question names instead.
+func TestAnaphorAboutOthers(t *testing.T) {
+	story := "---\ntitle: River towns await the dam report\n---\n" +
+		"The envoy Katalin Ostrander toured the river towns on Monday. " +
+		"Ostrander met farmers in Sopron and later flew to Graz. " +
+		"Ostrander has promised a report on the dams by June.\n\n" +
+		"Lorant Vesz and Ida Renn met at the border crossing in May. " +
+		"They talked for about 20 minutes about the dams. " +
+		"Ostrander said the dams would be inspected.\n"
+	e := storyEngine(t, "ostrander.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"For how many minutes did Vesz and Renn talk about the dams?", "20 minutes", ""},
+		{"For how many minutes did Ostrander talk about the dams?", "", "does not name Ostrander"},
+	})
+}
