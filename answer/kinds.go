@@ -262,7 +262,7 @@ var (
 	// shareQ asks for a part of a whole, which shareRe says.
 	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
 	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(of|in|out of)\s+(the\s+|every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b`)
-	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding|fine|fined|fines|earn|earned|earns|sell|sold|buy|bought|owe|owed)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)

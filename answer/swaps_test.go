@@ -417,3 +417,20 @@ func TestAnaphorAboutOthers(t *testing.T) {
 		{"For how many minutes did Ostrander talk about the dams?", "", "does not name Ostrander"},
 	})
 }
+
+// A fine, a sale or a debt is said in money: "how much was the line
+// fined" is not answered by a date.
+func TestFinesAreMoney(t *testing.T) {
+	for _, q := range []string{"How much was the Crane Line fined after the inquiry?", "how much did the mill sell for", "How much does the council owe?"} {
+		if !moneyQ.MatchString(q) {
+			t.Errorf("moneyQ(%q) = false, want a question about money", q)
+		}
+	}
+	q := parseQuestion("How much was the ferry company fined after the inquiry?")
+	if rule(q.kind).typed(&q, nil, "The inquiry opened in Vienna on 4 March 1907.") {
+		t.Error("a date answers how much a fine was")
+	}
+	if !rule(q.kind).typed(&q, nil, "The company was fined 2,000 crowns.") {
+		t.Error("an amount of money does not answer how much a fine was")
+	}
+}
