@@ -234,7 +234,7 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	seen := map[string]bool{}
 	add := func(text string, scale float64) {
 		for _, t := range retrieval.Terms(text) {
-			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] {
+			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] || fillerTypo(t) {
 				continue
 			}
 			seen[t] = true
@@ -320,6 +320,21 @@ var chatFiller = stemSet(`yo hey hi hello heya hiya oh ah um uh hmm lol lmao lmf
 bruh bro dude guys yall ya tbh idk imo imho btw fyi ngl smh iirc afaik thanks thank tf wtf
 quick q question actually exactly really basically literally honestly even anyway anyways though
 although kinda sorta like nah yeah yea yep yup nope`)
+
+// fillerTypo reports whether t, a word everyday English lacks, is one
+// edit from a chat filler word of five letters or more: "actualy" is
+// "actually", "basicly" "basically".
+func fillerTypo(t string) bool {
+	if len(t) < minTypoLen || retrieval.Rarity(t) < 1 {
+		return false
+	}
+	for f := range chatFiller {
+		if len(f) >= 5 && editDistance(t, f, 1) <= 1 {
+			return true
+		}
+	}
+	return false
+}
 
 // stemSet returns the stems of the words in words (separated by white
 // space) as a set: the word lists the gate looks terms up in.

@@ -351,8 +351,12 @@ var (
 	alsoDuration = regexp.MustCompile(`(?i)\b(for )?how long\b`)
 )
 
+// rate is "a year", "per week": how often, not when.
+var rate = regexp.MustCompile(`(?i)\b(?:a|per|each|every)\s+(?:year|week|month|day|decade)\b`)
+
 // whenTyped reports whether text holds what a when-question asks for.
 func whenTyped(q *question, text string) bool {
+	text = rate.ReplaceAllString(text, "")
 	switch {
 	case q.clock:
 		return clockRe.MatchString(text)

@@ -434,3 +434,25 @@ func TestFinesAreMoney(t *testing.T) {
 		t.Error("an amount of money does not answer how much a fine was")
 	}
 }
+
+// A misspelt chat filler word ("actualy") is filler still, and "a year"
+// says how often, not when.
+func TestFillerTypoAndRates(t *testing.T) {
+	for _, c := range []struct {
+		t    string
+		want bool
+	}{
+		{"actuali", true}, // "actualy"
+		{"actual", false}, // the filler itself is caught by chatFiller
+		{"quell", false},
+	} {
+		if got := fillerTypo(c.t); got != c.want {
+			t.Errorf("fillerTypo(%q) = %v, want %v", c.t, got, c.want)
+		}
+	}
+	story := envoyStory + "The proposal would close the two river museums, which together draw 180,000 visitors a year.\nThe Quell museum will close on Sept. 30.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"when do the river museums actualy close", "Sept. 30", ""},
+	})
+}
