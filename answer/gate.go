@@ -353,7 +353,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
-		if r := a.kindUnnamed(q, best); r != "" {
+		if r := a.kindUnnamed(q, best, doc); r != "" {
 			v.why = r
 			return v
 		}
@@ -536,7 +536,7 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 				t = a.spelling(t, doc)
 				who = append(append(who, t), roles[t]...)
 			}
-			if !speaks(who, best.text) {
+			if !speaks(who, best.text) && otherSpeaks(who, best.text) {
 				return "in the passage that answers, " + d.name + " is not the one who speaks"
 			}
 		}
@@ -888,6 +888,12 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		for _, w := range words {
 			known = known || a.nameKnownIn(w, doc) && wordRarity(w) >= rarest-rarityTie
 		}
+		if !known && len(words) > 1 && a.titledIn(doc, words[len(words)-1]) {
+			// A person the story names by title and surname is known by
+			// the surname: "Rachel Reeves" of a story saying "Chancellor
+			// Reeves".
+			known = true
+		}
 		if k := q.placeOf[n]; k != "" && a.placeIn(doc, k) {
 			// "Britain" of a story that says "the U.K.".
 			known = true
@@ -897,6 +903,28 @@ func (a *analyzer) missingName(q *question, doc string) string {
 		}
 	}
 	return ""
+}
+
+// titledIn reports whether the story doc writes the surname right after a
+// title or a role ("Chancellor Reeves", "Mr. Reeves", "Gen. Kellogg").
+func (a *analyzer) titledIn(doc, surname string) bool {
+	words := strings.Fields(a.docs[doc].Raw)
+	for i := 1; i < len(words); i++ {
+		if !strings.EqualFold(strings.Trim(words[i], punct), surname) {
+			continue
+		}
+		prev := strings.Trim(words[i-1], punct)
+		if ts := retrieval.Terms(prev); len(ts) == 1 && roleNouns[ts[0]] && capitalized(prev) || titleRe.MatchString(words[i-1]+" "+words[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalized reports whether w opens with a capital letter.
+func capitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
 
 // rarityTie: words of a name this close in rarity are as rare.
@@ -1030,7 +1058,7 @@ func beforeLightNoun(q string) bool {
 // be an N ("Count Aldric granted the charter" for "Which king granted
 // it?"). Kinds that a name alone tells (placeKinds, nameKinds: "Grand
 // Duke Leopold" for "which ruler", "Harlow Town" for "which team") pass.
-func (a *analyzer) kindUnnamed(q *question, best candidate) string {
+func (a *analyzer) kindUnnamed(q *question, best candidate, doc string) string {
 	head := whichHead(q.text)
 	if head == "" || isName(head) || answerNouns[strings.ToLower(head)] || q.meta {
 		return ""
@@ -1039,11 +1067,115 @@ func (a *analyzer) kindUnnamed(q *question, best candidate) string {
 	if len(ts) != 1 || lightTerms[ts[0]] || placeKinds[ts[0]] || nameKinds[ts[0]] {
 		return ""
 	}
-	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(best.prev+" "+best.text)) > 0 {
+	window := best.prev + " " + best.text
+	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(window)) > 0 {
 		return ""
+	}
+	// A name the passage gives may be the N ("The Washington Post" for
+	// "which newspaper", "Vesz" for "which minister" when the story
+	// calls him one), unless every name it gives has a title of another
+	// kind ("Count Aldric" for "which king").
+	roles := a.rolesOf(doc)
+	for _, run := range nameRuns(q.text, window) {
+		f := strings.Fields(run)
+		title := titleStem(f[0])
+		if title == "" && !nameLike(f) {
+			continue // "Mount Ysolde", "the Franchise Act": no one
+		}
+		if title == "" {
+			last := retrieval.Terms(f[len(f)-1])
+			if len(last) == 1 && !slices.Contains(roles[last[0]], ts[0]) && len(roles[last[0]]) > 0 {
+				continue // a person the story gives another role
+			}
+			return ""
+		}
+		if title == ts[0] || slices.Contains(retrieval.Synonyms(ts[0]), title) {
+			return ""
+		}
 	}
 	return "the passage that answers does not say which " + head
 }
+
+// nameRuns returns the runs of capitalized words of text ("of" between
+// them allowed) that the question q does not give, but for a sentence's
+// first word alone.
+func nameRuns(q, text string) []string {
+	ql := strings.ToLower(q)
+	words := strings.Fields(text)
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := strings.Trim(words[i], punct)
+		if !capitalized(w) {
+			continue
+		}
+		start := i
+		run := []string{w}
+		for i+1 < len(words) && !strings.ContainsAny(words[i], ",;:.") {
+			nw := strings.Trim(words[i+1], punct)
+			if !capitalized(nw) && !(nw == "of" && i+2 < len(words) && capitalized(strings.Trim(words[i+2], punct))) {
+				break
+			}
+			run = append(run, nw)
+			i++
+		}
+		first := start == 0 || strings.ContainsAny(words[start-1], ".!?")
+		if first && (len(run) == 1 || articles[strings.ToLower(run[0])]) {
+			// A sentence's first word alone, or its article: "The
+			// Danube Courier reported" names the Danube Courier.
+			run = run[1:]
+		}
+		if len(run) > 0 && !strings.Contains(ql, strings.ToLower(strings.Join(run, " "))) {
+			out = append(out, strings.Join(run, " "))
+		}
+	}
+	return out
+}
+
+// nameLike reports whether the capitalized words run name a person or a
+// body: every word rare in everyday English ("Rand Paul", "Ryanair"), or
+// a body's last word ("The Washington Post", "Crane Line").
+func nameLike(run []string) bool {
+	last := strings.ToLower(strings.Trim(run[len(run)-1], punct))
+	if bodyWords[last] {
+		return true
+	}
+	for _, w := range run {
+		if w != "of" && wordRarity(w) < minNameRarity {
+			return false
+		}
+	}
+	return true
+}
+
+// bodyWords end the names of newspapers, companies and other bodies.
+var bodyWords = map[string]bool{"post": true, "times": true, "journal": true, "herald": true, "gazette": true,
+	"news": true, "tribune": true, "telegraph": true, "guardian": true, "airlines": true, "airways": true,
+	"motors": true, "corp": true, "corporation": true, "inc": true, "company": true, "co": true, "group": true,
+	"bank": true, "party": true, "council": true, "committee": true, "university": true, "college": true,
+	"press": true, "agency": true, "ministry": true, "department": true, "club": true, "association": true,
+	"society": true, "union": true, "foundation": true, "institute": true, "trust": true, "line": true}
+
+// titleStem returns the role a title word before a name gives ("Count",
+// "Sen.", "Mayor"), as the stem of its full word, or "".
+func titleStem(w string) string {
+	w = strings.ToLower(strings.Trim(w, punct))
+	if full, ok := titleAbbrev[w]; ok {
+		w = full
+	}
+	ts := retrieval.Terms(w)
+	if len(ts) != 1 || !(roleNouns[ts[0]] || nobleTitles[ts[0]]) {
+		return ""
+	}
+	return ts[0]
+}
+
+// titleAbbrev spells out the titles news writing abbreviates.
+var titleAbbrev = map[string]string{"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+	"lt": "lieutenant", "col": "colonel", "capt": "captain", "pres": "president", "amb": "ambassador",
+	"prof": "professor", "dr": "doctor", "supt": "superintendent", "sgt": "sergeant", "adm": "admiral"}
+
+// nobleTitles are the titles of rank that roleNouns leaves out.
+var nobleTitles = stemSet("count countess duke duchess earl baron baroness lord lady sir dame emperor empress tsar sultan margrave viscount marquess doctor")
 
 // countUnnamed returns why the passage best does not answer a "how many
 // N" question, or "": neither best nor the sentence before it says N, or
@@ -1056,16 +1188,26 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	if m == nil {
 		return ""
 	}
-	head := nounHead(strings.Fields(m[1]))
+	head := nounHead(strings.Fields(m[1]), true)
 	ts := retrieval.Terms(head)
 	if len(ts) != 1 || isName(head) || lightTerms[ts[0]] || nameKinds[ts[0]] || peopleKinds[ts[0]] || timeUnits[ts[0]] || answerNouns[strings.ToLower(head)] {
 		return ""
 	}
-	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(best.prev+" "+best.text)) > 0 {
+	window := best.prev + " " + best.text
+	if unitWords[ts[0]] && (lengthRe.MatchString(window) || moneyRe().MatchString(window) || shareRe.MatchString(window)) {
+		return "" // "12 km" for kilometres, "$4 million" for dollars
+	}
+	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(window)) > 0 {
 		return ""
 	}
 	return "the passage that answers does not count " + head
 }
+
+// unitWords are units of measure and money, which a passage may write
+// by a symbol or an abbreviation ("12 km", "$4 million").
+var unitWords = stemSet(`metre metres meter meters kilometre kilometres kilometer kilometers mile miles foot feet
+	yard yards inch inches tonne tonnes ton tons kilogram kilograms pound pounds dollar dollars euro euros
+	percent acre acres hectare hectares litre litres liter liters gallon gallons degree degrees knot knots`)
 
 // peopleKinds are people counted by what they are to the story: "480
 // workers" are the employees asked about, "a population of 312,400" the
@@ -1085,27 +1227,41 @@ func whichHead(q string) string {
 	if m == nil {
 		return ""
 	}
-	return nounHead(strings.Fields(m[1]))
+	return nounHead(strings.Fields(m[1]), false)
 }
 
 // nounHead returns the last word of the noun phrase words opens with: the
 // words before a function word, a verb or an adverb.
-func nounHead(words []string) string {
+func nounHead(words []string, count bool) string {
 	head := ""
 	for i, w := range words {
 		lw := strings.ToLower(w)
+		next := ""
+		if i+1 < len(words) {
+			next = strings.ToLower(words[i+1])
+		}
 		verb := head != "" && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ly") || irregularPast[lw] ||
-			i+1 < len(words) && verbFollower[strings.ToLower(words[i+1])])
+			verbFollower[next] || strings.HasSuffix(lw, "s") && prepositions[next])
 		if len(retrieval.Terms(w)) == 0 || auxiliaries[lw] || verb {
 			// A function word, or a verb or adverb after the noun
 			// ("which country hosted", "which minerals specifically",
-			// "which river reaches the sea", "which financier set up").
+			// "which river reaches the sea", "which river flows into",
+			// "which financier set up").
 			break
 		}
 		head = w
+		if count && (strings.HasSuffix(lw, "s") && len(lw) > 3 || peopleKinds[strings.Join(retrieval.Terms(w), "")] || nameKinds[strings.Join(retrieval.Terms(w), "")]) {
+			// What is counted is plural: "how many hostages remain",
+			// "how many people work".
+			break
+		}
 	}
 	return head
 }
+
+// prepositions after a word in -s make it a verb: "the river flows into".
+var prepositions = map[string]bool{"in": true, "into": true, "at": true, "on": true, "from": true, "to": true,
+	"through": true, "across": true, "under": true, "near": true, "with": true}
 
 // nameKinds are kinds of people and bodies that a story names by name
 // alone: "Which ruler appointed him?" is answered by "Grand Duke Leopold
@@ -1115,8 +1271,7 @@ var nameKinds = stemSet(`person people man men woman women leader leaders ruler 
 	institution agency member members figure individual player players officer officers government
 	administration authority`)
 
-// whichPhrase is up to three words after "which", and the one after
-// them.
+// whichPhrase is up to five words after "which".
 var whichPhrase = regexp.MustCompile(`(?i)^\s*which\s+((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
 
 // irregularPast are past tenses not spelled with "-ed": after a noun,
@@ -1198,21 +1353,18 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 // money (moneyQ) asks it with: verbs and nouns.
 var moneyWords = stemSet("cost pay paid spend spent charge charged worth price fee")
 
-// relativeYear reports whether the question gives the year y as a point
-// that what it asks about came after or before ("the city rebuilt after
-// 1702"): the passage that answers may not say it.
-func relativeYear(q, y string) bool {
+// yearPut reports whether the question puts what it asks in the year y
+// ("the vicar in 1953", "during 1916"), rather than counting from it
+// ("after 1702") or naming a thing by it ("the 2024 election").
+func yearPut(q, y string) bool {
 	f := strings.Fields(strings.ToLower(q))
 	for i, w := range f {
-		if strings.Trim(w, punct) == y && i > 0 && relativeWords[f[i-1]] {
+		if strings.Trim(w, punct) == y && i > 0 && (f[i-1] == "in" || f[i-1] == "during") {
 			return true
 		}
 	}
 	return false
 }
-
-// relativeWords put a year before or after what is asked about.
-var relativeWords = map[string]bool{"after": true, "before": true, "since": true, "until": true, "till": true, "following": true, "by": true}
 
 // yearRe is a year.
 var yearRe = regexp.MustCompile(`^(1[0-9]|20)\d\d$`)
@@ -1242,7 +1394,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 					return fmt.Sprintf("the passage that answers says %s, not %s", m, n)
 				}
 			}
-			if yearRe.MatchString(n) && !containsNumber(hits[best.hit].Chunk.Text, n) && !relativeYear(q.text, n) {
+			if yearRe.MatchString(n) && !containsNumber(hits[best.hit].Chunk.Text, n) && yearPut(q.text, n) {
 				// "Who was the vicar in 1953?" answered by a sentence of
 				// another time, whose paragraph never says 1953.
 				return "the passage that answers does not say " + n
@@ -1273,8 +1425,8 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	for _, t := range rolesIn(a.rolesOf(v.doc), retrieval.Terms(named)) {
 		have[t] = true
 	}
-	if a, b := contrastSwap(q.text, named); a != "" {
-		return "the passage that answers says " + b + ", not " + a
+	if asked, told := contrastSwap(q.text, named); asked != "" {
+		return "the passage that answers says " + told + ", not " + asked
 	}
 	for _, n := range append(slices.Clip(q.names), initialism.FindAllString(q.text, -1)...) {
 		if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
@@ -1383,27 +1535,54 @@ var contrasts = func() map[string]int {
 	return m
 }()
 
+// timeContrast are the contrast words that are times of their own ("on
+// Wednesday morning", "on Thursday evening"): they need no noun after
+// them to be about the same thing.
+var timeContrast = stemSet("winter summer spring autumn morning afternoon evening")
+
 // contrastSwap returns a word of the question and a word of the passage of
 // the same contrast set (contrasts) when the passage says the one and not
-// the other ("north face" asked, "south face" told): the question swapped
-// one for the other. "", "" otherwise.
+// the other of the same thing, a word of the three after each being the
+// same ("north face" asked, "south face" told; "outside the city walls",
+// "within the walls") but for times (timeContrast): the question swapped
+// one for the other. Words of names ("South Korea") are left alone. "",
+// "" otherwise.
 func contrastSwap(q, passage string) (asked, told string) {
 	have := map[string]bool{}
 	for _, t := range retrieval.Terms(passage) {
 		have[t] = true
 	}
-	for _, w := range strings.Fields(q) {
+	qw, pw := strings.Fields(q), strings.Fields(passage)
+	for i, w := range qw {
 		ts := retrieval.Terms(w)
-		if len(ts) != 1 || contrasts[ts[0]] == 0 || have[ts[0]] {
+		if len(ts) != 1 || contrasts[ts[0]] == 0 || have[ts[0]] || capitalized(w) {
 			continue
 		}
-		for _, pw := range strings.Fields(passage) {
-			if ps := retrieval.Terms(pw); len(ps) == 1 && contrasts[ps[0]] == contrasts[ts[0]] {
-				return strings.Trim(w, punct), strings.Trim(pw, punct)
+		after := termsAfter(qw, i)
+		for j, p := range pw {
+			ps := retrieval.Terms(p)
+			if len(ps) != 1 || contrasts[ps[0]] != contrasts[ts[0]] || capitalized(p) {
+				continue
+			}
+			if timeContrast[ts[0]] || slices.ContainsFunc(termsAfter(pw, j), func(t string) bool { return slices.Contains(after, t) }) {
+				return strings.Trim(w, punct), strings.Trim(p, punct)
 			}
 		}
 	}
 	return "", ""
+}
+
+// termsAfter returns the terms of the three words after words[i], up to
+// the end of its clause.
+func termsAfter(words []string, i int) []string {
+	var out []string
+	for k := i + 1; k < len(words) && k <= i+3; k++ {
+		out = append(out, retrieval.Terms(words[k])...)
+		if strings.ContainsAny(words[k], ",;:.?!") {
+			break
+		}
+	}
+	return out
 }
 
 // modifierSwap returns the name the passage has where the question has
@@ -1413,12 +1592,20 @@ func contrastSwap(q, passage string) (asked, told string) {
 func modifierSwap(q, n, passage string) (other, noun string) {
 	qw := strings.Fields(q)
 	nw := strings.Fields(n)
+	if len(qw) < 2 || len(nw) == 0 {
+		return "", ""
+	}
 	last := strings.ToLower(nw[len(nw)-1])
 	var nounTerms []string
 	for i, w := range qw[:len(qw)-1] {
 		if strings.ToLower(strings.Trim(w, punct)) == last && !strings.ContainsAny(w, ",;:") {
 			noun = strings.Trim(qw[i+1], punct)
 			nounTerms = retrieval.Terms(noun)
+			if i+2 < len(qw) && !strings.ContainsAny(qw[i+1], ",;:?.") && len(retrieval.Terms(qw[i+2])) > 0 && !irregularPast[strings.ToLower(qw[i+2])] && !strings.HasSuffix(strings.ToLower(qw[i+2]), "ed") {
+				// "UN climate summit": the noun after the name is not
+				// the thing asked about, but a word of its name.
+				return "", ""
+			}
 			break
 		}
 	}
@@ -1444,7 +1631,7 @@ func modifierSwap(q, n, passage string) (other, noun string) {
 			}
 			run = w + " " + run
 		}
-		if strings.EqualFold(strings.ReplaceAll(prev, ".", ""), strings.ReplaceAll(last, ".", "")) || acronymIn(n, run) || acronymIn(prev, n) {
+		if strings.EqualFold(strings.ReplaceAll(prev, ".", ""), strings.ReplaceAll(last, ".", "")) || acronymIn(n, run) || acronymIn(prev, n) || samePlace(run, n) {
 			continue
 		}
 		return prev, noun
@@ -1458,15 +1645,14 @@ func modifierSwap(q, n, passage string) (other, noun string) {
 // winter ascent of the Pale Sister"), and that noun; "", "" when it does
 // not.
 func ofSwap(q, n, passage string) (other, noun string) {
-	ql := strings.ToLower(q)
-	i := strings.Index(ql, " of "+strings.ToLower(n))
-	if i < 0 {
-		i = strings.Index(ql, " of the "+strings.ToLower(n))
-	}
-	if i < 0 {
+	if n == "" {
 		return "", ""
 	}
-	before := strings.Fields(q[:i])
+	loc := regexp.MustCompile(`(?i)\sof\s+(?:the\s+)?` + regexp.QuoteMeta(n)).FindStringIndex(q)
+	if loc == nil {
+		return "", ""
+	}
+	before := strings.Fields(q[:loc[0]])
 	if len(before) == 0 {
 		return "", ""
 	}
@@ -1495,15 +1681,22 @@ func ofSwap(q, n, passage string) (other, noun string) {
 				break // punctuation ends the name
 			}
 		}
-		if run != "" && !strings.EqualFold(run, n) && !acronymIn(n, run) {
+		if run != "" && !strings.EqualFold(run, n) && !acronymIn(n, run) && !samePlace(run, n) {
 			return run, noun
 		}
 	}
 	return "", ""
 }
 
-// initialism is a word of two or three capitals ("EU", "NATO" is one of
-// questionNames).
+// samePlace reports whether the names a and b are one place under two
+// names ("the U.K." and "Britain"; placeKey).
+func samePlace(a, b string) bool {
+	ka := placeKey(strings.TrimPrefix(a, "the "))
+	return ka != "" && ka == placeKey(b)
+}
+
+// initialism is a word of two or three capitals ("EU"); longer ones
+// ("NATO") are among questionNames already.
 var initialism = regexp.MustCompile(`\b\p{Lu}{2,3}\b`)
 
 // punct is what strings.Trim takes off a word's ends.
@@ -1511,8 +1704,8 @@ const punct = `.,;:!?"'“”‘’()[]`
 
 // acronymIn reports whether text writes out the acronym n (two to six
 // letters, no others: "EU", "nato") as capitalized words whose initials
-// spell it, with "of", "and", "for" or "the" between them: "European
-// Union", "North Atlantic Treaty Organization".
+// spell it, with "of", "and", "for", "the" or "on" between them:
+// "European Union", "North Atlantic Treaty Organization".
 func acronymIn(n, text string) bool {
 	n = strings.ToLower(strings.ReplaceAll(n, ".", ""))
 	if len(n) < 2 || len(n) > 6 || strings.ContainsFunc(n, func(r rune) bool { return r < 'a' || r > 'z' }) {

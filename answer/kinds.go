@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/biter777/countries"
 
@@ -133,8 +132,9 @@ var kinds = []kindRule{
 			}
 			if distanceQ.MatchString(q.text) {
 				// "How tall is the dam?" is answered by a length ("64
-				// metres"), not by the year it was built.
-				return lengthRe.MatchString(text)
+				// metres"), not by the year it was built; "how high is
+				// inflation" by a share.
+				return lengthRe.MatchString(text) || shareRe.MatchString(text)
 			}
 			if m := countQ.FindStringSubmatch(q.text); m != nil && slices.ContainsFunc(retrieval.Terms(m[2]), func(t string) bool { return timeUnits[t] }) {
 				// "How many days will the talks last?" is answered by
@@ -220,7 +220,7 @@ var (
 	distanceQ = regexp.MustCompile(`(?i)\bhow (far|tall|high|deep|wide)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|distance|elevation|altitude|diameter)\b`)
 	// lengthQ asks how long a thing is; lengthRe is a length.
 	lengthQ   = regexp.MustCompile(`(?i)\bhow long (is|was|are|were|will) (the|its|their|this|that|these|those)\b`)
-	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b`)
+	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b|\b\d[\d,.]*m\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
 	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
@@ -487,47 +487,73 @@ func saidBy(holder, topic []string, text string) bool {
 
 // speakerGap is how many words may stand between a speaker's name and the
 // verb of speech: "Zelenskyy, the president, said"; after the verb, only
-// the speaker's titles and names ("said Ukrainian President Volodymyr
-// Zelenskyy").
+// the speaker's titles and names, ending the clause ("…, said Ukrainian
+// President Volodymyr Zelenskyy.").
 const speakerGap = 3
 
 // speaks reports whether a word of holder is the one who speaks in text:
-// within speakerGap words of a verb of speech.
+// within speakerGap words of a verb of speech (speakerAt).
 func speaks(holder []string, text string) bool {
+	return speakerAt(text, func(w string) bool {
+		return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return !lightTerms[t] && slices.Contains(holder, t) })
+	})
+}
+
+// otherSpeaks reports whether text shows someone whose name is no word of
+// holder speaking: "Rubio … will meet the delegation, spokesperson Tammy
+// Bruce said".
+func otherSpeaks(holder []string, text string) bool {
+	return speakerAt(text, func(w string) bool {
+		ts := retrieval.Terms(w)
+		return capitalized(w) && len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(holder, t) })
+	})
+}
+
+// speakerAt reports whether a word that is(w) stands as the speaker of a
+// verb of speech in text: just before it (up to speakerGap words, "Vesz,
+// the minister, said"; for another speaker, the word right before), or
+// after it, among capitalized words that end the clause ("said Vesz.").
+func speakerAt(text string, is func(w string) bool) bool {
 	words := strings.Fields(text)
-	var said, named []int
-	for i, w := range words {
-		if speechWords[strings.ToLower(strings.Trim(w, punct))] {
-			said = append(said, i)
+	for s, w := range words {
+		if !speechWord(w) {
+			continue
 		}
-		for _, t := range retrieval.Terms(w) {
-			if speechVerbs[t] {
-				said = append(said, i)
-			}
-			if !lightTerms[t] && slices.Contains(holder, t) {
-				named = append(named, i)
+		for n := max(0, s-speakerGap); n < s; n++ {
+			if is(strings.Trim(words[n], punct)) {
+				return true
 			}
 		}
-	}
-	for _, s := range said {
-		for _, n := range named {
-			switch {
-			case n < s && s-n <= speakerGap:
-				return true // "Vesz said", "Vesz, the minister, said"
-			case n > s && n-s <= speakerGap && !slices.ContainsFunc(words[s+1:n], func(w string) bool {
-				r, _ := utf8.DecodeRuneInString(w)
-				return !unicode.IsUpper(r)
-			}):
-				return true // "said Vesz", "said Foreign Minister Vesz"
+		for n := s + 1; n < len(words) && n <= s+speakerGap && capitalized(strings.Trim(words[n], punct)); n++ {
+			if strings.ContainsAny(words[n], ".,;:") || n == len(words)-1 {
+				// The run of names ends the clause: its last word
+				// speaks.
+				if is(strings.Trim(words[n], punct)) {
+					return true
+				}
+				break
 			}
 		}
 	}
 	return false
 }
 
-// speechWords are verbs of speech the stemmer drops as stop words ("told")
-// and "according", as words.
-var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true, "according": true}
+// speechWord reports whether w is a verb of speech, by its stem
+// (speechVerbs) or as a word the stemmer drops ("told").
+func speechWord(w string) bool {
+	w = strings.ToLower(strings.Trim(w, punct))
+	if speechWords[w] {
+		return true
+	}
+	ts := retrieval.Terms(w)
+	return len(ts) == 1 && speechVerbs[ts[0]]
+}
+
+// speechWords are verbs of speech, as words: those the stemmer drops as
+// stop words ("told", "says") and those speechVerbs leaves to other rules
+// ("stressed", "vowed").
+var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true,
+	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true}
 
 // timeUnits are the stems of units of time: what "how many days" counts
 // is a length of time.

@@ -100,14 +100,22 @@ func foldChat(s string) string {
 	}, s)
 	s = retrieval.Normalize(s)
 	s = repeatedPunct.ReplaceAllString(s, "$1$2")
-	s = chatWord.ReplaceAllStringFunc(s, func(w string) string {
-		if out, ok := chatWords[strings.ToLower(w)]; ok && (len(w) > 1 || w == strings.ToLower(w)) {
-			// Single letters only in lower case: "U" may be an initial.
-			return out
+	var b strings.Builder
+	last := 0
+	for _, loc := range chatWord.FindAllStringIndex(s, -1) {
+		w := s[loc[0]:loc[1]]
+		out, ok := chatWords[strings.ToLower(w)]
+		// Single letters only in lower case, and not in an initialism:
+		// "U" may be an initial, "u.s." is the U.S.
+		if !ok || len(w) == 1 && (w != strings.ToLower(w) || loc[1] < len(s) && s[loc[1]] == '.' || loc[0] > 0 && s[loc[0]-1] == '.') {
+			continue
 		}
-		return w
-	})
-	return strings.TrimSpace(s)
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(out)
+		last = loc[1]
+	}
+	b.WriteString(s[last:])
+	return strings.TrimSpace(b.String())
 }
 
 // shouted reports whether s is written in capitals throughout: at least
