@@ -3,6 +3,8 @@ package answer
 import (
 	"strings"
 	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
 )
 
 // Chat spellings in a shouted question are read as in any other: "R" is
@@ -412,12 +414,20 @@ func TestWhatSomeoneSaidIsTheirs(t *testing.T) {
 // Superlatives and "first" said otherwise: the tallest is the highest, the
 // first the inaugural.
 func TestSuperlativeSynonyms(t *testing.T) {
-	story := envoyStory + "Its highest weir, the Orlok Dam, rises 40 metres.\nThe inaugural river fair drew nine boats.\n"
+	story := envoyStory + "Its highest weir, the Orlok Dam, rises 40 metres.\nThe inaugural river fair drew nine boats.\n" +
+		"The rebuilding of the quay was planned by the architect Lena Hart, who widened the old streets.\n" +
+		"The fire of 1702 began in a workshop on Tallow Lane.\n"
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"Which weir is the tallest?", "Orlok", ""},
 		{"How many boats came to the first river fair?", "nine", ""},
+		{"On which street did the fire of 1702 begin?", "Tallow Lane", ""},
 	})
+	// A lane is a street: "which street" is said by "on Tallow Lane".
+	a := e.state.Load().analyzer
+	if a.coverage([]qterm{{stem: "street", weight: 1}}, retrieval.Terms("a workshop on Tallow Lane")) == 0 {
+		t.Error("a lane does not cover a street")
+	}
 }
 
 // A sentence that goes on about those the one before names ("They talked

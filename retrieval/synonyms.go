@@ -71,6 +71,7 @@ tallest highest loftiest
 biggest largest
 first inaugural maiden
 parade procession
+street lane road avenue
 `
 
 // synonyms maps a stem to the stems of its group.
