@@ -580,6 +580,13 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	if a.formIn(vs[0], here, func(string) bool { return true }) {
 		return ""
 	}
+	for _, c := range converses[vs[0]] {
+		if here[c] {
+			// The deed told from the other side: "he studied under
+			// Lunde" says who taught him.
+			return ""
+		}
+	}
 	for _, suffix := range []string{"er", "or", "ist", "r"} {
 		if here[vs[0]+suffix] {
 			// The doer's noun says the deed: "its keeper", "the founder".
@@ -603,6 +610,22 @@ func phrasal(q, v string) bool {
 
 // particles make phrasal verbs: "set up", "carry out", "take over".
 var particles = map[string]bool{"up": true, "out": true, "off": true, "over": true, "down": true, "back": true, "away": true}
+
+// converses tell a deed from its other side: who taught someone is
+// told by whom they studied under, who employed them by whom they worked
+// for. Stems.
+var converses = func() map[string][]string {
+	m := map[string][]string{}
+	for _, pair := range [][2]string{{"teach", "study"}, {"teach", "learn"}, {"employ", "work"},
+		{"sell", "buy"}, {"lend", "borrow"}, {"defeat", "lose"}, {"beat", "lose"}} {
+		a, b := retrieval.Terms(pair[0]), retrieval.Terms(pair[1])
+		if len(a) == 1 && len(b) == 1 {
+			m[a[0]] = append(m[a[0]], b[0])
+			m[b[0]] = append(m[b[0]], a[0])
+		}
+	}
+	return m
+}()
 
 // talkVerbs are said in many ways ("spoke by phone" is "a telephone call
 // between them"): a passage lacking the word says the deed all the same.

@@ -584,3 +584,13 @@ func TestNounHeadOfCounts(t *testing.T) {
 		{"Which king granted the river towns their fishing rights in 1650?", "", "does not say which king"},
 	})
 }
+
+// A deed told from its other side is the deed: "studied under Lunde" says
+// who taught him, though the story says "taught" of another.
+func TestConverseDeed(t *testing.T) {
+	story := envoyStory + "Vesz later taught hydrology at the university in Szeged.\nAs a student, Quell studied under the engineer Pal Lunde in Vienna.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Who taught Quell in Vienna?", "Lunde", ""},
+	})
+}
