@@ -428,6 +428,9 @@ func TestSuperlativeSynonyms(t *testing.T) {
 	if a.coverage([]qterm{{stem: "street", weight: 1}}, retrieval.Terms("a workshop on Tallow Lane")) == 0 {
 		t.Error("a lane does not cover a street")
 	}
+	if a.coverage([]qterm{{stem: retrieval.Terms("investigation")[0], weight: 1}}, retrieval.Terms("A Board of Trade inquiry opened in Dublin")) == 0 {
+		t.Error("an inquiry does not cover an investigation")
+	}
 }
 
 // A sentence that goes on about those the one before names ("They talked

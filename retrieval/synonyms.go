@@ -72,6 +72,7 @@ biggest largest
 first inaugural maiden
 parade procession
 street lane road avenue
+investigation inquiry probe
 `
 
 // synonyms maps a stem to the stems of its group.
