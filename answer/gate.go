@@ -1671,11 +1671,16 @@ func ofSwap(q, n, passage string) (other, noun string) {
 	if n == "" {
 		return "", ""
 	}
-	loc := regexp.MustCompile(`(?i)\sof\s+(?:the\s+)?` + regexp.QuoteMeta(n)).FindStringIndex(q)
-	if loc == nil {
+	// Searched and cut in lower case: the noun is read by its terms.
+	ql, nl := strings.ToLower(q), strings.ToLower(n)
+	i := strings.Index(ql, " of "+nl)
+	if i < 0 {
+		i = strings.Index(ql, " of the "+nl)
+	}
+	if i < 0 {
 		return "", ""
 	}
-	before := strings.Fields(q[:loc[0]])
+	before := strings.Fields(ql[:i])
 	if len(before) == 0 {
 		return "", ""
 	}
