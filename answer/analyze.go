@@ -233,8 +233,19 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}
 	add := func(text string, scale float64) {
+		named := map[string]bool{} // stems of the words the question capitalizes
+		for _, w := range strings.Fields(text) {
+			if capitalized(w) {
+				for _, t := range retrieval.Terms(w) {
+					named[t] = true
+				}
+			}
+		}
 		for _, t := range retrieval.Terms(text) {
-			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] || fillerTypo(t) {
+			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] ||
+				fillerTypo(t) && !named[t] && a.lex.DocFreq(t) == 0 {
+				// A misspelt filler word, but not a name ("Thanh" is
+				// one edit from "thank").
 				continue
 			}
 			seen[t] = true

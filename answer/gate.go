@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -936,8 +937,7 @@ func (a *analyzer) titledIn(doc, surname string) bool {
 		if !strings.EqualFold(strings.Trim(words[i], punct), surname) {
 			continue
 		}
-		prev := strings.Trim(words[i-1], punct)
-		if ts := retrieval.Terms(prev); len(ts) == 1 && roleNouns[ts[0]] && capitalized(prev) || titleRe.MatchString(words[i-1]+" "+words[i]) {
+		if prev := strings.Trim(words[i-1], punct); capitalized(prev) && titleStem(prev) != "" || titleRe.MatchString(words[i-1]+" "+words[i]) {
 			return true
 		}
 	}
@@ -1099,7 +1099,7 @@ func (a *analyzer) kindUnnamed(q *question, best candidate, doc string) string {
 	// calls him one), unless every name it gives has a title of another
 	// kind ("Count Aldric" for "which king").
 	roles := a.rolesOf(doc)
-	for _, run := range nameRuns(q.text, window) {
+	for _, run := range nameRuns(q.text, best.text) {
 		f := strings.Fields(run)
 		title := titleStem(f[0])
 		if title == "" && !nameLike(f) {
@@ -1112,7 +1112,7 @@ func (a *analyzer) kindUnnamed(q *question, best candidate, doc string) string {
 			}
 			return ""
 		}
-		if title == ts[0] || slices.Contains(retrieval.Synonyms(ts[0]), title) {
+		if title == ts[0] || slices.Contains(retrieval.Synonyms(ts[0]), title) || broadRoles[ts[0]] {
 			return ""
 		}
 	}
@@ -1155,20 +1155,36 @@ func nameRuns(q, text string) []string {
 }
 
 // nameLike reports whether the capitalized words run name a person or a
-// body: every word rare in everyday English ("Rand Paul", "Ryanair"), or
-// a body's last word ("The Washington Post", "Crane Line").
+// body: two words or more that are not a place or a thing by their first
+// or last word ("Graham Potter", "The Washington Post"; not "Mount
+// Ysolde", "the Franchise Act"), or one word rare in everyday English
+// ("Ryanair").
 func nameLike(run []string) bool {
+	first := strings.ToLower(strings.Trim(run[0], punct))
 	last := strings.ToLower(strings.Trim(run[len(run)-1], punct))
 	if bodyWords[last] {
 		return true
 	}
-	for _, w := range run {
-		if w != "of" && wordRarity(w) < minNameRarity {
-			return false
-		}
+	if len(run) == 1 {
+		return wordRarity(run[0]) >= minNameRarity
 	}
-	return true
+	return !thingHeads[last] && !placeOpeners[first]
 }
+
+// thingHeads end the names of places, works, laws and prizes; placeOpeners
+// open those of places: no one is named by them.
+var (
+	thingHeads = map[string]bool{"act": true, "bill": true, "treaty": true, "hall": true, "street": true, "road": true,
+		"lane": true, "avenue": true, "square": true, "bridge": true, "river": true, "lake": true, "sea": true,
+		"ocean": true, "gulf": true, "bay": true, "island": true, "islands": true, "valley": true, "range": true,
+		"mountains": true, "canal": true, "dam": true, "station": true, "park": true, "church": true,
+		"cathedral": true, "castle": true, "palace": true, "tower": true, "symphony": true, "sonata": true,
+		"opera": true, "festival": true, "cup": true, "prize": true, "award": true, "medal": true, "war": true,
+		"fire": true, "flood": true, "day": true, "saddle": true, "glacier": true, "spire": true, "peak": true,
+		"massif": true, "museum": true, "library": true, "theatre": true, "theater": true, "stadium": true}
+	placeOpeners = map[string]bool{"mount": true, "lake": true, "cape": true, "port": true, "fort": true, "st": true,
+		"saint": true, "river": true, "north": true, "south": true, "east": true, "west": true, "new": true}
+)
 
 // bodyWords end the names of newspapers, companies and other bodies.
 var bodyWords = map[string]bool{"post": true, "times": true, "journal": true, "herald": true, "gazette": true,
@@ -1191,6 +1207,10 @@ func titleStem(w string) string {
 	}
 	return ts[0]
 }
+
+// broadRoles are kinds of people that many titles fill: a chancellor is a
+// minister, a senator a lawmaker.
+var broadRoles = stemSet("minister official lawmaker legislator politician leader expert researcher scientist executive diplomat officer figure member aide adviser advisor representative")
 
 // titleAbbrev spells out the titles news writing abbreviates.
 var titleAbbrev = map[string]string{"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
@@ -1522,6 +1542,11 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 			// Authority".
 			found = in(have) || in(near)
 		}
+		if f := strings.Fields(n); checked && !found && len(f) > 1 && a.titledIn(v.doc, f[len(f)-1]) && slices.ContainsFunc(retrieval.Terms(f[len(f)-1]), func(t string) bool { return have[t] }) {
+			// "Greg Abbott" named by "Gov. Abbott" (titledIn, as in
+			// missingName).
+			found = true
+		}
 		if checked && !found && acronymIn(n, named) {
 			// "EU" for "European Union countries".
 			found = true
@@ -1535,12 +1560,15 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 
 // contrasts are sets of words of which a sentence saying one is not about
 // another: the north face is not the south face, a ban outside the walls
-// not one within them. Ordinals are left out: "first" is often unsaid.
-var contrasts = func() map[string]int {
-	m := map[string]int{}
-	for i, set := range []string{
-		"north south east west northern southern eastern western northeast northwest southeast southwest",
-		"inside outside within",
+// not one within them; contrastValue tells the words of one member apart
+// from the others ("north" and "northern" are one). Ordinals are left
+// out: "first" is often unsaid.
+var contrasts, contrastValue = func() (map[string]int, map[string]int) {
+	set, value := map[string]int{}, map[string]int{}
+	v := 0
+	for i, line := range []string{
+		"north|northern|northward south|southern|southward east|eastern|eastward west|western|westward northeast northwest southeast southwest",
+		"inside|within outside",
 		"upper lower",
 		"inner outer",
 		"winter summer spring autumn",
@@ -1548,14 +1576,17 @@ var contrasts = func() map[string]int {
 		"men women",
 		"older younger elder",
 		"indoor outdoor",
-		"import imports export exports",
+		"import|imports export|exports",
 		"morning afternoon evening",
 	} {
-		for _, t := range retrieval.Terms(set) {
-			m[t] = i + 1
+		for _, member := range strings.Fields(line) {
+			v++
+			for _, t := range retrieval.Terms(strings.ReplaceAll(member, "|", " ")) {
+				set[t], value[t] = i+1, v
+			}
 		}
 	}
-	return m
+	return set, value
 }()
 
 // timeContrast are the contrast words that are times of their own ("on
@@ -1578,13 +1609,13 @@ func contrastSwap(q, passage string) (asked, told string) {
 	qw, pw := strings.Fields(q), strings.Fields(passage)
 	for i, w := range qw {
 		ts := retrieval.Terms(w)
-		if len(ts) != 1 || contrasts[ts[0]] == 0 || have[ts[0]] || capitalized(w) {
+		if len(ts) != 1 || contrasts[ts[0]] == 0 || capitalized(w) || slices.ContainsFunc(slices.Collect(maps.Keys(have)), func(h string) bool { return contrastValue[h] == contrastValue[ts[0]] }) {
 			continue
 		}
 		after := termsAfter(qw, i)
 		for j, p := range pw {
 			ps := retrieval.Terms(p)
-			if len(ps) != 1 || contrasts[ps[0]] != contrasts[ts[0]] || capitalized(p) {
+			if len(ps) != 1 || contrasts[ps[0]] != contrasts[ts[0]] || contrastValue[ps[0]] == contrastValue[ts[0]] || capitalized(p) {
 				continue
 			}
 			if timeContrast[ts[0]] || slices.ContainsFunc(termsAfter(pw, j), func(t string) bool { return slices.Contains(after, t) }) {

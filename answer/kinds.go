@@ -220,7 +220,7 @@ var (
 	distanceQ = regexp.MustCompile(`(?i)\bhow (far|tall|high|deep|wide)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|distance|elevation|altitude|diameter)\b`)
 	// lengthQ asks how long a thing is; lengthRe is a length.
 	lengthQ   = regexp.MustCompile(`(?i)\bhow long (is|was|are|were|will) (the|its|their|this|that|these|those)\b`)
-	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm)\b|\b\d[\d,.]*m\b`)
+	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(?:(?:nautical|square|cubic)\s+)?(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm|storeys?|stories|floors)\b|(?:^|[^£$€\d.,])\b\d[\d,.]*m\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
 	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
@@ -262,16 +262,17 @@ var (
 	// shareQ asks for a part of a whole, which shareRe says.
 	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
 	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(of|in|out of)\s+(the\s+|every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b`)
-	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding|fine|fined|fines|earn|earned|earns|sell|sold|buy|bought|owe|owed)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
+	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding|fine|fined|fines)\b|\bhow much\s+(?:did|does|do|was|is|were|are|will|would|has|have|had|could|can)\b.*\b(earn|earned|earns|sell|sold|buy|bought|owe|owed)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)
 	})
+	// holderQ is whose view an opinion question asks and of what: "what
+	// does zelensky think the talks will achieve" holds "zelensky" and
+	// "the talks will achieve".
+	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could)\s+(.+?)\s+(?:think|thinks|thought|believe|believes)\b(.*)`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
-	// holderQ is whose view an opinion question asks: "what does
-	// zelensky think …" holds "zelensky".
-	holderQ  = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could)\s+(.+?)\s+(?:think|thinks|thought|believe|believes)\b(.*)`)
 	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
 	feelRe   = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
 	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
@@ -351,12 +352,31 @@ var (
 	alsoDuration = regexp.MustCompile(`(?i)\b(for )?how long\b`)
 )
 
-// rate is "a year", "per week": how often, not when.
-var rate = regexp.MustCompile(`(?i)\b(?:a|per|each|every)\s+(?:year|week|month|day|decade)\b`)
+// rate is "a year", "per week": how often, not when; but "a month
+// after the flood" is a time (rateTime).
+var (
+	rate     = regexp.MustCompile(`(?i)\b(?:a|per|each|every)\s+(?:year|week|month|day|decade)\b`)
+	rateTime = regexp.MustCompile(`(?i)^\s+(?:ago|after|before|later|earlier)\b`)
+)
+
+// stripRates returns text without its rates ("180,000 visitors a year").
+func stripRates(text string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range rate.FindAllStringIndex(text, -1) {
+		if rateTime.MatchString(text[loc[1]:]) {
+			continue
+		}
+		b.WriteString(text[last:loc[0]])
+		last = loc[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
 
 // whenTyped reports whether text holds what a when-question asks for.
 func whenTyped(q *question, text string) bool {
-	text = rate.ReplaceAllString(text, "")
+	text = stripRates(text)
 	switch {
 	case q.clock:
 		return clockRe.MatchString(text)
@@ -492,34 +512,41 @@ func saidBy(holder, topic []string, text string) bool {
 const speakerGap = 3
 
 // speaks reports whether a word of holder is the one who speaks in text:
-// within speakerGap words of a verb of speech (speakerAt).
+// within speakerGap words before a verb of speech, or ending the clause
+// after it (speakerAt).
 func speaks(holder []string, text string) bool {
-	return speakerAt(text, func(w string) bool {
+	return speakerAt(text, speakerGap, func(w string) bool {
 		return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return !lightTerms[t] && slices.Contains(holder, t) })
 	})
 }
 
 // otherSpeaks reports whether text shows someone whose name is no word of
-// holder speaking: "Rubio … will meet the delegation, spokesperson Tammy
-// Bruce said".
+// holder speaking, named right before the verb of speech or ending the
+// clause after it: "Rubio … will meet the delegation, spokesperson Tammy
+// Bruce said". A word ending an aside ("Park, speaking in Brackley,
+// said"), a time or a place is no speaker.
 func otherSpeaks(holder []string, text string) bool {
-	return speakerAt(text, func(w string) bool {
+	return speakerAt(text, 1, func(w string) bool {
 		ts := retrieval.Terms(w)
-		return capitalized(w) && len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(holder, t) })
+		return capitalized(w) && len(ts) > 0 && !temporal.MatchString(w) && placeKey(w) == "" &&
+			!slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(holder, t) })
 	})
 }
 
 // speakerAt reports whether a word that is(w) stands as the speaker of a
-// verb of speech in text: just before it (up to speakerGap words, "Vesz,
-// the minister, said"; for another speaker, the word right before), or
-// after it, among capitalized words that end the clause ("said Vesz.").
-func speakerAt(text string, is func(w string) bool) bool {
+// verb of speech in text: up to gap words before it, not ending an aside
+// with a comma ("Vesz said", "Vesz, the minister, said"), or after it,
+// among capitalized words that end the clause ("said Vesz.").
+func speakerAt(text string, gap int, is func(w string) bool) bool {
 	words := strings.Fields(text)
 	for s, w := range words {
 		if !speechWord(w) {
 			continue
 		}
-		for n := max(0, s-speakerGap); n < s; n++ {
+		for n := max(0, s-gap); n < s; n++ {
+			if n == s-1 && strings.HasSuffix(words[n], ",") && gap == 1 {
+				continue
+			}
 			if is(strings.Trim(words[n], punct)) {
 				return true
 			}

@@ -392,6 +392,8 @@ func TestWhatSomeoneSaidIsTheirs(t *testing.T) {
 		{[]string{"quell"}, "Quell stressed that Hungary would never cede its share.", true},
 		{[]string{"quell"}, "Spokesperson Ida Renn said Quell would meet them.", false},
 		{[]string{"quell"}, "The share would not change, said Marta Quell.", true},
+		// Too far from the verb to tell; otherSpeaks finds no one else.
+		{[]string{"park"}, "Mayor Ellen Park, speaking at the town hall in Brackley, said the fair would go ahead.", false},
 	} {
 		if got := speaks(c.who, c.text); got != c.want {
 			t.Errorf("speaks(%v, %q) = %v, want %v", c.who, c.text, got, c.want)
@@ -404,6 +406,8 @@ func TestWhatSomeoneSaidIsTheirs(t *testing.T) {
 		{"Spokesperson Ida Renn said Quell would meet them.", true},
 		{"The talks had failed, according to Quell.", false},
 		{"Quell said the talks had failed.", false},
+		{"Quell, speaking at the town hall in Brackley, said the fair would go ahead.", false},
+		{"Quell, who took office in March, said so.", false},
 	} {
 		if got := otherSpeaks([]string{"quell"}, c.text); got != c.want {
 			t.Errorf("otherSpeaks(quell, %q) = %v, want %v", c.text, got, c.want)
@@ -459,6 +463,12 @@ func TestFinesAreMoney(t *testing.T) {
 			t.Errorf("moneyQ(%q) = false, want a question about money", q)
 		}
 	}
+	// What is sold or bought by its amount is no money.
+	for _, q := range []string{"How much wheat did the farm sell?", "How much land did the county buy?"} {
+		if moneyQ.MatchString(q) {
+			t.Errorf("moneyQ(%q) = true, want a quantity", q)
+		}
+	}
 	q := parseQuestion("How much was the ferry company fined after the inquiry?")
 	if rule(q.kind).typed(&q, nil, "The inquiry opened in Vienna on 4 March 1907.") {
 		t.Error("a date answers how much a fine was")
@@ -483,10 +493,13 @@ func TestFillerTypoAndRates(t *testing.T) {
 			t.Errorf("fillerTypo(%q) = %v, want %v", c.t, got, c.want)
 		}
 	}
-	story := envoyStory + "The proposal would close the two river museums, which together draw 180,000 visitors a year.\nThe Quell museum will close on Sept. 30.\n"
+	story := envoyStory + "The proposal would close the two river museums, which together draw 180,000 visitors a year.\nThe Quell museum will close on Sept. 30.\n" +
+		"The ferry pilot Nguyen Van Thanh said the river was too low for barges.\n"
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"when do the river museums actualy close", "Sept. 30", ""},
+		// A name one edit from a filler word is the name.
+		{"What did Thanh say about the barges?", "too low", ""},
 	})
 }
 
@@ -538,6 +551,8 @@ func TestContrastSwapNeedsTheSameThing(t *testing.T) {
 		{"How did Chinese exports change after the import tariffs?", "Exports fell after tariffs on imports rose."},
 		{"Who wants lower taxes?", "The upper house voted for lower taxes."},
 		{"What happened outside the court?", "The verdict came within hours."},
+		{"How many people were killed in northern Gaza?", "Air strikes killed 30 people in the north of Gaza."},
+		{"Who was trapped inside the building?", "Two workers were trapped within the building."},
 	} {
 		if a, b := contrastSwap(c.q, c.passage); a != "" {
 			t.Errorf("contrastSwap(%q, %q) = %q, %q; want no swap", c.q, c.passage, a, b)
@@ -595,5 +610,56 @@ func TestConverseDeed(t *testing.T) {
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"Who taught Quell in Vienna?", "Lunde", ""},
+	})
+}
+
+// A person's name answers "which N" whatever its words' rarity; a title
+// fills a broad role.
+func TestWhichKindNamedByAPerson(t *testing.T) {
+	story := envoyStory + "Rovers sacked Graham Potter after the cup final.\nChancellor Rachel Reeves announced the river budget.\nCount Ferenc Olay granted the towns their rights in 1650.\nLater the king and a coach visited the towns.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Which coach did Rovers sack?", "Graham Potter", ""},
+		{"Which minister announced the river budget?", "Reeves", ""},
+		{"Which king granted the towns their rights in 1650?", "", "does not say which king"},
+	})
+}
+
+// Heights in storeys, distances with a word before the unit, and no
+// height in "£40m"; "a month after the flood" is a time.
+func TestLengthsAndRateTimes(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The tower is 30 storeys high.", true},
+		{"The ferry sailed 120 nautical miles.", true},
+		{"The tower will cost £40m.", false},
+		{"The Shard rises 310m.", true},
+	} {
+		if got := lengthRe.MatchString(c.text); got != c.want {
+			t.Errorf("lengthRe(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	q := parseQuestion("When did the bakery open?")
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The bakery opened a month after the flood.", true},
+		{"The bakery serves 9,000 customers a year.", false},
+	} {
+		if got := whenTyped(&q, c.text); got != c.want {
+			t.Errorf("whenTyped(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// A surname after an abbreviated title is a person the story names.
+func TestAbbreviatedTitleNamesAPerson(t *testing.T) {
+	story := envoyStory + "Gov. Abbott signed the river bill on Friday.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"When did Greg Abbott sign the river bill?", "Friday", ""},
 	})
 }
