@@ -1256,7 +1256,8 @@ var unitWords = stemSet(`metre metres meter meters kilometre kilometres kilomete
 // workers" are the employees asked about, "a population of 312,400" the
 // inhabitants, "seven climbers" the people who died.
 var peopleKinds = stemSet(`employees employee workers staff inhabitants residents citizens population passengers
-	victims soldiers troops fans spectators visitors students participants`)
+	victims soldiers troops fans spectators visitors students participants tourists customers patients voters
+	migrants refugees pilgrims`)
 
 // countMany is the words after "how many" (and "of", a possessive or
 // "the": "how many of Quernlein's siblings").

@@ -663,3 +663,14 @@ func TestAbbreviatedTitleNamesAPerson(t *testing.T) {
 		{"When did Greg Abbott sign the river bill?", "Friday", ""},
 	})
 }
+
+// Houses are homes, cars vehicles, tourists people: "how many homes" is
+// counted by "300 houses".
+func TestCountedBySynonymOrKind(t *testing.T) {
+	story := envoyStory + "The spring flood destroyed 300 houses in the lower town.\nThe museum drew 2 million tourists last year.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"How many homes did the spring flood destroy?", "300 houses", ""},
+		{"How many visitors did the museum draw last year?", "2 million", ""},
+	})
+}

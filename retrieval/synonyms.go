@@ -73,6 +73,8 @@ first inaugural maiden
 parade procession
 street lane road avenue
 investigation inquiry probe
+home homes house houses dwelling dwellings
+vehicle vehicles car cars
 `
 
 // synonyms maps a stem to the stems of its group.
