@@ -667,10 +667,11 @@ func TestAbbreviatedTitleNamesAPerson(t *testing.T) {
 // Houses are homes, cars vehicles, tourists people: "how many homes" is
 // counted by "300 houses".
 func TestCountedBySynonymOrKind(t *testing.T) {
-	story := envoyStory + "The spring flood destroyed 300 houses in the lower town.\nThe museum drew 2 million tourists last year.\n"
+	story := envoyStory + "The spring flood destroyed 300 houses in the lower town.\nThe museum drew 2 million visitors last year.\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n", 20) + "Tourists crowded the quay in August.\n"
 	e := storyEngine(t, "envoy.md", story)
 	checkRefusals(t, e, []refusalCase{
 		{"How many homes did the spring flood destroy?", "300 houses", ""},
-		{"How many visitors did the museum draw last year?", "2 million", ""},
+		{"How many tourists did the museum draw last year?", "2 million", ""},
 	})
 }
