@@ -675,3 +675,12 @@ func TestCountedBySynonymOrKind(t *testing.T) {
 		{"How many tourists did the museum draw last year?", "2 million", ""},
 	})
 }
+
+// "What was the date of X" asks when, as "what date" does.
+func TestWhatWasTheDateAsksWhen(t *testing.T) {
+	for _, in := range []string{"What was the date of Russia's full-scale invasion of Ukraine?", "what is the date of the vote"} {
+		if q := parseQuestion(in); q.kind != kindWhen || q.unit != "date" {
+			t.Errorf("parseQuestion(%q): kind %v unit %q, want when and date", in, q.kind, q.unit)
+		}
+	}
+}
