@@ -1579,6 +1579,7 @@ var contrasts, contrastValue = func() (map[string]int, map[string]int) {
 		"indoor outdoor",
 		"import|imports export|exports",
 		"morning afternoon evening",
+		"ancient medieval modern",
 	} {
 		for _, member := range strings.Fields(line) {
 			v++

@@ -223,6 +223,7 @@ func TestWhichKindMustBeSaid(t *testing.T) {
 func TestContrastSwap(t *testing.T) {
 	for _, c := range []struct{ q, passage, asked, told string }{
 		{"When was the north face first climbed?", "The south face resisted attempts until 1954.", "north", "south"},
+		{"What impact did the river towns have on modern Hungary?", "The river towns shaped medieval Hungary.", "modern", "medieval"},
 		{"What did the inquiry ban outside the walls?", "It led to a ban on thatched roofs within the walls.", "outside", "within"},
 		{"When was the north face first climbed?", "The north face was climbed in 1931, the south face in 1954.", "", ""},
 		{"When was the north face first climbed?", "The face was first climbed in 1931.", "", ""},
