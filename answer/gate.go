@@ -1674,7 +1674,7 @@ func modifierSwap(q, n, passage string) (other, noun string) {
 			continue
 		}
 		prev := strings.Trim(pw[j-1], punct)
-		if r, _ := utf8.DecodeRuneInString(prev); !unicode.IsUpper(r) || j == 1 || strings.ContainsAny(pw[j-2], ".!?") {
+		if !capitalized(prev) || j == 1 || strings.ContainsAny(pw[j-2], ".!?") {
 			// Not a name, or a sentence's first word.
 			continue
 		}
@@ -1682,7 +1682,7 @@ func modifierSwap(q, n, passage string) (other, noun string) {
 		run := prev
 		for k := j - 2; k >= 1 && !strings.ContainsAny(pw[k-1], ".!?"); k-- {
 			w := strings.Trim(pw[k], punct)
-			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) || w != pw[k] {
+			if !capitalized(w) || w != pw[k] {
 				break
 			}
 			run = w + " " + run
@@ -1734,7 +1734,7 @@ func ofSwap(q, n, passage string) (other, noun string) {
 		run := ""
 		for ; k < len(pw); k++ {
 			w := strings.Trim(pw[k], punct)
-			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			if !capitalized(w) {
 				break
 			}
 			run = strings.TrimSpace(run + " " + w)
