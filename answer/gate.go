@@ -994,9 +994,9 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		focus = m[1]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
-	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) && !nameKinds[strings.Join(retrieval.Terms(m[1]), " ")] {
-		// A ruler or a team is known by its name ("Grand Duke Leopold"),
-		// whether or not the story says "ruler".
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) && !nameKinds[strings.Join(retrieval.Terms(m[1]), " ")] && !placeKinds[strings.Join(retrieval.Terms(m[1]), " ")] {
+		// A ruler, a team or a city is known by its name ("Grand Duke
+		// Leopold", "Bergen"), whether or not the story says "ruler".
 		focus = m[1]
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]

@@ -685,3 +685,13 @@ func TestWhatWasTheDateAsksWhen(t *testing.T) {
 		}
 	}
 }
+
+// "Which city" is answered by the city's name, whether or not the story
+// says "city".
+func TestWhichCityByItsName(t *testing.T) {
+	story := "---\ntitle: Halvik, composer\n---\nAnders Halvik was born in Bergen in 1841. He studied in Leipzig and wrote four symphonies.\n"
+	e := storyEngine(t, "halvik.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"Which city was Halvik born in?", "Bergen", ""},
+	})
+}
