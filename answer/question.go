@@ -56,6 +56,9 @@ var (
 	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b`)
 	// repeatedPunct is "??", "?!?", "!!!": one mark says as much.
 	repeatedPunct = regexp.MustCompile(`([?!])[?!.]+|([,;:])[,;:]+`)
+	// backThen is "back" before a time ("back in 2022", "back then"):
+	// when, not a word of what is asked.
+	backThen = regexp.MustCompile(`(?i)\bback\s+(in\s+(?:\d{4}|the)\b|then\b|when\b)`)
 	// chatWord finds the words chatWords spells out.
 	chatWord = regexp.MustCompile(`(?i)\b[a-z]+\b`)
 )
@@ -100,6 +103,7 @@ func foldChat(s string) string {
 	}, s)
 	s = retrieval.Normalize(s)
 	s = repeatedPunct.ReplaceAllString(s, "$1$2")
+	s = backThen.ReplaceAllString(s, "$1")
 	var b strings.Builder
 	last := 0
 	for _, loc := range chatWord.FindAllStringIndex(s, -1) {

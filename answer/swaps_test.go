@@ -695,3 +695,15 @@ func TestWhichCityByItsName(t *testing.T) {
 		{"Which city was Halvik born in?", "Bergen", ""},
 	})
 }
+
+// "back in 2022", "back then": when, not a word asked about.
+func TestBackThenIsNotAsked(t *testing.T) {
+	for _, in := range []string{"why did the spymasters meet in turkey back in 2022 tho", "what did they say back then"} {
+		if q := parseQuestion(in); strings.Contains(q.text, "back") {
+			t.Errorf("parseQuestion(%q).text = %q, want no \"back\"", in, q.text)
+		}
+	}
+	if q := parseQuestion("when did the envoy fly back to Vienna"); !strings.Contains(q.text, "back") {
+		t.Errorf("parseQuestion: %q, want \"fly back\" kept", q.text)
+	}
+}
