@@ -233,17 +233,9 @@ func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}
 	add := func(text string, scale float64) {
-		named := map[string]bool{} // stems of the words the question capitalizes
-		for _, w := range strings.Fields(text) {
-			if capitalized(w) {
-				for _, t := range retrieval.Terms(w) {
-					named[t] = true
-				}
-			}
-		}
 		for _, t := range retrieval.Terms(text) {
 			if seen[t] || t == "no" || t == "not" || t == "nor" || t == "never" || chatFiller[t] ||
-				fillerTypo(t) && !named[t] && a.lex.DocFreq(t) == 0 {
+				fillerTypo(t) && a.lex.DocFreq(t) == 0 && !capitalizedIn(text, t) {
 				// A misspelt filler word, but not a name ("Thanh" is
 				// one edit from "thank").
 				continue
@@ -345,6 +337,14 @@ func fillerTypo(t string) bool {
 		}
 	}
 	return false
+}
+
+// capitalizedIn reports whether text writes a word of stem t capitalized
+// (a name: "Thanh").
+func capitalizedIn(text, t string) bool {
+	return slices.ContainsFunc(strings.Fields(text), func(w string) bool {
+		return capitalized(w) && slices.Contains(retrieval.Terms(w), t)
+	})
 }
 
 // stemSet returns the stems of the words in words (separated by white
@@ -652,9 +652,9 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 					if i == 0 {
 						continue
 					}
-					r, _ := utf8.DecodeRuneInString(w)
+					upper := capitalized(w)
 					for _, t := range retrieval.Terms(w) {
-						if unicode.IsUpper(r) {
+						if upper {
 							capital[t]++
 						} else {
 							lower[t]++

@@ -3,7 +3,6 @@ package answer
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -518,25 +517,22 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
 			named = best.prev + " " + best.text
 		}
-		have := retrieval.Terms(named)
+		// The name by the story's spelling ("Stefanyshyn"), or by the
+		// role it gives the name ("the minister said").
 		roles := a.rolesOf(doc)
-		if !slices.ContainsFunc(retrieval.Terms(d.name), func(t string) bool {
-			// The story's spelling ("Stefanyshyn"), or the role it
-			// gives the name ("the minister said").
+		var who []string
+		for _, t := range retrieval.Terms(d.name) {
 			t = a.spelling(t, doc)
-			return slices.Contains(have, t) || slices.ContainsFunc(roles[t], func(r string) bool { return slices.Contains(have, r) })
-		}) {
+			who = append(append(who, t), roles[t]...)
+		}
+		have := retrieval.Terms(named)
+		if !slices.ContainsFunc(who, func(t string) bool { return slices.Contains(have, t) }) {
 			return "the passage that answers does not say what " + d.name + " said"
 		}
 		if named == best.text && !pronoun.MatchString(best.text) {
 			// Named, the one asked about must be the one who speaks:
 			// "Rubio … will meet the delegation, spokesperson Tammy
 			// Bruce said" does not say what Rubio said.
-			var who []string
-			for _, t := range retrieval.Terms(d.name) {
-				t = a.spelling(t, doc)
-				who = append(append(who, t), roles[t]...)
-			}
 			if !speaks(who, best.text) && otherSpeaks(who, best.text) {
 				return "in the passage that answers, " + d.name + " is not the one who speaks"
 			}
@@ -864,7 +860,7 @@ func (a *analyzer) casedNames(q *question, doc string) []string {
 		}
 	}
 	for _, w := range wordRe.FindAllString(q.text, -1) {
-		w = strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'"), ".-")
+		w = strings.TrimRight(trimPossessive(w), ".-")
 		r, _ := utf8.DecodeRuneInString(w)
 		ts := retrieval.Terms(w)
 		if !unicode.IsLower(r) || len(ts) != 1 || temporal.MatchString(w) {
@@ -994,7 +990,7 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		focus = m[1]
 	} else if m := countQ.FindStringSubmatch(q); m != nil {
 		focus = m[2]
-	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) && !nameKinds[strings.Join(retrieval.Terms(m[1]), " ")] && !placeKinds[strings.Join(retrieval.Terms(m[1]), " ")] {
+	} else if m := whichQ.FindStringSubmatch(q); m != nil && !isName(m[1]) && !beforeLightNoun(q) && !kindByName(m[1]) {
 		// A ruler, a team or a city is known by its name ("Grand Duke
 		// Leopold", "Bergen"), whether or not the story says "ruler".
 		focus = m[1]
@@ -1072,6 +1068,13 @@ func beforeLightNoun(q string) bool {
 	}
 	ts := retrieval.Terms(m[1])
 	return len(ts) > 0 && !slices.ContainsFunc(ts, func(t string) bool { return !lightTerms[t] })
+}
+
+// kindByName reports whether the noun w is a kind of place or of people
+// and bodies that a name alone tells (placeKinds, nameKinds).
+func kindByName(w string) bool {
+	t := strings.Join(retrieval.Terms(w), " ")
+	return placeKinds[t] || nameKinds[t]
 }
 
 // kindUnnamed returns why the passage best does not answer a "which N"
@@ -1604,14 +1607,16 @@ var timeContrast = stemSet("winter summer spring autumn morning afternoon evenin
 // one for the other. Words of names ("South Korea") are left alone. "",
 // "" otherwise.
 func contrastSwap(q, passage string) (asked, told string) {
-	have := map[string]bool{}
+	said := map[int]bool{} // the contrast members the passage says
 	for _, t := range retrieval.Terms(passage) {
-		have[t] = true
+		if v := contrastValue[t]; v != 0 {
+			said[v] = true
+		}
 	}
 	qw, pw := strings.Fields(q), strings.Fields(passage)
 	for i, w := range qw {
 		ts := retrieval.Terms(w)
-		if len(ts) != 1 || contrasts[ts[0]] == 0 || capitalized(w) || slices.ContainsFunc(slices.Collect(maps.Keys(have)), func(h string) bool { return contrastValue[h] == contrastValue[ts[0]] }) {
+		if len(ts) != 1 || contrasts[ts[0]] == 0 || capitalized(w) || said[contrastValue[ts[0]]] {
 			continue
 		}
 		after := termsAfter(qw, i)
@@ -1822,7 +1827,7 @@ func (a *analyzer) namedByHead(doc, n, passage string) bool {
 			continue
 		}
 		w := strings.TrimRightFunc(words[i], func(r rune) bool { return !unicode.IsLetter(r) })
-		if w == head || strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s") == head {
+		if w == head || trimPossessive(w) == head {
 			return true
 		}
 	}

@@ -355,6 +355,7 @@ type verifierRun struct {
 	known    map[string]bool // capitalized words of the snippets, canonical; see knownNames
 	snippets []string
 	tokens   map[string][]token
+	asked    map[string]bool // the terms of the question: see connective
 }
 
 // tokenize is tokenize, remembered: every claim of a reply reads the same
@@ -507,6 +508,10 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 	text = gluedMarker.ReplaceAllString(text, "$1 $2")
 	text = markersBeforePunct(text)
 	vc := newVerifierRun(ctx, cfg, o.snippets)
+	vc.asked = map[string]bool{}
+	for _, t := range retrieval.Terms(o.question) {
+		vc.asked[t] = true
+	}
 	rawLines := strings.Split(strings.TrimRight(text, " \t\r\n"), "\n")
 	for li, raw := range rawLines {
 		prefix := bullet.FindString(raw)
@@ -521,7 +526,7 @@ func verifyReply(ctx context.Context, cfg VerifierConfig, reply string, o replyO
 			sents[si] = strings.TrimSpace(body[sp.Start:sp.End])
 		}
 		for si := len(sents) - 2; si >= 0; si-- {
-			if len(prompts.MarkerRefs(sents[si])) > 0 || connective(sents[si], o.question) {
+			if len(prompts.MarkerRefs(sents[si])) > 0 || connective(sents[si], vc.asked) {
 				continue
 			}
 			for _, next := range sents[si+1:] {
@@ -650,7 +655,7 @@ func (b *replyBuilder) done() checked {
 func (vc *verifierRun) checkSentence(sent string, o replyOptions) (string, string) {
 	refs := prompts.MarkerRefs(sent)
 	if len(refs) == 0 {
-		if connective(sent, o.question) {
+		if connective(sent, vc.asked) {
 			return sent, ""
 		}
 		return "", noCitation
@@ -769,14 +774,11 @@ func contributes(cf facts, snippet string) bool {
 // signed.") is a claim, and a claim needs a citation. A capitalized first
 // word counts as a name unless it is an everyday word ("Putin will
 // attend." is a claim about Putin; "Overall, …" is not).
-func connective(sent, question string) bool {
+// asked holds the stems of the question's words.
+func connective(sent string, asked map[string]bool) bool {
 	toks := tokenize(sent)
 	if len(toks) == 0 || len(toks) > maxConnectiveWords || strings.Contains(sent, "://") {
 		return false
-	}
-	asked := map[string]bool{}
-	for _, t := range retrieval.Terms(question) {
-		asked[t] = true
 	}
 	for _, t := range toks {
 		if t.kind != tokWord || t.canon == "%" {
@@ -799,19 +801,11 @@ const connectiveNameRarity = 0.8
 // framingWords are the stems of words that frame an answer rather than
 // state a fact: an uncited sentence of them and the question's words may
 // stay.
-var framingWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`answer answers article articles snippet snippets source sources story stories text
+var framingWords = stemSet(`answer answers article articles snippet snippets source sources story stories text
 		report reports reported according say says said state states stated mention mentions mentioned
 		short brief briefly summary summarize sum overall conclusion conclude finally first second third
 		follow following note noted detail details information inform provide provided give given here
-		question questions ask asked know known clear unclear specify specified yes`) {
-		for _, t := range retrieval.Terms(w) {
-			m[t] = true
-		}
-	}
-	return m
-}()
+		question questions ask asked know known clear unclear specify specified yes`)
 
 // complete reports whether a sentence ends as sentences do.
 func complete(sent string) bool {
