@@ -16,18 +16,17 @@ func TestShoutedChatWordsAreSpelledOut(t *testing.T) {
 	}
 }
 
-// "How many days" counts days: a length of time answers it, another number
-// does not.
-func TestTimeCountIsALengthOfTime(t *testing.T) {
-	for _, c := range []struct {
-		q, text string
-		want    bool
-	}{
-		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "Vesz said last week that two of the dams were unsafe.", false},
-		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "The talks are expected to last three days.", true},
-		{"how many weeks will the survey take", "The survey will take a fortnight, or 14 days.", true},
-		{"how many dams are unsafe", "Vesz said last week that two of the dams were unsafe.", true},
-	} {
+// typedCase is a question, a sentence, and whether the sentence holds
+// the kind of answer the question asks for.
+type typedCase struct {
+	q, text string
+	want    bool
+}
+
+// checkTyped checks the typed test of each case's question kind.
+func checkTyped(t *testing.T, cases []typedCase) {
+	t.Helper()
+	for _, c := range cases {
 		q := parseQuestion(c.q)
 		row := rule(q.kind)
 		if row.typed == nil {
@@ -37,6 +36,17 @@ func TestTimeCountIsALengthOfTime(t *testing.T) {
 			t.Errorf("%q answered by %q: typed %v, want %v", c.q, c.text, got, c.want)
 		}
 	}
+}
+
+// "How many days" counts days: a length of time answers it, another number
+// does not.
+func TestTimeCountIsALengthOfTime(t *testing.T) {
+	checkTyped(t, []typedCase{
+		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "Vesz said last week that two of the dams were unsafe.", false},
+		{"HOW MANY DAYS R THE TALKS SUPPOSED TO LAST", "The talks are expected to last three days.", true},
+		{"how many weeks will the survey take", "The survey will take a fortnight, or 14 days.", true},
+		{"how many dams are unsafe", "Vesz said last week that two of the dams were unsafe.", true},
+	})
 }
 
 func TestAcronymIn(t *testing.T) {
@@ -287,20 +297,12 @@ func TestNameKnownByItsRarestWord(t *testing.T) {
 // "How tall", "how far", "what is the depth of" ask a length: a sentence
 // with only a year or a count does not answer them.
 func TestDistanceIsALength(t *testing.T) {
-	for _, c := range []struct {
-		q, text string
-		want    bool
-	}{
+	checkTyped(t, []typedCase{
 		{"How tall is the Tessel Dam?", "The dam was commissioned in 1911 by the power company.", false},
 		{"How tall is the Tessel Dam?", "The dam rises 64 metres above the riverbed.", true},
 		{"how far is the weir from the town", "The weir lies three miles upstream.", true},
 		{"What is the depth of the lake?", "Six boats sank in the lake.", false},
-	} {
-		q := parseQuestion(c.q)
-		if got := rule(q.kind).typed(&q, nil, c.text); got != c.want {
-			t.Errorf("%q answered by %q: typed %v, want %v", c.q, c.text, got, c.want)
-		}
-	}
+	})
 }
 
 // To wed is to marry.
@@ -529,19 +531,11 @@ func TestInitialismIsNoChatWord(t *testing.T) {
 
 // A height may be written "310m", and "how high is inflation" asks a share.
 func TestDistanceUnitsAndShares(t *testing.T) {
-	for _, c := range []struct {
-		q, text string
-		want    bool
-	}{
+	checkTyped(t, []typedCase{
 		{"How tall is the Shard?", "The Shard rises 310m above the Thames.", true},
 		{"How high is inflation in Britain?", "Inflation rose to 3.8 percent in July.", true},
 		{"How high is inflation in Britain?", "Inflation rose sharply in 2024.", false},
-	} {
-		q := parseQuestion(c.q)
-		if got := rule(q.kind).typed(&q, nil, c.text); got != c.want {
-			t.Errorf("%q answered by %q: typed %v, want %v", c.q, c.text, got, c.want)
-		}
-	}
+	})
 }
 
 // Contrast words of different things, or inside names, are no swap.
