@@ -712,10 +712,18 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	var refs referents
 	roles := a.rolesOf(h.Chunk.Doc)
 	prev := ""
+	subject := a.entrySubject(qterms, h.Chunk.Doc)
 	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 		text := h.Chunk.Text[s.Start:s.End]
 		terms := retrieval.Terms(text)
 		cov := a.coverage(qterms, terms)
+		if subject != nil {
+			// "Nicknamed "the Mariners", the club was founded …" is
+			// about Ashcombe Rovers as much as the entry's first
+			// sentence, which alone names it.
+			cov = max(cov, subjectCredit*a.coverage(qterms, append(slices.Clip(terms), subject...)))
+		}
+
 		if extra := rolesIn(roles, terms); extra != nil {
 			// "Peskov said …" answers for "the Kremlin spokesman".
 			terms = append(slices.Clip(terms), extra...)
@@ -740,7 +748,13 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		}
 		refs.see(text, terms)
 		prevTerms = terms
-		score := cov + bigramBonus(qterms, terms)
+		near := terms
+		if subject != nil {
+			// Nor do the words of its name stand together in that
+			// sentence alone (bigramBonus).
+			near = append(slices.Clip(subject), terms...)
+		}
+		score := cov + bigramBonus(qterms, near)
 		if q.kind == kindWho && ofNamedCountry(q, text) {
 			score += ofCountryBonus
 		}
@@ -764,6 +778,41 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		prev = text
 	}
 	return cands
+}
+
+// subjectCredit is the share of its weight the name of an entry's subject
+// earns in a sentence of the entry that does not repeat it. Set on the
+// development sets among 0.8, 0.9, 0.95 and 1: 0.9 answered the most
+// (stories_n, +3; no set lost an answer or a refusal at any of them).
+const subjectCredit = 0.9
+
+// maxEntryTitle is the most words the title of an entry has: an
+// encyclopedia entry is titled by the name of its subject ("Ashcombe
+// Rovers F.C.", "University of Castelmere"), a news story by a headline
+// that says what happened.
+const maxEntryTitle = 4
+
+// entrySubject returns the question's terms that name the subject of the
+// story doc, when the story is an entry about it (a title of at most
+// maxEntryTitle words): the title's words that the story writes as a name
+// (properIn). Every sentence of an entry is about its subject, whether or
+// not it names it ("The club was formed …", "Its headwaters …"), so a
+// question naming it looks for the rest of what it asks. nil for a story
+// under a headline, whose title names what one event is about, not every
+// sentence.
+func (a *analyzer) entrySubject(qterms []qterm, doc string) []string {
+	title := a.docs[doc].Title
+	if len(strings.Fields(title)) > maxEntryTitle {
+		return nil
+	}
+	ts := retrieval.Terms(title)
+	var out []string
+	for _, t := range qterms {
+		if slices.Contains(ts, t.stem) && a.properIn(doc, t.stem) {
+			out = append(out, t.stem)
+		}
+	}
+	return out
 }
 
 // referents follows the people a passage names, so that a sentence whose

@@ -701,3 +701,43 @@ func TestBackThenIsNotAsked(t *testing.T) {
 		t.Errorf("parseQuestion: %q, want \"fly back\" kept", q.text)
 	}
 }
+
+// entryStory is an encyclopedia entry of our own: its first sentence names
+// its subject, the rest say "the club".
+const entryStory = "---\ntitle: Marrow Hill Harriers\n---\n" +
+	"Marrow Hill Harriers Athletic Club is an amateur running club based in the market town of Marrow Hill, England, with about 400 members.\n\n" +
+	"Nicknamed \"the Foxes\", the club was founded in 1902 by workers at the Tollard brickworks. Its first captain was the kiln foreman Edwin Sharrow.\n\n" +
+	"The club trains on the old towpath along the Wend and hosts a cross-country race each January.\n"
+
+// A sentence of an entry is about the entry's subject whether or not it
+// names it: the question naming the subject is answered by the sentence
+// that says the rest, not by the first sentence, which alone names it.
+func TestEntrySubjectIsImplicitInEverySentence(t *testing.T) {
+	e := storyEngine(t, "harriers.md", entryStory)
+	checkAnswers(t, e, []answerCase{
+		{"What is Marrow Hill Harriers' nickname?", "Foxes"},
+		{"Who was the first captain of Marrow Hill Harriers?", "Sharrow"},
+		{"How many members do the Marrow Hill Harriers have?", "400"},
+	})
+}
+
+// Only an entry's title names what every sentence is about: a headline
+// names what one event is about.
+func TestEntrySubjectOnlyUnderAnEntryTitle(t *testing.T) {
+	for _, c := range []struct {
+		title string
+		want  bool
+	}{
+		{"Marrow Hill Harriers", true},
+		{"Marrow Hill Harriers win the county cross-country title", false},
+	} {
+		story := strings.Replace(entryStory, "Marrow Hill Harriers\n", c.title+"\n", 1)
+		e := storyEngine(t, "harriers.md", story)
+		st := e.state.Load()
+		q := parseQuestion("What is Marrow Hill Harriers' nickname?")
+		got := st.analyzer.entrySubject(st.analyzer.questionTerms(q.text, nil, "harriers"), "harriers")
+		if (got != nil) != c.want {
+			t.Errorf("title %q: entrySubject %v, want subject terms %v", c.title, got, c.want)
+		}
+	}
+}
