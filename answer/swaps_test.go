@@ -741,3 +741,20 @@ func TestEntrySubjectOnlyUnderAnEntryTitle(t *testing.T) {
 		}
 	}
 }
+
+// A question about what is happening or will happen is not answered by
+// where it happened years ago, though that sentence names a place and
+// the one about the coming meeting does not say "meeting".
+func TestFutureWhereSkipsADatedPastPlace(t *testing.T) {
+	story := "---\ntitle: Provinces to hold water talks\n---\n" +
+		"Water officials of the two provinces will hold talks on sharing the Wend river, the ministry said Monday, in what would be their most important meeting since the drought.\n\n" +
+		strings.Repeat("Farmers downstream have complained for years that the dam holds back too much of the river in summer.\n\n", 6) +
+		"The water talks follow months of dispute over the dam and take place on Thursday in Velden.\n\n" +
+		strings.Repeat("Fishermen say the low water has emptied the lower reaches of trout.\n\n", 6) +
+		"In the spring of 2019, the two provinces' engineers met in Ostrava.\n"
+	e := storyEngine(t, "water.md", story)
+	a := checkAnswers(t, e, []answerCase{{"wheres the water meeting happening", "Velden"}})
+	if len(a) == 1 && strings.Contains(a[0].Text, "Ostrava") {
+		t.Errorf("answered with the 2019 meeting: %q", a[0].Text)
+	}
+}
