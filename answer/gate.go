@@ -507,16 +507,6 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
 			continue
 		}
-		if strings.ContainsAny(best.text, `"“`) {
-			// A quotation may name its speaker in the sentence after
-			// (“… We will not sign,” Vesz said.), which best does not
-			// hold.
-			continue
-		}
-		named := best.text
-		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
-			named = best.prev + " " + best.text
-		}
 		// The name by the story's spelling ("Stefanyshyn"), or by the
 		// role it gives the name ("the minister said").
 		roles := a.rolesOf(doc)
@@ -524,6 +514,24 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		for _, t := range retrieval.Terms(d.name) {
 			t = a.spelling(t, doc)
 			who = append(append(who, t), roles[t]...)
+		}
+		if strings.ContainsAny(best.text, `"“`) {
+			// A quotation may name its speaker in the sentence after
+			// (“… We will not sign,” Vesz said.), which best does not
+			// hold; but not when best names another speaker and not
+			// the one asked about ("Witkoff said he and Waltz will be
+			// “having meetings …”" for what Zelenskyy said).
+			ts := retrieval.Terms(best.text)
+			ts = append(ts, rolesIn(roles, ts)...) // "Peskov" speaks for the Kremlin
+			inBest := func(t string) bool { return slices.Contains(ts, a.spelling(t, doc)) }
+			if otherSpeaks(who, best.text) && !slices.ContainsFunc(retrieval.Terms(d.name), inBest) {
+				return "in the passage that answers, " + d.name + " is not the one who speaks"
+			}
+			continue
+		}
+		named := best.text
+		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
+			named = best.prev + " " + best.text
 		}
 		have := retrieval.Terms(named)
 		if !slices.ContainsFunc(who, func(t string) bool { return slices.Contains(have, t) }) {
@@ -893,7 +901,8 @@ func typedAbove(cands []candidate, minCov float64) bool {
 }
 
 // casedNames returns the names of q written in lower case that the story
-// doc writes as names (properIn): runs of such words ("sunday morning
+// doc writes as names (properIn), by its spelling ("zelensky" for
+// Zelenskyy, spelling): runs of such words ("sunday morning
 // futures") not rare enough in everyday English to be anything else
 // (minNameRarity), as questionNames reads capitalized ones. Chat questions
 // are typed in lower case; without this their names were not checked
@@ -918,7 +927,7 @@ func (a *analyzer) casedNames(q *question, doc string) []string {
 		}
 		rarity := retrieval.Rarity(ts[0])
 		place := rarity >= minPlaceRarity && placeKey(w) != ""
-		if !place && (rarity < minNameRarity || !a.properIn(doc, ts[0])) {
+		if !place && (rarity < minNameRarity || !a.properIn(doc, a.spelling(ts[0], doc))) {
 			flush()
 			continue
 		}

@@ -758,3 +758,21 @@ func TestFutureWhereSkipsADatedPastPlace(t *testing.T) {
 		t.Errorf("answered with the 2019 meeting: %q", a[0].Text)
 	}
 }
+
+// A quotation whose sentence names another speaker, and not the one asked
+// about, does not say what the one asked about said; a name typed in
+// lower case with a typo is still that name.
+func TestQuoteOfAnotherSpeaker(t *testing.T) {
+	story := "---\ntitle: Farmers and the dam\n---\n" +
+		"Mayor Orla Kalvenn said Monday the town would not pay for the new sluice gates.\n\n" +
+		strings.Repeat("The dam has held back the Wend since 1931 and needs repairs every decade.\n\n", 5) +
+		"Speaking on Radio Nord’s “Morning Hour” program, Vesz said he will be “meeting the farmers at the dam this week.”\n\n" +
+		strings.Repeat("Farmers downstream want more water released in summer.\n\n", 5) +
+		"Agriculture Minister Jan Vesz visited the valley in March.\n"
+	e := storyEngine(t, "dam.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"What did Vesz say on the Morning Hour program?", "meeting the farmers"},
+		{"What did Kalvenn say on the Morning Hour program?", ""},
+		{"what did kalven say on the morning hour program", ""},
+	})
+}
