@@ -383,6 +383,13 @@ func (a *analyzer) forStory(q *question, doc string) *question {
 				qq.topic = append(qq.topic, a.spelling(t, doc))
 			}
 		}
+	} else if m := feelingAsked.FindStringSubmatch(qq.text); m != nil {
+		// "Was Vesz upset …?": Vesz holds the feeling.
+		for _, t := range retrieval.Terms(m[1]) {
+			if !lightTerms[t] && !chatFiller[t] {
+				qq.holder = append(qq.holder, a.spelling(t, doc))
+			}
+		}
 	}
 	qq.placeOf = map[string]string{}
 	qq.places = map[string][]string{}

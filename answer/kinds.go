@@ -87,11 +87,31 @@ func reText(r *regexp.Regexp) func(*question, []qterm, string) bool {
 	return func(_ *question, _ []qterm, text string) bool { return r.MatchString(text) }
 }
 
+// feelingWords are the adjectives of a feeling a yes/no question asks
+// about ("was Vesz upset …?"): a view the story must report (opinionQ),
+// with a feeling of that kind (feelingAsked).
+const feelingWords = `upset|angry|mad|furious|happy|glad|pleased|sad|unhappy|disappointed|worried|scared|afraid|annoyed|frustrated|surprised|shocked|relieved|nervous|excited|embarrassed|offended|proud|satisfied|thrilled|delighted|anxious|hopeful|optimistic|pessimistic`
+
 // kinds is the table of question kinds, in the order they are tried.
 var kinds = []kindRule{
 	{kind: kindSummary, name: "summary", match: isSummaryRequest},
 	{kind: kindOpinion, name: "opinion", match: re(opinionQ), bonus: typedBonus, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool {
+			if m := feelingAsked.FindStringSubmatch(q.text); m != nil {
+				// "Was Vesz upset?" is answered by a feeling of the same
+				// kind ("Vesz said he was angry"), not by any feeling
+				// ("he hoped …"), and of the one asked about.
+				if len(q.holder) > 0 && !slices.ContainsFunc(retrieval.Terms(text), func(t string) bool { return slices.Contains(q.holder, t) }) {
+					return false
+				}
+				switch {
+				case negFeeling.MatchString(m[2]):
+					return negFeeling.MatchString(text)
+				case posFeeling.MatchString(m[2]):
+					return posFeeling.MatchString(text)
+				}
+				return feelRe.MatchString(text)
+			}
 			if feelQ.MatchString(q.text) {
 				// How someone feels is said with a feeling, not with
 				// what they warned of or urged.
@@ -256,7 +276,7 @@ var (
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
-	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b`)
+	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.
@@ -273,11 +293,17 @@ var (
 	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could)\s+(.+?)\s+(?:think|thinks|thought|believe|believes)\b(.*)`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
-	feelQ    = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
-	feelRe   = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
-	metaQ    = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
-	temporal = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
-	whereQ   = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
+	feelQ = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
+	// feelingAsked is a yes/no question about a feeling: whose in group
+	// 1, the feeling in group 2; negFeeling and posFeeling are feelings of either kind, in
+	// a question or in a passage.
+	feelingAsked = regexp.MustCompile(`(?i)^\s*(?:was|is|were|are|did|does|do)\s+([^?]+?)\s+(?:(?:feel|feels|felt|get|got|seem|seemed|looked?)\s+)?(?:\w+ly\s+)?(` + feelingWords + `)\b`)
+	negFeeling   = regexp.MustCompile(`(?i)\b(upset|angry|angered|mad|furious|outraged|frustrat\w*|disappoint\w*|sad|saddened|unhappy|worried|concerned|anxious|afraid|fear\w*|scared|annoyed|shock\w*|dismay\w*|alarm\w*|troubl\w*|embarrass\w*|offended|nervous|pessimistic)\b`)
+	posFeeling   = regexp.MustCompile(`(?i)\b(happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|welcome[ds]?|celebrat\w*|applaud\w*|hopeful|optimistic|excited|confident)\b`)
+	feelRe       = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
+	metaQ        = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
+	temporal     = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
+	whereQ       = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
 	// listQ asks for the kinds of something, answered by a list.
 	listQ = regexp.MustCompile(`(?i)\bwhat (kinds?|types?|sorts?|forms?) of\b`)
 	// listRe is a sentence that lists: "could include NATO membership,

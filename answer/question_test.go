@@ -47,6 +47,8 @@ func TestParseQuestionKinds(t *testing.T) {
 		{"Is the bridge open?", kindYesNo},
 		{"What does the mayor think of the plan?", kindOpinion},
 		{"How do the fishermen feel about the ban?", kindOpinion},
+		{"was the mayor upset about the ban", kindOpinion},
+		{"Did the fishermen feel betrayed?", kindOpinion},
 		{"tl;dr", kindSummary},
 		{"can u sum it up", kindSummary},
 		{"whats going on", kindSummary},

@@ -776,3 +776,18 @@ func TestQuoteOfAnotherSpeaker(t *testing.T) {
 		{"what did kalven say on the morning hour program", ""},
 	})
 }
+
+// A yes/no question about a feeling is a view the story must report, with
+// a feeling of that kind: "he hoped" does not say he was upset.
+func TestFeelingAskedNeedsThatKindOfFeeling(t *testing.T) {
+	story := "---\ntitle: Farmers and the dam\n---\n" +
+		"Mayor Orla Kalvenn said she was furious that the ministry had refused to pay for the sluice gates.\n\n" +
+		strings.Repeat("The dam has held back the Wend since 1931 and needs repairs every decade.\n\n", 5) +
+		"Agriculture Minister Jan Vesz said he hoped the farmers would accept the ministry's plan for the sluice gates.\n"
+	e := storyEngine(t, "dam.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"was kalvenn upset about the sluice gates", "furious"},
+		{"was vesz upset about the sluice gates", ""},
+		{"Was Vesz happy with the plan for the sluice gates?", ""},
+	})
+}
