@@ -821,13 +821,44 @@ func (a *analyzer) entrySubject(qterms []qterm, doc string) []string {
 		return nil
 	}
 	ts := retrieval.Terms(title)
+	kind := a.entryKind(doc)
 	var out []string
 	for _, t := range qterms {
-		if slices.Contains(ts, t.stem) && a.properIn(doc, t.stem) {
+		if slices.Contains(ts, t.stem) && a.properIn(doc, t.stem) ||
+			kind != "" && (t.stem == kind || slices.Contains(retrieval.Synonyms(kind), t.stem)) {
 			out = append(out, t.stem)
 		}
 	}
 	return out
+}
+
+// entryKindRe is the definition an entry opens with, the kind of thing
+// its subject is in group 1: "Harvard University is a private Ivy League
+// research university in Cambridge" (a university).
+var entryKindRe = regexp.MustCompile(`\b(?:is|was|are|were)\s+(?:a|an|the|one of the)\s+([\p{L}\s-]+?)(?:\s+(?:in|of|on|at|for|from|by|with|near|that|which|who|whose|and|based|located|situated|founded|established|best|known|held|built)\b|[,.;:()]|$)`)
+
+// entryKind returns the stem of the kind of thing an entry's subject is,
+// by its first sentence (entryKindRe), or "": "the university" and "the
+// school" are the subject of an entry on a university.
+func (a *analyzer) entryKind(doc string) string {
+	d := a.docs[doc]
+	if len(d.Paragraphs) == 0 {
+		return ""
+	}
+	p := d.Paragraphs[0]
+	ss := retrieval.SplitSentences(p)
+	if len(ss) == 0 {
+		return ""
+	}
+	m := entryKindRe.FindStringSubmatch(p[ss[0].Start:ss[0].End])
+	if m == nil {
+		return ""
+	}
+	ts := retrieval.Terms(m[1])
+	if len(ts) == 0 {
+		return ""
+	}
+	return ts[len(ts)-1]
 }
 
 // referents follows the people a passage names, so that a sentence whose

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -707,7 +708,8 @@ func TestBackThenIsNotAsked(t *testing.T) {
 const entryStory = "---\ntitle: Marrow Hill Harriers\n---\n" +
 	"Marrow Hill Harriers Athletic Club is an amateur running club based in the market town of Marrow Hill, England, with about 400 members.\n\n" +
 	"Nicknamed \"the Foxes\", the club was founded in 1902 by workers at the Tollard brickworks. Its first captain was the kiln foreman Edwin Sharrow.\n\n" +
-	"The club trains on the old towpath along the Wend and hosts a cross-country race each January.\n"
+	"The club trains on the old towpath along the Wend and hosts a cross-country race each January.\n\n" +
+	"In 1911 the team won the Wend Shield.\n"
 
 // A sentence of an entry is about the entry's subject whether or not it
 // names it: the question naming the subject is answered by the sentence
@@ -719,6 +721,24 @@ func TestEntrySubjectIsImplicitInEverySentence(t *testing.T) {
 		{"Who was the first captain of Marrow Hill Harriers?", "Sharrow"},
 		{"How many members do the Marrow Hill Harriers have?", "400"},
 	})
+}
+
+func TestEntryKind(t *testing.T) {
+	for _, c := range []struct{ lead, want string }{
+		{"Harvard University is a private Ivy League research university in Cambridge, Massachusetts.", "univers"},
+		{"Ashcombe Rovers Football Club is a professional football club based in the port town of Ashcombe.", "club"},
+		{"Halvard Quennell (1871 – 1938) was a Norwegian civil engineer best known for the Tessary Dam.", "engin"},
+		{"The talks opened on Monday in Riyadh.", ""},
+	} {
+		d, err := retrieval.ParseDocument("e.md", []byte("---\ntitle: Entry\n---\n"+c.lead+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &analyzer{docs: map[string]retrieval.Document{d.Slug: d}}
+		if got := a.entryKind(d.Slug); got != c.want {
+			t.Errorf("entryKind(%q) = %q, want %q", c.lead, got, c.want)
+		}
+	}
 }
 
 // Only an entry's title names what every sentence is about: a headline
@@ -738,6 +758,12 @@ func TestEntrySubjectOnlyUnderAnEntryTitle(t *testing.T) {
 		got := st.analyzer.entrySubject(st.analyzer.questionTerms(q.text, nil, "harriers"), "harriers")
 		if (got != nil) != c.want {
 			t.Errorf("title %q: entrySubject %v, want subject terms %v", c.title, got, c.want)
+		}
+		// "the club" is the subject of an entry on a club (entryKind).
+		q = parseQuestion("Who was the club's first captain?")
+		got = st.analyzer.entrySubject(st.analyzer.questionTerms(q.text, nil, "harriers"), "harriers")
+		if want := []string{"club"}; c.want && !slices.Equal(got, want) || !c.want && got != nil {
+			t.Errorf("title %q, %q: entrySubject %v", c.title, q.text, got)
 		}
 	}
 }

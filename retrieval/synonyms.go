@@ -75,6 +75,7 @@ street lane road avenue
 investigation inquiry probe
 home homes house houses dwelling dwellings
 vehicle vehicles car cars
+university college school
 `
 
 // synonyms maps a stem to the stems of its group.
