@@ -54,6 +54,10 @@ var (
 	// mention is a Discord user, role or channel mention, a custom emoji,
 	// or a mass ping.
 	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b`)
+	// link is a web address pasted with a question, bare or in the
+	// angle brackets that stop Discord's preview: its words and numbers
+	// ("status/1891", "r/worldnews") are no part of what is asked.
+	link = regexp.MustCompile(`(?i)<?\b(?:https?://|www\.)[^\s>]+>?`)
 	// repeatedPunct is "??", "?!?", "!!!": one mark says as much.
 	repeatedPunct = regexp.MustCompile(`([?!])[?!.]+|([,;:])[,;:]+`)
 	// backThen is "back" before a time ("back in 2022", "back then"):
@@ -86,11 +90,12 @@ var chatWords = map[string]string{
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",
 }
 
-// foldChat returns s with Discord mentions and custom emoji, pictographs,
+// foldChat returns s with Discord mentions, links and custom emoji, pictographs,
 // zero-width and bidirectional control characters removed, repeated
 // punctuation folded, and chat spellings written out.
 func foldChat(s string) string {
 	s = mention.ReplaceAllString(s, " ")
+	s = link.ReplaceAllString(s, " ")
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case invisible(r):
