@@ -257,10 +257,12 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		return v
 	}
 	v.terms = a.questionTerms(q.text, history, doc)
-	if len(v.terms) == 0 {
+	if len(v.terms) == 0 && q.kind == kindOther {
 		v.why = "no content words in the question"
 		return v
 	}
+	// "ok but when?" with nothing before it asks about what the story is
+	// about, which its title says (storyTerms).
 	v.terms = a.storyTerms(q, v.terms, doc)
 	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
 		v.why, v.absent = "the story never mentions "+r, true

@@ -817,3 +817,17 @@ func TestFeelingAskedNeedsThatKindOfFeeling(t *testing.T) {
 		{"Was Vesz happy with the plan for the sluice gates?", ""},
 	})
 }
+
+// A question that names nothing ("ok but when") asks about what the story
+// is about, which its title says; small talk is still no question.
+func TestBareQuestionAsksAboutTheTitle(t *testing.T) {
+	story := "---\ntitle: Council to vote on the harbour plan\n---\n" +
+		"The town council will vote on the harbour plan, the mayor said.\n\n" +
+		strings.Repeat("Fishermen have asked for a deeper channel for years, and the harbour master has backed them.\n\n", 20) +
+		"The vote on the plan, scheduled for Friday in Port Idrin, follows months of hearings.\n"
+	e := storyEngine(t, "harbour-vote.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"ok but when", "Friday"},
+		{"where?", "Port Idrin"},
+	})
+}
