@@ -516,6 +516,18 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
 			continue
 		}
+		if topic := a.saidAbout(q.text, doc); len(topic) > 0 {
+			// "What did Hegseth say about the minerals?" is not answered
+			// by what he said about NATO.
+			window := retrieval.Terms(best.prev + " " + best.text)
+			set := make(map[string]bool, len(window))
+			for _, t := range window {
+				set[t] = true
+			}
+			if !slices.ContainsFunc(topic, func(t string) bool { return a.stemInSet(t, set) }) {
+				return "the passage that answers does not say what " + d.name + " said about " + strings.Join(topic, ", ")
+			}
+		}
 		// The name by the story's spelling ("Stefanyshyn"), or by the
 		// role it gives the name ("the minister said").
 		roles := a.rolesOf(doc)
@@ -556,6 +568,27 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		}
 	}
 	return ""
+}
+
+// aboutPart is what a question asks someone said something about: "…
+// say about the minerals deal", "… on NATO".
+var aboutPart = regexp.MustCompile(`(?i)\b(?:about|abt|on|regarding|concerning|re)\s+(.+)$`)
+
+// saidAbout returns the terms of what a "what did X say about T" question
+// asks about (T), by the story's spelling: light words and chat filler
+// ("the minerals thing") left out.
+func (a *analyzer) saidAbout(q, doc string) []string {
+	m := aboutPart.FindStringSubmatch(q)
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range retrieval.Terms(m[1]) {
+		if !lightTerms[t] && !chatFiller[t] {
+			out = append(out, a.spelling(t, doc))
+		}
+	}
+	return out
 }
 
 // whoDid is a question asking who did something, its verb in group 1:

@@ -831,3 +831,16 @@ func TestBareQuestionAsksAboutTheTitle(t *testing.T) {
 		{"where?", "Port Idrin"},
 	})
 }
+
+// What someone said about one thing is not what they said about another.
+func TestSaidAboutAnotherTopic(t *testing.T) {
+	story := "---\ntitle: Farmers and the dam\n---\n" +
+		"Agriculture Minister Jan Vesz said the sluice gates would be replaced by the end of the year.\n\n" +
+		strings.Repeat("The dam has held back the Wend since 1931 and needs repairs every decade.\n\n", 20) +
+		"The regional budget for the valley was cut by a third in March.\n"
+	e := storyEngine(t, "dam.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"what did vesz say about the sluice gates", "replaced"},
+		{"what did vesz say abt the budget thing", ""},
+	})
+}
