@@ -87,6 +87,16 @@ func reText(r *regexp.Regexp) func(*question, []qterm, string) bool {
 	return func(_ *question, _ []qterm, text string) bool { return r.MatchString(text) }
 }
 
+// holds reports whether text speaks of one of holder, those a question
+// asks the feeling of: it names them, or speaks by pronoun of one the
+// sentence before may name ("“It feels like home again,” she said.") and
+// shows no one else speaking. Any text does when the question names no
+// one.
+func holds(holder []string, text string) bool {
+	return len(holder) == 0 || slices.ContainsFunc(retrieval.Terms(text), func(t string) bool { return slices.Contains(holder, t) }) ||
+		pronoun.MatchString(text) && !otherSpeaks(holder, text)
+}
+
 // feelingWords are the adjectives of a feeling a yes/no question asks
 // about ("was Vesz upset …?"): a view the story must report (opinionQ),
 // with a feeling of that kind (feelingAsked).
@@ -101,7 +111,7 @@ var kinds = []kindRule{
 				// "Was Vesz upset?" is answered by a feeling of the same
 				// kind ("Vesz said he was angry"), not by any feeling
 				// ("he hoped …"), and of the one asked about.
-				if len(q.holder) > 0 && !slices.ContainsFunc(retrieval.Terms(text), func(t string) bool { return slices.Contains(q.holder, t) }) {
+				if !holds(q.holder, text) {
 					return false
 				}
 				switch {
@@ -114,8 +124,9 @@ var kinds = []kindRule{
 			}
 			if feelQ.MatchString(q.text) {
 				// How someone feels is said with a feeling, not with
-				// what they warned of or urged.
-				return feelRe.MatchString(text)
+				// what they warned of or urged, and of the one asked
+				// about.
+				return feelRe.MatchString(text) && holds(q.holder, text)
 			}
 			return viewRe.MatchString(text) || saidBy(q.holder, q.topic, text)
 		},
@@ -276,7 +287,7 @@ var (
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
-	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
+	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.
@@ -290,7 +301,7 @@ var (
 	// holderQ is whose view an opinion question asks and of what: "what
 	// does zelensky think the talks will achieve" holds "zelensky" and
 	// "the talks will achieve".
-	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could)\s+(.+?)\s+(?:think|thinks|thought|believe|believes)\b(.*)`)
+	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could|is|are|was|were)\s+(.+?)\s+(?:think|thinks|thought|believe|believes|feel|feels|felt)\b(.*)`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
 	feelQ = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)

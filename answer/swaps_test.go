@@ -815,7 +815,33 @@ func TestFeelingAskedNeedsThatKindOfFeeling(t *testing.T) {
 		{"was kalvenn upset about the sluice gates", "furious"},
 		{"was vesz upset about the sluice gates", ""},
 		{"Was Vesz happy with the plan for the sluice gates?", ""},
+		// How someone feels: a feeling of theirs.
+		{"hows kalvenn feel about the sluice gates", "furious"},
 	})
+}
+
+// How someone feels ("hows vesz feel", chat's "how is") is an opinion
+// question whose holder is Vesz: a feeling of another does not answer it.
+func TestHowSomeoneFeelsIsTheirFeeling(t *testing.T) {
+	q := parseQuestion("hows vesz feel about the sluice gates")
+	if q.kind != kindOpinion {
+		t.Fatalf("kind %v, want opinion", q.kind)
+	}
+	m := holderQ.FindStringSubmatch(q.text)
+	if m == nil || m[1] != "vesz" {
+		t.Fatalf("holderQ(%q) = %q, want the holder vesz", q.text, m)
+	}
+	q.holder = []string{"vesz"}
+	row := rule(q.kind)
+	for text, want := range map[string]bool{
+		"Mayor Orla Kalvenn said she was furious about the sluice gates.":   false,
+		"Minister Jan Vesz said he was worried about the sluice gates.":     true,
+		"Vesz visited the sluice gates in March with the regional council.": false,
+	} {
+		if got := row.typed(&q, nil, text); got != want {
+			t.Errorf("typed(%q) = %v, want %v", text, got, want)
+		}
+	}
 }
 
 // A question that names nothing ("ok but when") asks about what the story
