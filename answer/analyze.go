@@ -385,7 +385,8 @@ func (a *analyzer) coverage(terms []qterm, passage []string) float64 {
 			got += t.weight
 			continue
 		}
-		if slices.ContainsFunc(retrieval.Synonyms(t.stem), func(s string) bool { return set[s] }) {
+		if slices.ContainsFunc(retrieval.Synonyms(t.stem), func(s string) bool { return set[s] }) ||
+			slices.ContainsFunc(retrieval.Hyponyms(t.stem), func(s string) bool { return set[s] }) {
 			got += t.weight * synonymCredit
 			continue
 		}
@@ -512,11 +513,13 @@ func (a *analyzer) stemIn(t, doc string) bool {
 	return false
 }
 
-// formIn reports whether the stem t or a synonym is in vocab, or a form of
+// formIn reports whether the stem t, a synonym or a member of the kind it
+// names (retrieval.Hyponyms) is in vocab, or a form of
 // it that ok accepts: a related form ("invad", "invas") or a spelling one
 // typo away.
 func (a *analyzer) formIn(t string, vocab map[string]bool, ok func(string) bool) bool {
-	if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) {
+	if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) ||
+		slices.ContainsFunc(retrieval.Hyponyms(t), func(s string) bool { return vocab[s] }) {
 		return true
 	}
 	if len(t) >= 4 {

@@ -870,3 +870,21 @@ func TestSaidAboutAnotherTopic(t *testing.T) {
 		{"what did vesz say abt the budget thing", ""},
 	})
 }
+
+// A kind is answered by a member of it ("which relative": her grandfather;
+// "how many vessels": 212 ships); a kind with no member in the story is
+// still missing from it.
+func TestKindAnsweredByAMember(t *testing.T) {
+	story := "---\ntitle: Mira Solberg\n---\n" +
+		"Mira Solberg (1821 – 1890) was a Danish astronomer known for her catalogue of variable stars.\n\n" +
+		strings.Repeat("The observatory at Kelby stood on a hill above the harbour and was often closed by fog.\n\n", 20) +
+		"Her grandfather, the clockmaker Elias Brandt, gave her a brass telescope in 1833.\n\n" +
+		strings.Repeat("Ships bound for the Baltic called at Kelby to set their chronometers by the observatory clock.\n\n", 20) +
+		"The Kelby yard, where her brother worked, launched 212 ships before it closed in 1901.\n"
+	e := storyEngine(t, "solberg.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"Which relative gave Mira Solberg a telescope?", "Elias Brandt"},
+		{"How many vessels did the Kelby yard launch?", "212"},
+		{"How many expeditions did Mira Solberg make to Iceland?", ""},
+	})
+}

@@ -104,3 +104,37 @@ var synonyms = func() map[string][]string {
 
 // Synonyms returns the stems that the thesaurus groups with stem.
 func Synonyms(stem string) []string { return synonyms[stem] }
+
+// kindGroups lists, for a word that names a kind, words for things of that
+// kind: a question asking "which relative" is answered by "her uncle", one
+// asking how many vessels by "412 ships". The relation goes one way: an
+// uncle is a relative, a relative need not be an uncle, and an uncle is
+// no aunt (they are not synonyms). Each line is the kind, then its
+// members.
+const kindGroups = `
+relative uncle aunt cousin brother sister father mother son daughter nephew niece grandfather grandmother husband wife sibling parent
+vessel ship boat steamer schooner ferry liner yacht barge trawler frigate
+expedition journey voyage trip trek
+`
+
+// hyponyms maps the stem of a kind to the stems of its members.
+var hyponyms = func() map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(kindGroups, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		k := stem(f[0])
+		for _, w := range f[1:] {
+			if s := stem(w); !slices.Contains(m[k], s) {
+				m[k] = append(m[k], s)
+			}
+		}
+	}
+	return m
+}()
+
+// Hyponyms returns the stems of words for things of the kind stem names
+// (kindGroups): "relative" gives "uncl", "aunt", ….
+func Hyponyms(stem string) []string { return hyponyms[stem] }
