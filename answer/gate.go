@@ -2016,10 +2016,23 @@ var conflictNames = true
 var numberTok = regexp.MustCompile(`\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?\b`)
 
 // containsNumber reports whether text has the number n standing alone, in
-// figures or, up to twenty, in words ("4th" is "fourth", "5" is "five").
+// figures or, up to twenty, in words ("4th" is "fourth", "5" is "five"); a
+// decade or a century (n "1950s", "1200s") by any year of it, a century
+// also by its ordinal ("the thirteenth century").
 func containsNumber(text, n string) bool {
+	span := spanOf(n) // "1950s": any year of the decade
 	for _, m := range numberTok.FindAllString(text, -1) {
 		if m == n || strings.ReplaceAll(m, ",", "") == strings.ReplaceAll(n, ",", "") {
+			return true
+		}
+		if span != "" && len(m) == 4 && strings.HasPrefix(m, span) {
+			return true
+		}
+	}
+	if m := centuryTok.FindStringSubmatch(n); m != nil {
+		// "the 1200s" are the thirteenth century.
+		c, _ := strconv.Atoi(m[1])
+		if c >= 1 && c < len(ordinals) && regexp.MustCompile(`(?i)\b(`+ordinals[c]+`|`+strconv.Itoa(c+1)+`th)[\s-]+century\b`).MatchString(text) {
 			return true
 		}
 	}
@@ -2033,6 +2046,25 @@ func containsNumber(text, n string) bool {
 		word = ordinals[k-1]
 	}
 	return regexp.MustCompile(`(?i)\b` + word + `\b`).MatchString(text)
+}
+
+// decadeTok is a decade ("1950s"), centuryTok a century in figures
+// ("1200s"), its hundreds in group 1.
+var (
+	decadeTok  = regexp.MustCompile(`^(\d{3})0s$`)
+	centuryTok = regexp.MustCompile(`^(\d{1,2})00s$`)
+)
+
+// spanOf returns the first figures every year of the decade or century n
+// begins with ("195" for "1950s", "12" for "1200s"), or "".
+func spanOf(n string) string {
+	if m := centuryTok.FindStringSubmatch(n); m != nil {
+		return m[1]
+	}
+	if m := decadeTok.FindStringSubmatch(n); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 var (

@@ -888,3 +888,23 @@ func TestKindAnsweredByAMember(t *testing.T) {
 		{"How many expeditions did Mira Solberg make to Iceland?", ""},
 	})
 }
+
+func TestContainsNumberDecadesAndCenturies(t *testing.T) {
+	for _, c := range []struct {
+		text, n string
+		want    bool
+	}{
+		{"The collection was catalogued between 1952 and 1958.", "1950s", true},
+		{"The collection was catalogued in the 1950s.", "1950s", true},
+		{"The collection was catalogued in 1962.", "1950s", false},
+		{"By the late thirteenth century the abbey owned 14,000 sheep.", "1200s", true},
+		{"By the 13th-century the abbey owned 14,000 sheep.", "1200s", true},
+		{"The abbey was rebuilt in 1288.", "1200s", true},
+		{"By the late fourteenth century the abbey owned 14,000 sheep.", "1200s", false},
+		{"It has 1,900 species.", "1200s", false},
+	} {
+		if got := containsNumber(c.text, c.n); got != c.want {
+			t.Errorf("containsNumber(%q, %q) = %v, want %v", c.text, c.n, got, c.want)
+		}
+	}
+}
