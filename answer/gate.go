@@ -1650,6 +1650,10 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 				}
 			}
 		}
+		// "the Colville Building" is a thing the story names after a
+		// person it keeps coming back to (Anne Colville): that she need
+		// not be named does not make every passage about the building.
+		thing := commonHead(n) && strings.Contains(strings.ToLower(d.Raw), strings.ToLower(n))
 		for _, t := range retrieval.Terms(n) {
 			if roleNouns[t] || retrieval.Rarity(t) < minNameRarity {
 				// "Mayor Holt" is named by "Holt"; "Congress" or "the
@@ -1659,7 +1663,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 			checked = true
 			// A name the story keeps coming back to is what the story is
 			// about: its sentences need not repeat it.
-			if a.stemInSet(t, have) || !othersDid && a.implicit(v.doc, a.spelling(t, v.doc), func() bool { return a.stemInSet(t, near) }) {
+			if a.stemInSet(t, have) || !othersDid && !thing && a.implicit(v.doc, a.spelling(t, v.doc), func() bool { return a.stemInSet(t, near) }) {
 				found = true
 			}
 		}
@@ -1691,6 +1695,18 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		}
 	}
 	return ""
+}
+
+// commonHead reports whether the name n ends in an everyday word that says
+// what kind of thing it names ("Colville Building", "Sennet Bridge"), not
+// in a surname or a role.
+func commonHead(n string) bool {
+	f := strings.Fields(n)
+	if len(f) < 2 {
+		return false
+	}
+	ts := retrieval.Terms(f[len(f)-1])
+	return len(ts) == 1 && !roleNouns[ts[0]] && retrieval.Rarity(ts[0]) < minNameRarity
 }
 
 // contrasts are sets of words of which a sentence saying one is not about

@@ -908,3 +908,22 @@ func TestContainsNumberDecadesAndCenturies(t *testing.T) {
 		}
 	}
 }
+
+// A thing named after someone the story keeps coming back to ("the Wendle
+// Building", after Alys Wendle) must be named by the passage that answers:
+// that she need not be does not make every passage about the building.
+func TestThingNamedAfterTheSubject(t *testing.T) {
+	story := "---\ntitle: Kelby Grammar School\n---\n" +
+		"Kelby Grammar School was founded in 1612 by Dame Alys Wendle, who left her house and 2,000 pounds for forty poor boys.\n\n" +
+		"Wendle's will also paid for a master and an usher. Wendle is buried in the chapel.\n\n" +
+		strings.Repeat("The school stands above the harbour, where the boys once learnt navigation.\n\n", 10) +
+		"In 1866 a chapel was built to designs by the architect George Pridmore.\n\n" +
+		strings.Repeat("Its playing fields run down to the river and flood most winters.\n\n", 10) +
+		"A science block, the Wendle Building, opened in 2004 at a cost of 6.8 million pounds.\n"
+	e := storyEngine(t, "kelby.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"Which architect designed the chapel?", "Pridmore"},
+		{"Which architect designed the Wendle Building?", ""},
+		{"How much did the Wendle Building cost?", "6.8 million"},
+	})
+}
