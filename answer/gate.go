@@ -1367,10 +1367,15 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	}
 	head := nounHead(strings.Fields(m[1]), true)
 	ts := retrieval.Terms(head)
+	window := best.prev + " " + best.text
+	if len(ts) == 1 && peopleKinds[ts[0]] && !countsSomething(window) {
+		// "How many inhabitants …?" is not answered by "a fair of
+		// eight days" in 1287.
+		return "the passage that answers does not count " + head
+	}
 	if len(ts) != 1 || isName(head) || lightTerms[ts[0]] || nameKinds[ts[0]] || peopleKinds[ts[0]] || timeUnits[ts[0]] || answerNouns[strings.ToLower(head)] {
 		return ""
 	}
-	window := best.prev + " " + best.text
 	if unitWords[ts[0]] && (lengthRe.MatchString(window) || moneyRe().MatchString(window) || shareRe.MatchString(window)) {
 		return "" // "12 km" for kilometres, "$4 million" for dollars
 	}
@@ -1378,6 +1383,28 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 		return ""
 	}
 	return "the passage that answers does not count " + head
+}
+
+// countedNumber is a number that may count things, with the word after
+// it in group 2: figures or a number word, not a year, an amount of
+// money or an ordinal.
+var countedNumber = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d£$€.,])(\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|several)\b(?:[\s-]+(\p{L}+))?`)
+
+// countsSomething reports whether text has a number that counts things:
+// not a year, money, a length of time ("eight days") or a measure ("52
+// metres").
+func countsSomething(text string) bool {
+	for _, m := range countedNumber.FindAllStringSubmatch(text, -1) {
+		n, next := m[1], strings.ToLower(m[2])
+		if yearRe.MatchString(n) {
+			continue
+		}
+		if ts := retrieval.Terms(next); len(ts) == 1 && (timeUnits[ts[0]] || unitWords[ts[0]]) || next == "percent" || next == "per" {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // unitWords are units of measure and money, which a passage may write

@@ -927,3 +927,33 @@ func TestThingNamedAfterTheSubject(t *testing.T) {
 		{"How much did the Wendle Building cost?", "6.8 million"},
 	})
 }
+
+// People may be counted without their word ("seven climbers" for people),
+// but by a number that counts: not a year, money, a time or a measure.
+func TestCountsSomething(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The town received a charter in 1287, which allowed an annual fair of eight days.", false},
+		{"The dam, 52 metres high, cost £4,000 and took 11 months.", false},
+		{"Seven climbers died in the avalanche of 1927.", true},
+		{"By 1900 the town had 12,400 inhabitants.", true},
+		{"Rates rose 4 percent in 1921.", false},
+	} {
+		if got := countsSomething(c.text); got != c.want {
+			t.Errorf("countsSomething(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	story := "---\ntitle: Port Wenlow\n---\n" +
+		"Port Wenlow is a port town on the Wend estuary.\n\n" +
+		strings.Repeat("Fishing boats still land their catch at the old quay below the town walls.\n\n", 20) +
+		"The town received a royal charter in 1287, which allowed a weekly market and an annual fair of eight days.\n\n" +
+		strings.Repeat("The estuary silted up in the eighteenth century and trade moved downstream.\n\n", 20) +
+		"By 1900 Port Wenlow had 12,400 inhabitants.\n"
+	e := storyEngine(t, "wenlow.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"How many inhabitants did Port Wenlow have when it got its royal charter in 1287?", ""},
+		{"How many inhabitants did Port Wenlow have by 1900?", "12,400"},
+	})
+}
