@@ -347,6 +347,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := agentSwap(q, best.text); r != "" {
+			v.why = r
+			return v
+		}
 		if r := a.unsaid(q, best, doc); r != "" {
 			v.why = r
 			return v
@@ -427,6 +431,64 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // maxObjectGap is how many words after its verb a name may stand to be
 // read as the verb's object ("swore fealty to King Charles III").
 const maxObjectGap = 6
+
+// whoDidTo is a question asking who did something to someone: "Who
+// succeeded Hugh of Lenham as abbot?", its verb in group 1 and what
+// follows in group 2.
+var whoDidTo = regexp.MustCompile(`(?i)^\s*who\s+(\p{L}+)\s+(.+)`)
+
+// agentSwap returns why a passage answers a question about something else
+// when the question asks who did something to a name ("Who succeeded Hugh
+// of Lenham?") and the passage has that name only as the one who did it,
+// after "by" ("Gervase … was succeeded by Abbot Hugh of Lenham"), or "".
+// The converse of roleSwap.
+func agentSwap(q *question, text string) string {
+	m := whoDidTo.FindStringSubmatch(q.text)
+	if m == nil || auxiliaries[strings.ToLower(m[1])] {
+		return ""
+	}
+	vs := retrieval.Terms(m[1])
+	if len(vs) != 1 || lightTerms[vs[0]] || speechVerbs[vs[0]] {
+		return ""
+	}
+	words := strings.Fields(text)
+	for _, n := range q.names {
+		ns := retrieval.Terms(n)
+		if len(ns) == 0 || !strings.Contains(strings.ToLower(m[2]), strings.ToLower(n)) {
+			continue
+		}
+		head := ns[len(ns)-1]
+		asAgent, all := 0, 0
+		for _, w := range words {
+			if slices.Contains(retrieval.Terms(w), head) {
+				all++
+			}
+		}
+		for i := 0; i+1 < len(words); i++ {
+			ts := retrieval.Terms(words[i])
+			if len(ts) != 1 || ts[0] != vs[0] && !sameWordFamily(ts[0], vs[0]) || !strings.EqualFold(words[i+1], "by") {
+				continue
+			}
+			for j := i + 2; j < len(words) && j <= i+1+maxAgentWords; j++ {
+				if slices.Contains(retrieval.Terms(words[j]), head) {
+					asAgent++
+					break
+				}
+				if strings.ContainsAny(words[j], ",;.") {
+					break
+				}
+			}
+		}
+		if asAgent > 0 && asAgent == all {
+			return "in the passage that answers, " + n + " is the one who " + strings.ToLower(m[1])
+		}
+	}
+	return ""
+}
+
+// maxAgentWords is how many words after "by" the name of the one who did
+// something may end: "succeeded by Abbot Hugh of Lenham".
+const maxAgentWords = 5
 
 // roleSwap returns why a passage answers a question about something else
 // when the question asks what a name did ("Who did King Charles swear

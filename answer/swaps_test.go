@@ -957,3 +957,23 @@ func TestCountsSomething(t *testing.T) {
 		{"How many inhabitants did Port Wenlow have by 1900?", "12,400"},
 	})
 }
+
+// "Who succeeded X?" is not answered by "… was succeeded by X": there X
+// is the one who succeeded.
+func TestAgentSwap(t *testing.T) {
+	for _, c := range []struct {
+		q, text, want string
+	}{
+		{"Who succeeded Hugh of Lenham as abbot?", "Gervase ruled until 1169 and was succeeded by Abbot Hugh of Lenham, who rebuilt the church.", "is the one who"},
+		{"Who succeeded Gervase as abbot?", "Gervase ruled until 1169 and was succeeded by Abbot Hugh of Lenham, who rebuilt the church.", ""},
+		{"Who defeated Harlow Town?", "Harlow Town were defeated by Ashby United in the final.", ""},
+		{"Who defeated Ashby United?", "Harlow Town were defeated by Ashby United in the final.", "is the one who"},
+		{"Who replaced Vesz?", "Vesz replaced Orla Kalvenn in 2019 and was himself replaced by Jan Morrow.", ""},
+	} {
+		q := parseQuestion(c.q)
+		got := agentSwap(&q, c.text)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("agentSwap(%q, %q) = %q, want %q", c.q, c.text, got, c.want)
+		}
+	}
+}
