@@ -1695,6 +1695,9 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	if asked, told := contrastSwap(q.text, named); asked != "" {
 		return "the passage that answers says " + told + ", not " + asked
 	}
+	if other := kinSwap(q, d.Title, named); other != "" {
+		return "the passage that answers speaks of " + d.Title + ", not of " + other
+	}
 	for _, n := range append(slices.Clip(q.names), initialism.FindAllString(q.text, -1)...) {
 		if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return have[a.spelling(t, v.doc)] }) {
 			continue
@@ -1781,6 +1784,29 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		}
 		if checked && !found && !a.namedByHead(v.doc, n, named) {
 			return "the passage that answers does not name " + n
+		}
+	}
+	return ""
+}
+
+// kinSwap returns the name of the question that an entry's passage is not
+// about, or "": the entry is about a person (its title, "Harriet
+// Quennell"), the question names another of the family ("Mary Quennell",
+// the same surname, another given name), and the passage does not give
+// that name: its "Quennell" is the entry's subject ("Quennell died at
+// Dunmore in 1897" does not say when her mother died).
+func kinSwap(q *question, title, passage string) string {
+	tf := strings.Fields(title)
+	if len(tf) < 2 || len(tf) > maxEntryTitle || !isName(tf[0]) || !isName(tf[len(tf)-1]) {
+		return ""
+	}
+	for _, n := range q.names {
+		f := strings.Fields(n)
+		if len(f) < 2 || !strings.EqualFold(f[len(f)-1], tf[len(tf)-1]) || strings.EqualFold(f[0], tf[0]) || !isName(f[0]) {
+			continue
+		}
+		if given := retrieval.Terms(f[0]); len(given) == 1 && !slices.Contains(retrieval.Terms(passage), given[0]) {
+			return n
 		}
 	}
 	return ""

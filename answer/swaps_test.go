@@ -977,3 +977,25 @@ func TestAgentSwap(t *testing.T) {
 		}
 	}
 }
+
+// In an entry about a person, the bare surname is that person: another of
+// the family, asked by name, is not who the passage speaks of.
+func TestKinSwap(t *testing.T) {
+	for _, c := range []struct {
+		q, passage, want string
+	}{
+		{"In what year did Mary Quennell die?", "Quennell died at Dunmore in 1897 at the age of 73.", "Mary Quennell"},
+		{"Where was Louisa Quennell educated?", "Her younger sister Louisa Quennell was educated in Ludlow.", ""},
+		{"In what year did Harriet Quennell die?", "Quennell died at Dunmore in 1897 at the age of 73.", ""},
+		{"When did Will Quennell die?", "Quennell died at Dunmore in 1897.", ""}, // "Will" is no term
+	} {
+		q := parseQuestion(c.q)
+		if got := kinSwap(&q, "Harriet Quennell", c.passage); got != c.want {
+			t.Errorf("kinSwap(%q, %q) = %q, want %q", c.q, c.passage, got, c.want)
+		}
+	}
+	q := parseQuestion("In what year did Mary Quennell die?")
+	if got := kinSwap(&q, "Dunmore floods of 1897 leave hundreds homeless", "Quennell died in 1897."); got != "" {
+		t.Errorf("a headline is no person: %q", got)
+	}
+}
