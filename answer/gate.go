@@ -906,8 +906,8 @@ const maxEntryTitle = 4
 
 // entrySubject returns the question's terms that name the subject of the
 // story doc, when the story is an entry about it (a title of at most
-// maxEntryTitle words): the title's words that the story writes as a name
-// (properIn). Every sentence of an entry is about its subject, whether or
+// maxEntryTitle words): the title's words, which the story may write as a
+// name ("Brackmoor") or not ("the regatta"). Every sentence of an entry is about its subject, whether or
 // not it names it ("The club was formed …", "Its headwaters …"), so a
 // question naming it looks for the rest of what it asks. nil for a story
 // under a headline, whose title names what one event is about, not every
@@ -921,7 +921,7 @@ func (a *analyzer) entrySubject(qterms []qterm, doc string) []string {
 	kind := a.entryKind(doc)
 	var out []string
 	for _, t := range qterms {
-		if slices.Contains(ts, t.stem) && a.properIn(doc, t.stem) ||
+		if slices.Contains(ts, t.stem) ||
 			kind != "" && (t.stem == kind || slices.Contains(retrieval.Synonyms(kind), t.stem)) {
 			out = append(out, t.stem)
 		}

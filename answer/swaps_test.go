@@ -999,3 +999,15 @@ func TestKinSwap(t *testing.T) {
 		t.Errorf("a headline is no person: %q", got)
 	}
 }
+
+// An entry's title is its subject in every word, those the story writes
+// in lower case too ("the fair").
+func TestEntrySubjectInEveryTitleWord(t *testing.T) {
+	story := "---\ntitle: Tollard Lantern Fair\n---\n" +
+		"The Tollard Lantern Fair is an annual festival of lit boats held on the last Saturday of August on the Wend at Tollard. " +
+		"First held in 1862, it is one of the oldest river festivals in the county.\n\n" +
+		strings.Repeat("Crowds line the towpath from the mill to the old bridge to watch the boats pass.\n\n", 20) +
+		"The fair was suspended during both world wars.\n"
+	e := storyEngine(t, "tollard.md", story)
+	checkAnswers(t, e, []answerCase{{"When was the Tollard Lantern Fair first held?", "1862"}})
+}
