@@ -416,9 +416,10 @@ var speechVerbs = stemSet("say said tell told add added note noted write wrote a
 // subject and verb captured together.
 var didAsk = regexp.MustCompile(`(?i)^\s*(?:who|whom|what|which\s+[\p{L}-]+)\s+(?:did|does|do|will|would|could|can|has|have|had)\s+(?:the\s+)?(.+)`)
 
-// nameThenVerb is what follows a name in didAsk: a regnal number or
-// "Jr." may stand between it and its verb ("King Charles III swear").
-var nameThenVerb = regexp.MustCompile(`^(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?\s+([\p{L}-]+)`)
+// nameThenVerb is what follows a name in didAsk: a regnal number, "Jr."
+// or "himself" may stand between it and its verb ("King Charles III
+// swear", "Rubio himself said").
+var nameThenVerb = regexp.MustCompile(`^(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?(?:\s+(?i:himself|herself|themselves|itself))?\s+([\p{L}-]+)`)
 
 // cutPrefixFold returns s without prefix, matched without regard to case.
 func cutPrefixFold(s, prefix string) (string, bool) {

@@ -277,7 +277,7 @@ var (
 	focusQ      = regexp.MustCompile(`(?i)^\s*(what|which|who)\s*(is|are|was|were|'s)\s+(the|its|their|his|her)\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+(of|in|for|at|on|to)\b`)
 	// summaryQ asks for a summary in so many words; happeningQ asks what
 	// is going on, which is a summary when nothing else is named.
-	summaryQ   = regexp.MustCompile(`(?i)\b(summari[sz](e|ed|ing)?|summary|sum (it|this|that|them)? ?up|recap|rundown|overview|main points|key points|highlights|gist|tl;? ?dr|eli5|explain like)\b|\b(catch|fill) me (up|in)\b|\bbrief me\b`)
+	summaryQ   = regexp.MustCompile(`(?i)\b(summari[sz](e|ed|ing)?|summary|sum (it|this|that|them)? ?up|sum (?:it|this|that|them|the|everything|all)(?: [\p{L}']+){0,3} up|recap|rundown|overview|main points|key points|highlights|gist|tl;? ?dr|eli5|explain like)\b|\b(catch|fill) me (up|in)\b|\bbrief me\b`)
 	happeningQ = regexp.MustCompile(`(?i)^\s*(what|wat)('s| is| was| are| were)?\s+(going on|happening|happened|up|new|the (story|news|deal|situation))\b|\bwhat('s| is| was)\s+(this|it|that|the)(\s+\w+)?\s+(all\s+)?about\b|^\s*(news|story|update)\s*\??$`)
 	// whyQ asks for a cause or a purpose; causalRe marks a sentence that
 	// gives one.
@@ -287,7 +287,7 @@ var (
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
-	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+[^?]*\b(think|thinks|thought|feel|feels|felt|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
+	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.

@@ -1011,3 +1011,11 @@ func TestEntrySubjectInEveryTitleWord(t *testing.T) {
 	e := storyEngine(t, "tollard.md", story)
 	checkAnswers(t, e, []answerCase{{"When was the Tollard Lantern Fair first held?", "1862"}})
 }
+
+// "What has Vesz himself said?" asks what Vesz said.
+func TestReflexiveBeforeTheVerb(t *testing.T) {
+	q := parseQuestion("what has Vesz himself said about the dam")
+	if d := askedDeeds(&q); len(d) != 1 || d[0].name != "Vesz" || d[0].verb != "said" {
+		t.Errorf("askedDeeds = %+v, want Vesz said", d)
+	}
+}

@@ -19,7 +19,7 @@ invade invasion incursion offensive
 travel trip visit journey fly
 agreement deal accord pact treaty
 weapon weapons arms munitions
-spokesman spokeswoman spokesperson
+spokesman spokeswoman spokesperson mouthpiece
 adviser advisor aide counselor
 ally allies partner partners backer backers supporter supporters
 sanction sanctions embargo
