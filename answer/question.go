@@ -175,6 +175,7 @@ func parseQuestion(q string) question {
 	if text == "" {
 		text = strings.TrimSpace(foldChat(q))
 	}
+	text = delegationAsk(text)
 	pq := question{raw: q, text: text, kind: kindOther}
 	for _, row := range kinds {
 		if row.match != nil && row.match(text) {
@@ -332,4 +333,49 @@ func smallTalk(q string) string {
 		return replyThanks
 	}
 	return ""
+}
+
+// delegationQ asks who speaks for a side at talks, the side in group 1 or
+// 2: "who is russia sending", "who's on the american side", "who is going
+// for the US". Such a question asks who will represent it, which the
+// thesaurus (represent: delegation, envoy, minister) and the nationality
+// of a person's title ("Russian Foreign Minister Sergey Lavrov",
+// ofNamedCountry) answer.
+var delegationQ = regexp.MustCompile(`(?i)^who(?:'s|’s| is| are| will)?\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send|send)\b|^who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)(?:\s+(?:side|team|delegation))\b`)
+
+// delegationAsk returns q asked as "who will represent X?" when it asks
+// who speaks for the side X (delegationQ), or q.
+func delegationAsk(q string) string {
+	loc := delegationQ.FindStringSubmatchIndex(q)
+	if loc == nil {
+		return q
+	}
+	side := ""
+	for g := 2; g < len(loc); g += 2 {
+		if loc[g] >= 0 {
+			side = q[loc[g]:loc[g+1]]
+		}
+	}
+	// What follows ("to this thing", "at the table") says no more than
+	// "represent" does.
+	return "who will represent " + sideName(side) + "?"
+}
+
+// sideName is the country a side of talks is named by: "american" and "us"
+// are the U.S., "russian" Russia.
+func sideName(s string) string {
+	l := strings.ToLower(strings.Trim(s, "."))
+	switch l {
+	case "us", "u.s", "usa", "america", "american", "americans":
+		return "the U.S."
+	case "uk", "u.k", "britain", "british":
+		return "Britain"
+	}
+	if c, ok := demonyms[strings.TrimSuffix(l, "s")]; ok {
+		l = c
+	} else if d := strings.TrimSuffix(strings.TrimSuffix(l, "s"), "n"); d != l && placeKey(d) != "" {
+		l = d // "russians", "russian": Russia
+	}
+	r, n := utf8.DecodeRuneInString(l)
+	return string(unicode.ToUpper(r)) + l[n:]
 }

@@ -1019,3 +1019,31 @@ func TestReflexiveBeforeTheVerb(t *testing.T) {
 		t.Errorf("askedDeeds = %+v, want Vesz said", d)
 	}
 }
+
+// Who a side sends to talks is who will represent it.
+func TestDelegationAsk(t *testing.T) {
+	for in, want := range map[string]string{
+		"who is russia sending to this thing":  "who will represent Russia?",
+		"who's on the american side":           "who will represent the U.S.?",
+		"who is going for the us side":         "who will represent the U.S.?",
+		"who are the danes sending":            "who will represent Denmark?",
+		"who's in the russian delegation":      "who will represent Russia?",
+		"who is going to the talks on Tuesday": "who is going to the talks on Tuesday",
+		"who sent the letter":                  "who sent the letter",
+	} {
+		if got := delegationAsk(in); got != want {
+			t.Errorf("delegationAsk(%q) = %q, want %q", in, got, want)
+		}
+	}
+	story := "---\ntitle: Water talks in Vienna\n---\n" +
+		"Officials of Velmark and Orrevan will meet in Vienna on Tuesday to settle the dispute over the Wend dam.\n\n" +
+		strings.Repeat("The dam has held back the Wend since 1931 and needs repairs every decade.\n\n", 20) +
+		"Orrevan Foreign Minister Ilse Dahl and the water commissioner Piet Vos will lead the Orrevan delegation, the ministry said.\n\n" +
+		strings.Repeat("Farmers downstream want more water released in summer.\n\n", 20) +
+		"Velmark will be represented by its envoy, Jan Kessel.\n"
+	e := storyEngine(t, "water-talks.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"who is orrevan sending?", "Ilse Dahl"},
+		{"whos on the velmark side", "Jan Kessel"},
+	})
+}
