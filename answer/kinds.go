@@ -220,7 +220,7 @@ const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1
 var (
 	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the) (day|date|time|year|month)\b|\bhow long ago\b`)
 	// opener is what people put before a question: "ok so", "remind me,".
-	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*)+`)
+	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*|(?:(?:ngl|tbh|honestly|lowkey|idk|i'?m|i am|kinda|so|really|still|bit)\s+)*(?:confused|lost|curious|wondering)(?:\s+(?:about|abt|on|by|with)\s+[^,.?!;]+)?\s*[,.!:;]+\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
 	// month": a weekday or a date, a date, a year, a month.
 	unitRe = map[string]*regexp.Regexp{

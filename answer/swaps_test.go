@@ -1047,3 +1047,19 @@ func TestDelegationAsk(t *testing.T) {
 		{"whos on the velmark side", "Jan Kessel"},
 	})
 }
+
+// Chat openers, and a word of confusion or curiosity before the question,
+// are not what is asked.
+func TestOpenersAreNotAsked(t *testing.T) {
+	for in, want := range map[string]string{
+		"ngl confused about the minerals thing, wat does zelensky want": "what does zelensky want",
+		"ok so when r they meeting":                                     "when are they meeting",
+		"im so lost. who is peskov?":                                    "who is peskov?",
+		"curious, where is the dam?":                                    "where is the dam?",
+		"confused about why they met":                                   "confused about why they met",
+	} {
+		if got := parseQuestion(in).text; got != want {
+			t.Errorf("parseQuestion(%q).text = %q, want %q", in, got, want)
+		}
+	}
+}
