@@ -181,7 +181,8 @@ var kinds = []kindRule{
 		near:  func(_ *question, _ []qterm, text string) bool { return placeRe.MatchString(text) }},
 	{kind: kindList, name: "what kinds", match: re(listQ), typed: reText(listRe), bonus: strongTypedBonus, lead: true},
 	{kind: kindWhy, name: "why", match: re(whyQ), typed: reText(causalRe), bonus: causalBonus, lead: true},
-	{kind: kindAfter, name: "what happened after", match: re(afterQ)},
+	{kind: kindAfter, name: "what happened after", match: re(afterQ), bonus: typedBonus, lead: true,
+		typed: func(_ *question, terms []qterm, text string) bool { return sequelOf(terms, text) }},
 	{kind: kindWho, name: "who", match: re(whoQ), bonus: typedBonus, penalty: -weakPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool { return namesSomeoneElse(q, text) }},
 	// "Will Ukraine take part?" is answered by a sentence that says what
@@ -680,4 +681,23 @@ func currencyNames() string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, "|")
+}
+
+// sequelRe is a sentence that opens on what came before it: "After the
+// call, …", the noun in group 1.
+var sequelRe = regexp.MustCompile(`^\s*(?i:after|following)\s+(?i:the|this|that|his|her|their|its)\s+([\p{L}-]+)`)
+
+// sequelOf reports whether text tells what followed the event a question
+// names: it opens on "After the N" (or "Following the N"), N one of the
+// question's terms or a synonym ("After the call" for "after trump n putin
+// got off the phone").
+func sequelOf(terms []qterm, text string) bool {
+	m := sequelRe.FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	ts := retrieval.Terms(m[1])
+	return len(ts) == 1 && slices.ContainsFunc(terms, func(q qterm) bool {
+		return q.stem == ts[0] || slices.Contains(retrieval.Synonyms(q.stem), ts[0])
+	})
 }

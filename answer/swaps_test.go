@@ -1063,3 +1063,15 @@ func TestOpenersAreNotAsked(t *testing.T) {
 		}
 	}
 }
+
+// "What happened after X?" is answered by the sentence that opens "After
+// the X", though it is not the one next to where X is told.
+func TestSequelAnswersWhatHappenedAfter(t *testing.T) {
+	story := "---\ntitle: Council votes on the harbour plan\n---\n" +
+		"Last week's vote on the harbour plan split the town council, seven to six.\n\n" +
+		"The vote ended a year of hearings in which fishermen, traders and the port authority all spoke.\n\n" +
+		strings.Repeat("The harbour has silted up since the new breakwater was built in 1998.\n\n", 20) +
+		"After the vote, Mayor Orla Kalvenn resigned and called a new election for June.\n"
+	e := storyEngine(t, "harbour-plan.md", story)
+	checkAnswers(t, e, []answerCase{{"what happened after the council vote", "resigned"}})
+}
