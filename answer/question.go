@@ -341,10 +341,11 @@ func smallTalk(q string) string {
 // thesaurus (represent: delegation, envoy, minister) and the nationality
 // of a person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
-var delegationQ = regexp.MustCompile(`(?i)^who(?:'s|’s| is| are| will)?\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send|send)\b|^who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)(?:\s+(?:side|team|delegation))\b`)
+var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)?\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)(?:\s+(?:side|team|delegation))\b`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks
-// who speaks for the side X (delegationQ), or q.
+// who speaks for the side X (delegationQ), or q. What comes before that
+// question ("the americans? who's going …") goes with the rest.
 func delegationAsk(q string) string {
 	loc := delegationQ.FindStringSubmatchIndex(q)
 	if loc == nil {
