@@ -274,7 +274,10 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		pq, parsed = e.parse(ctx, q, true), true
 	}
 	if parsed && pq.vec != nil && len(history) == 0 && e.sameEmbedder() {
-		hits, err = st.ix.SearchVector(ctx, pq.vec, query, depth)
+		// The words searched are the question as read (parseQuestion):
+		// links and mentions gone, chat spelled out, "who is russia
+		// sending" asked as "who will represent Russia?".
+		hits, err = st.ix.SearchVector(ctx, pq.vec, pq.text, depth)
 	} else {
 		hits, err = st.ix.Search(ctx, query, depth)
 	}
