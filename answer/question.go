@@ -63,6 +63,10 @@ var (
 	// backThen is "back" before a time ("back in 2022", "back then"):
 	// when, not a word of what is asked.
 	backThen = regexp.MustCompile(`(?i)\bback\s+(in\s+(?:\d{4}|the)\b|then\b|when\b)`)
+	// theUS is "the us" or "us-" typed in lower case for the U.S.: after
+	// "the", or joined to another word, "us" is no pronoun. ("US" in
+	// capitals is read as the initialism already.)
+	theUS = regexp.MustCompile(`\b(?:the|The) us\b|\bus-`)
 	// chatWord finds the words chatWords spells out.
 	chatWord = regexp.MustCompile(`(?i)\b[a-z]+\b`)
 )
@@ -109,6 +113,12 @@ func foldChat(s string) string {
 	s = retrieval.Normalize(s)
 	s = repeatedPunct.ReplaceAllString(s, "$1$2")
 	s = backThen.ReplaceAllString(s, "$1")
+	s = theUS.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasSuffix(m, "-") {
+			return "U.S.-"
+		}
+		return m[:4] + "U.S."
+	})
 	var b strings.Builder
 	last := 0
 	for _, loc := range chatWord.FindAllStringIndex(s, -1) {
