@@ -92,6 +92,10 @@ type analyzer struct {
 	// that one name (a capitalized word not common in everyday English,
 	// minSubjectRarity) is in: how often the story names its subject.
 	topName map[string]float64
+	// entry: doc slug -> the stem of the kind of thing the story's
+	// subject is, when the story is an encyclopedia entry (entryKindOf),
+	// else "".
+	entry map[string]string
 	// chunks: doc slug -> its chunks, in order.
 	chunks map[string][]retrieval.Chunk
 	// sentences embeds sentences for the semantic similarity signal and
@@ -127,6 +131,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.places = map[string]map[string]bool{}
 	a.sentPlaces = map[string]map[string]bool{}
 	a.topName = map[string]float64{}
+	a.entry = map[string]string{}
 	a.told = map[string]map[string]bool{}
 	a.chunks = map[string][]retrieval.Chunk{}
 	a.sentVecs = map[string]map[string][]float32{}
@@ -607,10 +612,12 @@ func (a *analyzer) shareOf(doc, t string) float64 {
 	return a.share[doc][t]
 }
 
-// stemInSet reports whether the stem t, a synonym, a related form or a
-// spelling of it is in set.
+// stemInSet reports whether the stem t, a synonym, a member of the kind it
+// names (retrieval.Hyponyms), a related form or a spelling of it is in
+// set.
 func (a *analyzer) stemInSet(t string, set map[string]bool) bool {
-	if set[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return set[s] }) {
+	if set[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return set[s] }) ||
+		slices.ContainsFunc(retrieval.Hyponyms(t), func(s string) bool { return set[s] }) {
 		return true
 	}
 	if v := a.variant(t); v != "" && set[v] {
@@ -693,6 +700,7 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 		}
 		a.share[doc] = share
 		a.topName[doc] = top
+		a.entry[doc] = entryKindOf(d)
 		proper := map[string]bool{}
 		for t, c := range capital {
 			if c > 0 && lower[t] == 0 {

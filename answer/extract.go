@@ -35,7 +35,7 @@ func (a *analyzer) extract(ctx context.Context, ans *Answer, v verdict, hits []r
 		// unless the best match holds something close ("on Tuesday" for
 		// "what date").
 		for _, c := range v.cands[1:] {
-			if v.q.future && pastRe.MatchString(c.text) {
+			if v.q.future && pastRe.MatchString(c.text) && !futureRe.MatchString(c.text) {
 				// "Where is the meeting happening?" is not answered by
 				// where they met in 2022.
 				continue

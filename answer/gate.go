@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -257,12 +258,13 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		return v
 	}
 	v.terms = a.questionTerms(q.text, history, doc)
-	if len(v.terms) == 0 && q.kind == kindOther {
+	if len(v.terms) == 0 && q.kind != kindWhen && q.kind != kindWhere {
 		v.why = "no content words in the question"
 		return v
 	}
-	// "ok but when?" with nothing before it asks about what the story is
-	// about, which its title says (storyTerms).
+	// "ok but when?", "where?" with nothing before them ask when or
+	// where what the story is about happens, which its title says
+	// (storyTerms); "who?" or "did it?" say too little to answer.
 	v.terms = a.storyTerms(q, v.terms, doc)
 	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
 		v.why, v.absent = "the story never mentions "+r, true
@@ -455,8 +457,9 @@ func agentSwap(q *question, text string) string {
 	words := strings.Fields(text)
 	for _, n := range q.names {
 		ns := retrieval.Terms(n)
-		if len(ns) == 0 || !strings.Contains(strings.ToLower(m[2]), strings.ToLower(n)) {
-			continue
+		obj := strings.TrimPrefix(strings.ToLower(m[2]), "the ")
+		if len(ns) == 0 || !strings.HasPrefix(obj, strings.ToLower(n)) {
+			continue // "Who trained under Hugh Marlow": not the verb's object
 		}
 		head := ns[len(ns)-1]
 		asAgent, all := 0, 0
@@ -633,9 +636,10 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 	return ""
 }
 
-// aboutPart is what a question asks someone said something about: "…
-// say about the minerals deal", "… on NATO".
-var aboutPart = regexp.MustCompile(`(?i)\b(?:about|abt|on|regarding|concerning|re)\s+(.+)$`)
+// aboutPart is what a question asks someone said something about, after
+// the verb of speech: "… say about the minerals deal", "… say anything on
+// NATO" (not "… say before the vote on the dam").
+var aboutPart = regexp.MustCompile(`(?i)\b(?:say|said|says|saying|tell|told|telling|think|thinks|thought|warn|warns|warned|speak|speaks|spoke|comment|comments|commented|write|writes|wrote|claim|claims|claimed|announce|announced|complain|complained|argue|argued|talk|talks|talked|testify|testified)\s+(?:[\p{L}']+\s+){0,2}?(?:about|abt|on|regarding|concerning|re)\s+(.+)$`)
 
 // saidAbout returns the terms of what a "what did X say about T" question
 // asks about (T), by the story's spelling: light words and chat filler
@@ -906,28 +910,36 @@ const subjectCredit = 0.9
 const maxEntryTitle = 4
 
 // entrySubject returns the question's terms that name the subject of the
-// story doc, when the story is an entry about it (a title of at most
-// maxEntryTitle words): the title's words, which the story may write as a
-// name ("Brackmoor") or not ("the regatta"). Every sentence of an entry is about its subject, whether or
-// not it names it ("The club was formed …", "Its headwaters …"), so a
-// question naming it looks for the rest of what it asks. nil for a story
-// under a headline, whose title names what one event is about, not every
-// sentence.
+// story doc, when the story is an encyclopedia entry about it
+// (entryKindOf): the title's words, which the story may write as a name
+// ("Brackmoor") or not ("the regatta"), and the kind of thing the subject
+// is ("the university", or a synonym: "the school"). Every sentence of an
+// entry is about its subject, whether or not it names it ("The club was
+// formed …", "Its headwaters …"), so a question naming it looks for the
+// rest of what it asks. nil for a news story, whose title names what one
+// event is about, not every sentence.
 func (a *analyzer) entrySubject(qterms []qterm, doc string) []string {
-	title := a.docs[doc].Title
-	if len(strings.Fields(title)) > maxEntryTitle {
+	kind := a.entryOf(doc)
+	if kind == "" {
 		return nil
 	}
-	ts := retrieval.Terms(title)
-	kind := a.entryKind(doc)
+	ts := retrieval.Terms(a.docs[doc].Title)
 	var out []string
 	for _, t := range qterms {
-		if slices.Contains(ts, t.stem) ||
-			kind != "" && (t.stem == kind || slices.Contains(retrieval.Synonyms(kind), t.stem)) {
+		if slices.Contains(ts, t.stem) || t.stem == kind || slices.Contains(retrieval.Synonyms(kind), t.stem) {
 			out = append(out, t.stem)
 		}
 	}
 	return out
+}
+
+// entryOf returns the kind of thing the subject of the story doc is, when
+// the story is an encyclopedia entry, else "" (entryKindOf).
+func (a *analyzer) entryOf(doc string) string {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	return a.entry[doc]
 }
 
 // entryKindRe is the definition an entry opens with, the kind of thing
@@ -935,12 +947,13 @@ func (a *analyzer) entrySubject(qterms []qterm, doc string) []string {
 // research university in Cambridge" (a university).
 var entryKindRe = regexp.MustCompile(`\b(?:is|was|are|were)\s+(?:a|an|the|one of the)\s+([\p{L}\s-]+?)(?:\s+(?:in|of|on|at|for|from|by|with|near|that|which|who|whose|and|based|located|situated|founded|established|best|known|held|built)\b|[,.;:()]|$)`)
 
-// entryKind returns the stem of the kind of thing an entry's subject is,
-// by its first sentence (entryKindRe), or "": "the university" and "the
-// school" are the subject of an entry on a university.
-func (a *analyzer) entryKind(doc string) string {
-	d := a.docs[doc]
-	if len(d.Paragraphs) == 0 {
+// entryKindOf returns the stem of the kind of thing the subject of d is
+// when d is an encyclopedia entry, or "": its title is a name of at most
+// maxEntryTitle words, and its first sentence defines the subject
+// (entryKindRe: "… is a professional football club …" gives "club"). A
+// short headline ("Harbour bridge reopens") opens on no definition.
+func entryKindOf(d retrieval.Document) string {
+	if len(strings.Fields(d.Title)) > maxEntryTitle || len(d.Paragraphs) == 0 {
 		return ""
 	}
 	p := d.Paragraphs[0]
@@ -1451,7 +1464,8 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 // countedNumber is a number that may count things, with the word after
 // it in group 2: figures or a number word, not a year, an amount of
 // money or an ordinal.
-var countedNumber = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d£$€.,])(\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|several)\b(?:[\s-]+(\p{L}+))?`)
+var countedNumber = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d£$€.,])(\d[\d,]*(?:\.\d+)?|` + strings.Join(cardinals, "|") +
+	`|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|dozens?|several)\b(?:[\s-]+(\p{L}+))?`)
 
 // countsSomething reports whether text has a number that counts things:
 // not a year, money, a length of time ("eight days") or a measure ("52
@@ -1459,8 +1473,8 @@ var countedNumber = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d£$€.,])(\d[\d,]*(?:
 func countsSomething(text string) bool {
 	for _, m := range countedNumber.FindAllStringSubmatch(text, -1) {
 		n, next := m[1], strings.ToLower(m[2])
-		if yearRe.MatchString(n) {
-			continue
+		if yearRe.MatchString(n) && !(peopleKinds[stemOf(next)] || strings.HasSuffix(next, "s") && !timeUnits[stemOf(next)]) {
+			continue // "in 1287", not "1500 residents"
 		}
 		if ts := retrieval.Terms(next); len(ts) == 1 && (timeUnits[ts[0]] || unitWords[ts[0]]) || next == "percent" || next == "per" {
 			continue
@@ -1714,6 +1728,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 	// talked": the sentence is about those the one before names, so a
 	// name the story is about is not taken for granted in it.
 	othersDid := anaphor.MatchString(best.text) && namesSomeoneElse(q, best.prev)
+	rawLower := sync.OnceValue(func() string { return strings.ToLower(d.Raw) })
 	var namedPlaces, framePlaces map[string]bool
 	for _, n := range q.names {
 		found := false
@@ -1746,7 +1761,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 		// "the Colville Building" is a thing the story names after a
 		// person it keeps coming back to (Anne Colville): that she need
 		// not be named does not make every passage about the building.
-		thing := commonHead(n) && strings.Contains(strings.ToLower(d.Raw), strings.ToLower(n))
+		thing := commonHead(n) && !speaksIn(d.Raw, n) && strings.Contains(rawLower(), strings.ToLower(n))
 		for _, t := range retrieval.Terms(n) {
 			if roleNouns[t] || retrieval.Rarity(t) < minNameRarity {
 				// "Mayor Holt" is named by "Holt"; "Congress" or "the
@@ -1760,7 +1775,7 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 				found = true
 			}
 		}
-		if ts := retrieval.Terms(n); !checked && len(ts) >= 2 && strings.Contains(strings.ToLower(d.Raw), strings.ToLower(n)) {
+		if ts := retrieval.Terms(n); !checked && len(ts) >= 2 && strings.Contains(rawLower(), strings.ToLower(n)) {
 			// A name of common words ("European Union", "Justice
 			// Department") that the story writes as such is a name all
 			// the same: the passage, or its paragraph, must have all its
@@ -1797,13 +1812,16 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 // that name: its "Quennell" is the entry's subject ("Quennell died at
 // Dunmore in 1897" does not say when her mother died).
 func kinSwap(q *question, title, passage string) string {
-	tf := strings.Fields(title)
+	tf := withoutTitles(strings.Fields(title))
 	if len(tf) < 2 || len(tf) > maxEntryTitle || !isName(tf[0]) || !isName(tf[len(tf)-1]) {
 		return ""
 	}
 	for _, n := range q.names {
-		f := strings.Fields(n)
-		if len(f) < 2 || !strings.EqualFold(f[len(f)-1], tf[len(tf)-1]) || strings.EqualFold(f[0], tf[0]) || !isName(f[0]) {
+		f := withoutTitles(strings.Fields(n))
+		if len(f) < 2 || !strings.EqualFold(f[len(f)-1], tf[len(tf)-1]) || !isName(f[0]) ||
+			slices.ContainsFunc(tf, func(w string) bool { return strings.EqualFold(w, f[0]) }) {
+			// Another surname, or a given name of the subject's own
+			// ("Arthur Quennell" for Sir Arthur Ivo Quennell).
 			continue
 		}
 		if given := retrieval.Terms(f[0]); len(given) == 1 && !slices.Contains(retrieval.Terms(passage), given[0]) {
@@ -1813,9 +1831,37 @@ func kinSwap(q *question, title, passage string) string {
 	return ""
 }
 
-// commonHead reports whether the name n ends in an everyday word that says
-// what kind of thing it names ("Colville Building", "Sennet Bridge"), not
-// in a surname or a role.
+// withoutTitles returns the words of a name without the titles before it
+// ("Sir", "Dr.", "Lady", "Gov."; titleStem).
+func withoutTitles(f []string) []string {
+	for len(f) > 0 && titleStem(f[0]) != "" {
+		f = f[1:]
+	}
+	return f
+}
+
+// speaksIn reports whether the story raw has the last word of the name n
+// speak ("Hill said", "Hill told"): a person's surname, not the kind of
+// thing a name ending in an everyday word names ("Fiona Hill", not "the
+// Colville Building").
+func speaksIn(raw, n string) bool {
+	f := strings.Fields(n)
+	if len(f) == 0 {
+		return false
+	}
+	last := strings.Trim(f[len(f)-1], punct)
+	for _, v := range []string{" said", " says", " told", " added", " wrote", " argued", " warned", " asked"} {
+		if strings.Contains(raw, last+v) {
+			return true
+		}
+	}
+	return false
+}
+
+// commonHead reports whether the name n ends in an everyday word (more
+// common in everyday English than minNameRarity), which may say what kind
+// of thing it names ("Colville Building"), not in a role. Whether that
+// word is a surname ("Fiona Hill") the story tells (speaksIn).
 func commonHead(n string) bool {
 	f := strings.Fields(n)
 	if len(f) < 2 {
@@ -2161,23 +2207,18 @@ func containsNumber(text, n string) bool {
 			return true
 		}
 	}
-	if m := centuryTok.FindStringSubmatch(n); m != nil {
-		// "the 1200s" are the thirteenth century.
-		c, _ := strconv.Atoi(m[1])
-		if c >= 1 && c < len(ordinals) && regexp.MustCompile(`(?i)\b(`+ordinals[c]+`|`+strconv.Itoa(c+1)+`th)[\s-]+century\b`).MatchString(text) {
-			return true
-		}
+	if c := centuryOf(n); c > 0 && centuryRe[c-1].MatchString(text) {
+		return true // "the 1200s" are the thirteenth century
 	}
 	digits := strings.TrimRight(n, "stndrh")
 	k, err := strconv.Atoi(digits)
 	if err != nil || k < 1 || k > 20 {
 		return false
 	}
-	word := cardinals[k-1]
 	if digits != n {
-		word = ordinals[k-1]
+		return ordinalRe[k-1].MatchString(text)
 	}
-	return regexp.MustCompile(`(?i)\b` + word + `\b`).MatchString(text)
+	return cardinalRe[k-1].MatchString(text)
 }
 
 // decadeTok is a decade ("1950s"), centuryTok a century in figures
@@ -2187,17 +2228,52 @@ var (
 	centuryTok = regexp.MustCompile(`^(\d{1,2})00s$`)
 )
 
+// centuryOf returns the century n names in figures ("1200s": 13), or 0.
+// From the 1900s on, "the 1900s" and "the 2000s" are as often decades, and
+// read as such (spanOf).
+func centuryOf(n string) int {
+	m := centuryTok.FindStringSubmatch(n)
+	if m == nil {
+		return 0
+	}
+	c, _ := strconv.Atoi(m[1])
+	if c < 1 || c >= 19 {
+		return 0
+	}
+	return c + 1
+}
+
 // spanOf returns the first figures every year of the decade or century n
 // begins with ("195" for "1950s", "12" for "1200s"), or "".
 func spanOf(n string) string {
-	if m := centuryTok.FindStringSubmatch(n); m != nil {
-		return m[1]
+	if c := centuryOf(n); c > 0 {
+		return strconv.Itoa(c - 1)
 	}
 	if m := decadeTok.FindStringSubmatch(n); m != nil {
 		return m[1]
 	}
 	return ""
 }
+
+// cardinalRe, ordinalRe and centuryRe find a number written in words:
+// cardinalRe[k-1] k ("five"), ordinalRe[k-1] the k-th ("fifth"),
+// centuryRe[c-1] the c-th century ("thirteenth century", "13th-century").
+var cardinalRe, ordinalRe, centuryRe = func() (c, o, cen []*regexp.Regexp) {
+	for i := range cardinals {
+		c = append(c, regexp.MustCompile(`(?i)\b`+cardinals[i]+`\b`))
+		o = append(o, regexp.MustCompile(`(?i)\b`+ordinals[i]+`\b`))
+		k := i + 1
+		suffix := "th"
+		if k%100 < 11 || k%100 > 13 {
+			suffix = map[int]string{1: "st", 2: "nd", 3: "rd"}[k%10]
+			if suffix == "" {
+				suffix = "th"
+			}
+		}
+		cen = append(cen, regexp.MustCompile(`(?i)\b(`+ordinals[i]+`|`+strconv.Itoa(k)+suffix+`)[\s-]+century\b`))
+	}
+	return c, o, cen
+}()
 
 var (
 	cardinals = strings.Fields(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen

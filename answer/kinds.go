@@ -102,6 +102,12 @@ func holds(holder []string, text string) bool {
 // with a feeling of that kind (feelingAsked).
 const feelingWords = `upset|angry|mad|furious|happy|glad|pleased|sad|unhappy|disappointed|worried|scared|afraid|annoyed|frustrated|surprised|shocked|relieved|nervous|excited|embarrassed|offended|proud|satisfied|thrilled|delighted|anxious|hopeful|optimistic|pessimistic`
 
+// feelingEnd is what follows a word of feeling used as one: the end of
+// its clause, or what a feeling is about ("upset about", "pleased with",
+// "angry that"). "Did the ruling upset markets?", "was the verdict upset
+// on appeal", "relieved of command" use the word otherwise.
+const feelingEnd = `(?:\s+(?:about|abt|with|by|that|when|over|at|after|because|to|for)\b|\s*[?.!,;]|\s*$)`
+
 // kinds is the table of question kinds, in the order they are tried.
 var kinds = []kindRule{
 	{kind: kindSummary, name: "summary", match: isSummaryRequest},
@@ -278,7 +284,7 @@ var (
 	focusQ      = regexp.MustCompile(`(?i)^\s*(what|which|who)\s*(is|are|was|were|'s)\s+(the|its|their|his|her)\s+(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+(of|in|for|at|on|to)\b`)
 	// summaryQ asks for a summary in so many words; happeningQ asks what
 	// is going on, which is a summary when nothing else is named.
-	summaryQ   = regexp.MustCompile(`(?i)\b(summari[sz](e|ed|ing)?|summary|sum (it|this|that|them)? ?up|sum (?:it|this|that|them|the|everything|all)(?: [\p{L}']+){0,3} up|recap|rundown|overview|main points|key points|highlights|gist|tl;? ?dr|eli5|explain like)\b|\b(catch|fill) me (up|in)\b|\bbrief me\b`)
+	summaryQ   = regexp.MustCompile(`(?i)\b(summari[sz](e|ed|ing)?|summary|sum (it|this|that|them)? ?up|sum (?:it|this|that|them|everything|all)(?: [\p{L}']+){0,3} up|recap|rundown|overview|main points|key points|highlights|gist|tl;? ?dr|eli5|explain like)\b|\b(catch|fill) me (up|in)\b|\bbrief me\b`)
 	happeningQ = regexp.MustCompile(`(?i)^\s*(what|wat)('s| is| was| are| were)?\s+(going on|happening|happened|up|new|the (story|news|deal|situation))\b|\bwhat('s| is| was)\s+(this|it|that|the)(\s+\w+)?\s+(all\s+)?about\b|^\s*(news|story|update)\s*\??$`)
 	// whyQ asks for a cause or a purpose; causalRe marks a sentence that
 	// gives one.
@@ -288,7 +294,7 @@ var (
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
-	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(feel|feels|felt|` + feelingWords + `)\b`)
+	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(?:(feel|feels|felt)\b|(` + feelingWords + `)` + feelingEnd + `)`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.
@@ -302,14 +308,14 @@ var (
 	// holderQ is whose view an opinion question asks and of what: "what
 	// does zelensky think the talks will achieve" holds "zelensky" and
 	// "the talks will achieve".
-	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could|is|are|was|were)\s+(.+?)\s+(?:think|thinks|thought|believe|believes|feel|feels|felt)\b(.*)`)
+	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could|is|are|was|were)\s+(.+?)\s+(?:think|thinks|thought|thinking|believe|believes|feel|feels|felt|feeling)\b(.*)`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
 	feelQ = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)
 	// feelingAsked is a yes/no question about a feeling: whose in group
 	// 1, the feeling in group 2; negFeeling and posFeeling are feelings of either kind, in
 	// a question or in a passage.
-	feelingAsked = regexp.MustCompile(`(?i)^\s*(?:was|is|were|are|did|does|do)\s+([^?]+?)\s+(?:(?:feel|feels|felt|get|got|seem|seemed|looked?)\s+)?(?:\w+ly\s+)?(` + feelingWords + `)\b`)
+	feelingAsked = regexp.MustCompile(`(?i)^\s*(?:was|is|were|are|did|does|do)\s+([^?]+?)\s+(?:(?:feel|feels|felt|get|got|seem|seemed|looked?)\s+)?(?:\w+ly\s+)?(` + feelingWords + `)` + feelingEnd)
 	negFeeling   = regexp.MustCompile(`(?i)\b(upset|angry|angered|mad|furious|outraged|frustrat\w*|disappoint\w*|sad|saddened|unhappy|worried|concerned|anxious|afraid|fear\w*|scared|annoyed|shock\w*|dismay\w*|alarm\w*|troubl\w*|embarrass\w*|offended|nervous|pessimistic)\b`)
 	posFeeling   = regexp.MustCompile(`(?i)\b(happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|welcome[ds]?|celebrat\w*|applaud\w*|hopeful|optimistic|excited|confident)\b`)
 	feelRe       = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)

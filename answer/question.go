@@ -351,11 +351,11 @@ func smallTalk(q string) string {
 // thesaurus (represent: delegation, envoy, minister) and the nationality
 // of a person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
-var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)?\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)(?:\s+(?:side|team|delegation))\b`)
+var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks
 // who speaks for the side X (delegationQ), or q. What comes before that
-// question ("the americans? who's going …") goes with the rest.
+// question ("the americans? who's going …") is dropped with the rest.
 func delegationAsk(q string) string {
 	loc := delegationQ.FindStringSubmatchIndex(q)
 	if loc == nil {
@@ -369,8 +369,16 @@ func delegationAsk(q string) string {
 	}
 	// What follows ("to this thing", "at the table") says no more than
 	// "represent" does.
+	if notSide[strings.ToLower(side)] {
+		return q // "who is heading the delegation": no side named
+	}
 	return "who will represent " + sideName(side) + "?"
 }
+
+// notSide are words that stand where a side's name would and name none.
+var notSide = map[string]bool{"the": true, "a": true, "an": true, "our": true, "their": true, "his": true, "her": true,
+	"its": true, "this": true, "that": true, "your": true, "my": true, "is": true, "are": true, "will": true, "be": true,
+	"other": true, "same": true, "whole": true}
 
 // sideName is the country a side of talks is named by: "american" and "us"
 // are the U.S., "russian" Russia.

@@ -75,7 +75,6 @@ street lane road avenue
 investigation inquiry probe
 home homes house houses dwelling dwellings
 vehicle vehicles car cars
-university college school
 `
 
 // synonyms maps a stem to the stems of its group.
@@ -106,13 +105,12 @@ var synonyms = func() map[string][]string {
 func Synonyms(stem string) []string { return synonyms[stem] }
 
 // kindGroups lists, for a word that names a kind, words for things of that
-// kind: a question asking "which relative" is answered by "her uncle", one
-// asking how many vessels by "412 ships". The relation goes one way: an
-// uncle is a relative, a relative need not be an uncle, and an uncle is
-// no aunt (they are not synonyms). Each line is the kind, then its
-// members.
+// kind: a question asking how many vessels is answered by "412 ships".
+// The relation goes one way: a ship is a vessel, a vessel need not be a
+// ship, and a ship is no ferry (they are not synonyms). Each line is the
+// kind, then its members. A kind whose stem other words share is left
+// out: "relative" stems as "relations" does.
 const kindGroups = `
-relative uncle aunt cousin brother sister father mother son daughter nephew niece grandfather grandmother husband wife sibling parent
 vessel ship boat steamer schooner ferry liner yacht barge trawler frigate
 expedition journey voyage trip trek
 `
