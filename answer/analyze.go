@@ -651,6 +651,12 @@ func (a *analyzer) vocabOf(doc string) map[string]bool {
 			for _, t := range retrieval.Terms(p) {
 				v[t] = true
 			}
+			if parentOf.MatchString(p) {
+				// "the son of a tanner" speaks of a father.
+				for _, t := range parentStems {
+					v[t] = true
+				}
+			}
 		}
 		a.vocab[doc] = v
 		share, n := map[string]float64{}, 0

@@ -846,6 +846,12 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			terms = append(slices.Clip(terms), extra...)
 			cov = max(cov, roleCredit*a.coverage(qterms, terms))
 		}
+		if parentOf.MatchString(text) {
+			// "the third of five children of Ivar Quennell, a harbour
+			// pilot" speaks of Quennell's father.
+			terms = append(slices.Clip(terms), parentStems...)
+			cov = max(cov, a.coverage(qterms, terms))
+		}
 		if len(q.places) > 0 {
 			// "the U.K." answers for "Britain".
 			for k := range a.placesOf(text) {
@@ -896,6 +902,14 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	}
 	return cands
 }
+
+// parentOf is a sentence that names someone's parents by the child: "the
+// son of a tanner", "children of Ivar Quennell"; parentStems are the
+// words it stands for.
+var (
+	parentOf    = regexp.MustCompile(`(?i)\b(?:son|sons|daughter|daughters|child|children|eldest|youngest|only child) of\b`)
+	parentStems = retrieval.Terms("father mother parent")
+)
 
 // subjectCredit is the share of its weight the name of an entry's subject
 // earns in a sentence of the entry that does not repeat it. Set on the

@@ -186,6 +186,7 @@ func parseQuestion(q string) question {
 		text = strings.TrimSpace(foldChat(q))
 	}
 	text = delegationAsk(text)
+	text = forALiving.ReplaceAllString(text, "")
 	pq := question{raw: q, text: text, kind: kindOther}
 	for _, row := range kinds {
 		if row.match != nil && row.match(text) {
@@ -398,3 +399,8 @@ func sideName(s string) string {
 	r, n := utf8.DecodeRuneInString(l)
 	return string(unicode.ToUpper(r)) + l[n:]
 }
+
+// forALiving is the idiom "do … for a living": what someone works as,
+// which the rest of the question asks ("what did his father do"), and no
+// word of it the story needs to say.
+var forALiving = regexp.MustCompile(`(?i)\s+for a living\b`)
