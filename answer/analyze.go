@@ -920,3 +920,6 @@ func (a *analyzer) onlyStory(hits []retrieval.Hit, doc string, n int) []retrieva
 // "Harvard" (rarer than 0.3) is, the first words of sentences ("Today",
 // "The") are not.
 const minSubjectRarity = 0.3
+
+// knows reports whether the corpus has the stem t.
+func (a *analyzer) knows(t string) bool { return a.stems[t] }

@@ -242,7 +242,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		return a, nil
 	}
 	if e.cfg.Chat == nil {
-		if lang := questionLanguage(q); lang != "" {
+		if lang := questionLanguage(q, st.analyzer.knows); lang != "" {
 			a.Text = refusalNotEnglish
 			a.Reason = "the question is in " + lang + ", not English"
 			e.cfg.Logger.Debug("refused", "question", q, "reason", a.Reason)

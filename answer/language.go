@@ -32,8 +32,8 @@ const minLatinWords = 3
 // English ("another language" when the detector is unsure which), or "".
 // It is the same decision as QuestionLanguage's: one test of what counts
 // as English for the offline refusal and for model mode's routing.
-func questionLanguage(q string) string {
-	name, other, sure := detectLanguage(q)
+func questionLanguage(q string, known func(stem string) bool) string {
+	name, other, sure := detectLanguage(q, known)
 	switch {
 	case !other:
 		return ""
@@ -57,7 +57,7 @@ func questionLanguage(q string) string {
 // question taken for English meets the English-only gate, which would
 // refuse it ("la", "les" and "entre" are in the subtitles too).
 func QuestionLanguage(q string) (name string, other bool) {
-	lang, other, sure := detectLanguage(RemoveInvisible(q))
+	lang, other, sure := detectLanguage(RemoveInvisible(q), nil)
 	if !other || !sure {
 		return "", other
 	}
@@ -79,7 +79,7 @@ const (
 	commonRarity          = 0.6
 )
 
-func detectLanguage(q string) (name string, other, sure bool) {
+func detectLanguage(q string, known func(stem string) bool) (name string, other, sure bool) {
 	// Chat spellings ("whos", "w", "abt") and mentions are not evidence of
 	// another language.
 	q = foldChat(RemoveInvisible(q))
@@ -107,10 +107,48 @@ func detectLanguage(q string) (name string, other, sure bool) {
 		// script alone rules English out.
 		return info.Lang.String(), info.Lang != whatlanggo.Eng, info.IsReliable()
 	}
-	if info.Lang == whatlanggo.Eng || commonEnglishShare(q) >= minCommonEnglishShare {
+	if info.Lang == whatlanggo.Eng || commonEnglishShare(q) >= minCommonEnglishShare || knownEnglishShare(q, known) >= minKnownEnglishShare {
 		return "", false, false
 	}
 	return info.Lang.String(), true, info.IsReliable()
+}
+
+// minKnownEnglishShare is the share of a question's words that English has
+// at all (in the SUBTLEX table, however rare, or in the English stories
+// asked about) from which it is English: "kremlin spokesman name?" has few
+// common words but every one is the story's, while "¿dónde se van a
+// reunir eeuu y rusia?" shares only "a", "se" and "van" with English.
+const minKnownEnglishShare = 0.75
+
+// knownEnglishShare is the share of the words of q, names aside, that the
+// English word table has (retrieval.Rarity under 1), that known accepts (a
+// word of the corpus; nil accepts none), or that are English function
+// words.
+func knownEnglishShare(q string, known func(stem string) bool) float64 {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	n, found := 0, 0
+	for i, w := range words {
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) {
+			continue
+		}
+		n++
+		w = strings.ToLower(w)
+		if !isASCII(w) {
+			continue
+		}
+		if englishFunctionWords[w] {
+			found++
+			continue
+		}
+		ts := retrieval.Terms(w)
+		if len(ts) == 0 || retrieval.Rarity(ts[0]) < 1 || known != nil && known(ts[0]) {
+			found++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(found) / float64(n)
 }
 
 // commonEnglishShare is the share of the words of q that are common English

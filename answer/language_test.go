@@ -77,7 +77,7 @@ func TestEnglishQuestionSetsAreEnglish(t *testing.T) {
 			if other != (q.Lang != "" && q.Lang != "en") {
 				t.Errorf("%s: %q (lang %q) read as %q, other=%v", filepath.Base(f), q.Question, q.Lang, name, other)
 			}
-			if offline := questionLanguage(q.Question); (offline != "") != other {
+			if offline := questionLanguage(q.Question, nil); (offline != "") != other {
 				t.Errorf("%s: %q: the offline check says %q, model mode other=%v", filepath.Base(f), q.Question, offline, other)
 			}
 		}
@@ -91,11 +91,26 @@ func TestEnglishQuestionSetsAreEnglish(t *testing.T) {
 // by; chat shorthand must not be refused as foreign.
 func TestShortQuestionsAreReadAsEnglish(t *testing.T) {
 	for _, q := range []string{"tldr?", "tldr", "eli5 pls", "sum up?", "who?"} {
-		if got := questionLanguage(q); got != "" {
+		if got := questionLanguage(q, nil); got != "" {
 			t.Errorf("questionLanguage(%q) = %q, want English", q, got)
 		}
 		if _, other := QuestionLanguage(q); other {
 			t.Errorf("QuestionLanguage(%q) says another language", q)
+		}
+	}
+}
+
+// A short question of the story's own words is English, though few of
+// them are common English words; another language stays another.
+func TestStoryWordsAreEnglishEvidence(t *testing.T) {
+	story := map[string]bool{"kremlin": true, "spokesman": true, "name": true, "talk": true, "russia": true}
+	known := func(s string) bool { return story[s] }
+	if got := questionLanguage("kremlin spokesman name?", known); got != "" {
+		t.Errorf("kremlin spokesman name?: %q, want English", got)
+	}
+	for _, q := range []string{"¿dónde se van a reunir eeuu y rusia?", "wo finden die gespräche statt"} {
+		if got := questionLanguage(q, known); got == "" {
+			t.Errorf("%q read as English", q)
 		}
 	}
 }
