@@ -225,7 +225,7 @@ func (r *kindRule) typedScore(q *question, terms []qterm, text string) (float64,
 const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
 
 var (
-	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the) (day|date|time|year|month)\b|\bhow long ago\b`)
+	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the) (day|date|time|year|month)\b|\bhow long ago\b|^\s*(?:the\s+)?(?:exact|precise|actual)\s+(day|date|year|month)\b|^\s*(?:the\s+)?(day|date|year|month) (?:of|when|that|on which|in which)\b`)
 	// opener is what people put before a question: "ok so", "remind me,".
 	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*|(?:(?:ngl|tbh|honestly|lowkey|idk|i'?m|i am|kinda|so|really|still|bit)\s+)*(?:confused|lost|curious|wondering)(?:\s+(?:about|abt|on|by|with)\s+[^,.?!;]+)?\s*[,.!:;]+\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
@@ -275,7 +275,7 @@ var (
 	// sentences about the future and the past, so that "where will they
 	// meet" prefers "scheduled for Tuesday in Saudi Arabia" to "met in
 	// Turkey in 2022".
-	futureQ  = regexp.MustCompile(`(?i)\b(will|going to|(are|is) \w+ing|upcoming|next)\b|^\s*\w+\s+(are|is)\b.*\b\w+ing\s*\??\s*$`)
+	futureQ  = regexp.MustCompile(`(?i)\b(will|going to|(are|is) \w+ing|upcoming|next)\b|^\s*\w+(?:\s+\w+)?\s+(are|is)\b.*\b\w+ing\s*\??\s*$`)
 	futureRe = regexp.MustCompile(`(?i)\b(will|scheduled|upcoming|planned|set to|to be held|next (week|month|year)|tomorrow)\b`)
 	pastRe   = regexp.MustCompile(`(?i)\b(ago|last (week|month|year)|in (the (fall|spring|summer|winter|autumn) of )?(19|20)\d\d|yesterday|previously)\b`)
 	// possessiveQ: "What is Putin's favourite food?" asks for the last
@@ -321,7 +321,7 @@ var (
 	feelRe       = regexp.MustCompile(`(?i)\b(feel|feels|felt|happy|glad|pleased|gratified|delighted|thrilled|relieved|proud|satisfied|angry|furious|outraged|upset|frustrat\w*|disappoint\w*|sad|saddened|worried|concerned|anxious|afraid|fear\w*|hope\w*|hopeful|optimistic|pessimistic|confident|welcome[ds]?|celebrat\w*|applaud\w*|shock\w*|surpris\w*|dismay\w*|alarm\w*|troubl\w*|love[ds]?|hate[ds]?|win|victory|blow|setback)\b`)
 	metaQ        = regexp.MustCompile(`(?i)\b(article|story|report|piece|byline|copyright)\b|\b(published|wrote|written|authored)\b|\bwho reported\b|\bwho (is|are) the (authors?|reporters?|writers?|journalists?)\b`)
 	temporal     = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|ago|week|weekend|month|year|years|decade|decades|spring|summer|fall|autumn|winter|morning|evening|night|later|earlier|soon|since|until)\b|\b(1[89]|20)\d\d\b`)
-	whereQ       = regexp.MustCompile(`(?i)^\s*where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
+	whereQ       = regexp.MustCompile(`(?i)^\s*where\b|\b(?:is|are|was|were|be|going|heading|travell?ing|flying|moving|meeting|held|happening|staying|based)\s+where\b|\bin (which|what) (city|country|place)\b|^\s*(which|what) (city|country|nation|place|venue|location)\b`)
 	// listQ asks for the kinds of something, answered by a list.
 	listQ = regexp.MustCompile(`(?i)\bwhat (kinds?|types?|sorts?|forms?) of\b`)
 	// listRe is a sentence that lists: "could include NATO membership,

@@ -198,7 +198,12 @@ func parseQuestion(q string) question {
 	case kindWhen:
 		pq.clock = clockQ.MatchString(text)
 		if m := whenQ.FindStringSubmatch(text); m != nil {
-			pq.unit = strings.ToLower(m[2])
+			for _, u := range m[2:] {
+				if u != "" {
+					pq.unit = strings.ToLower(u) // "what date", "the exact date"
+					break
+				}
+			}
 		}
 	case kindYesNo:
 		pq.aux = strings.ToLower(yesNoQ.FindStringSubmatch(text)[1])
@@ -352,7 +357,7 @@ func smallTalk(q string) string {
 // thesaurus (represent: delegation, envoy, minister) and the nationality
 // of a person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
-var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b`)
+var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks
 // who speaks for the side X (delegationQ), or q. What comes before that

@@ -1164,3 +1164,27 @@ func TestParentByTheChild(t *testing.T) {
 		t.Errorf("parseQuestion kept the idiom: %q", q.text)
 	}
 }
+
+// Chat asks when and where in other places than first: "the exact date
+// X", "… is traveling where"; an adverb may stand before "are … -ing";
+// "who from X" asks who represents X.
+func TestChatWhenWhereWho(t *testing.T) {
+	for q, want := range map[string]questionKind{
+		"remind me the exact date russia invaded ukraine":   kindWhen,
+		"date of the invasion?":                             kindWhen,
+		"ukraine's president is traveling where this week?": kindWhere,
+	} {
+		if got := parseQuestion(q).kind; got != want {
+			t.Errorf("%q: kind %v, want %v", q, got, want)
+		}
+	}
+	if k := parseQuestion("the date was wrong in the report, who fixed it").kind; k == kindWhen {
+		t.Error("a date named in passing asks no date")
+	}
+	if !parseQuestion("where exactly r they meeting").future {
+		t.Error("where exactly are they meeting: a question about what will happen")
+	}
+	if got := delegationAsk("who from america sits down with the russians"); got != "who will represent the U.S.?" {
+		t.Errorf("delegationAsk: %q", got)
+	}
+}
