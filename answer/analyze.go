@@ -890,7 +890,10 @@ var sentenceEnd = regexp.MustCompile(`[?!.]+\s+`)
 var injection = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\b(ignore|disregard|forget|override|bypass|skip)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directions|constraints|everything|previous|above|prior|system)\b`),
 	regexp.MustCompile(`(?i)\b(system prompt|your (prompt|instructions|rules|guidelines)|jailbreak|developer mode|do anything now)\b`),
-	regexp.MustCompile(`(?i)\b(you are now|you're now|act as|pretend (to be|that|you)|role-?play|from now on|new persona)\b`),
+	regexp.MustCompile(`(?i)\b(you are now|you're now|pretend (to be|that|you)|role-?play|from now on|new persona)\b`),
+	// "Act as …" said to the bot, not "did the brass-founder act as
+	// treasurer?".
+	regexp.MustCompile(`(?i)(?:^\s*(?:please\s+|now\s+|ok\s+|okay\s+)?|\byou\s+(?:will\s+|must\s+|should\s+|can\s+|now\s+)?|\bi want you to\s+)act as\b`),
 	regexp.MustCompile(`(?i)^\s*(please\s+)?(write|compose|generate|draft|translate|code|sing|rap)\b`),
 	regexp.MustCompile(`(?i)^\s*(please\s+)?(tell me a (joke|story|poem)|repeat after me|say exactly|print|output|reveal|echo)\b`),
 }

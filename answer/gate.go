@@ -1204,6 +1204,9 @@ func (a *analyzer) headKnown(head, doc string) bool {
 func (a *analyzer) missingFocus(q, doc string) string {
 	var focus string
 	if m := focusQ.FindStringSubmatch(q); m != nil {
+		if peopleWords[strings.ToLower(m[4])] && strings.EqualFold(m[1], "who") {
+			return "" // "Who was the first person to …?" asks for a name
+		}
 		focus = m[4]
 	} else if m := possessiveQ.FindStringSubmatch(q); m != nil {
 		focus = m[3]
@@ -1514,6 +1517,11 @@ var peopleKinds = stemSet(`employees employee workers staff inhabitants resident
 // countMany is the words after "how many" (and "of", a possessive or
 // "the": "how many of Quernlein's siblings").
 var countMany = regexp.MustCompile(`(?i)\bhow many\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
+
+// peopleWords ask for someone, whom a story names rather than calls a
+// person: "Who was the first person to receive the medal?"
+var peopleWords = map[string]bool{"person": true, "people": true, "individual": true, "individuals": true,
+	"man": true, "woman": true, "one": true}
 
 // whichHead returns the noun a "which" question asks for, the last word
 // of the words after "which" before a function word ("which senior aide
