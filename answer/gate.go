@@ -1630,7 +1630,7 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 			name[t] = true
 		}
 	}
-	money := moneyQ.MatchString(q.text)
+	money := moneyQ.MatchString(q.text) || costQ.MatchString(q.text)
 	var absent []string
 	for _, t := range terms {
 		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || q.kind == kindCount && answerNouns[t.stem] || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {

@@ -157,9 +157,9 @@ var kinds = []kindRule{
 			return hasDuration(text, sinceQ.MatchString(q.text)) || lengthQ.MatchString(q.text) && lengthRe.MatchString(text)
 		},
 		need: func(*question) need { return needAny }, refusal: "no length of time where one is asked for"},
-	{kind: kindCount, name: "how many", match: func(q string) bool { return countQ.MatchString(q) || measureQ.MatchString(q) },
+	{kind: kindCount, name: "how many", match: func(q string) bool { return countQ.MatchString(q) || measureQ.MatchString(q) || costQ.MatchString(q) },
 		typed: func(q *question, _ []qterm, text string) bool {
-			if moneyQ.MatchString(q.text) {
+			if moneyQ.MatchString(q.text) || costQ.MatchString(q.text) {
 				// What something cost is said in money.
 				return moneyRe().MatchString(text)
 			}
@@ -301,6 +301,10 @@ var (
 	shareQ  = regexp.MustCompile(`(?i)\bwhat (percentage|percent|share|proportion|fraction)\b|\bhow many percent\b`)
 	shareRe = regexp.MustCompile(`(?i)\d\s?%|\b(percent|per cent|percentage points?|half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(of|in|out of)\s+(the\s+|every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b`)
 	moneyQ  = regexp.MustCompile(`(?i)\bhow much\b.*\b(cost|costs|costing|pay|paid|pays|spend|spent|spends|price|worth|charge|charged|raise|raised|fund|funding|fine|fined|fines)\b|\bhow much\s+(?:did|does|do|was|is|were|are|will|would|has|have|had|could|can)\b.*\b(earn|earned|earns|sell|sold|buy|bought|owe|owed)\b|\bhow much money\b|\bwhat (was|is|will be) the (cost|price)\b|\bwhat price\b`)
+	// costQ asks an amount of money without "how much": "what did the
+	// bridge cost?", "what weekly wage did she earn?"; a how-many
+	// question, answered in money (moneyQ).
+	costQ = regexp.MustCompile(`(?i)^\s*what (?:did|does|do|will|would)\b.*\bcost\b|^\s*what (?:\w+ )?(?:wage|wages|salary|fee|fees)\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)

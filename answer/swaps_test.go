@@ -1210,3 +1210,26 @@ func TestActAsAndFirstPerson(t *testing.T) {
 	e := storyEngine(t, "lunby.md", story)
 	checkAnswers(t, e, []answerCase{{"Who was the first person to receive the society's gold medal?", "Crossfield"}})
 }
+
+// What something cost, asked without "how much", is answered in money:
+// a passage with none does not answer it.
+func TestCostWithoutHowMuch(t *testing.T) {
+	for q, want := range map[string]questionKind{
+		"What did the iron bridge cost to build?":        kindCount,
+		"What weekly wage did Varnholt receive in 1924?": kindCount,
+		"What did the mayor say about the bridge?":       kindOther,
+	} {
+		if got := parseQuestion(q).kind; got != want {
+			t.Errorf("%q: kind %v, want %v", q, got, want)
+		}
+	}
+	story := "---\ntitle: Wend crossings\n---\n" +
+		"The ferry at Corby operated until 1897, when it was replaced by an iron bridge designed by Margaret Ould.\n\n" +
+		strings.Repeat("Barges still carry grain down the Wend to the estuary mills.\n\n", 20) +
+		"The stone bridge at Marrick cost 4,200 pounds in 1802.\n"
+	e := storyEngine(t, "crossings.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"What did the iron bridge designed by Margaret Ould cost to build?", ""},
+		{"What did the stone bridge at Marrick cost?", "4,200 pounds"},
+	})
+}
