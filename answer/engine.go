@@ -297,7 +297,7 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 	searched := slices.Clone(hits)
 	lang, foreign := "", false
 	if e.cfg.Chat != nil {
-		lang, foreign = QuestionLanguage(q)
+		lang, foreign = questionLanguageIn(q, st.analyzer.knows)
 	}
 	var v verdict
 	if foreign {

@@ -57,7 +57,13 @@ func questionLanguage(q string, known func(stem string) bool) string {
 // question taken for English meets the English-only gate, which would
 // refuse it ("la", "les" and "entre" are in the subtitles too).
 func QuestionLanguage(q string) (name string, other bool) {
-	lang, other, sure := detectLanguage(RemoveInvisible(q), nil)
+	return questionLanguageIn(q, nil)
+}
+
+// questionLanguageIn is QuestionLanguage with the words of the corpus asked
+// about as evidence of English (known; nil for none).
+func questionLanguageIn(q string, known func(stem string) bool) (name string, other bool) {
+	lang, other, sure := detectLanguage(RemoveInvisible(q), known)
 	if !other || !sure {
 		return "", other
 	}
