@@ -2,12 +2,13 @@ package answer
 
 import (
 	"encoding/json"
-	"github.com/newsbot/newsbot/retrieval"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
 )
 
 func TestQuestionLanguage(t *testing.T) {
