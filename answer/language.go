@@ -127,10 +127,24 @@ func detectLanguage(q string, known func(stem string) bool) (name string, other,
 const minKnownEnglishShare = 0.75
 
 // knownEnglishShare is the share of the words of q, names aside, that the
-// English word table has (retrieval.Rarity under 1), that known accepts (a
-// word of the corpus; nil accepts none), or that are English function
-// words.
+// English word table has (retrieval.Rarity under 1) or known accepts (a
+// word of the corpus; nil accepts none).
 func knownEnglishShare(q string, known func(stem string) bool) float64 {
+	return englishShare(q, func(t string) bool { return retrieval.Rarity(t) < 1 || known != nil && known(t) })
+}
+
+// commonEnglishShare is the share of the words of q that are common English
+// words (rarity under commonRarity).
+func commonEnglishShare(q string) float64 {
+	return englishShare(q, func(t string) bool { return retrieval.Rarity(t) < commonRarity })
+}
+
+// englishShare is the share of the words of q that are English function
+// words, stop words ("again", "who's") or words whose stem english
+// accepts. Capitalized words after the first are names, in any language,
+// and are left out; a question of names only counts as English, since
+// nothing says it is not.
+func englishShare(q string, english func(stem string) bool) float64 {
 	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
 	n, found := 0, 0
 	for i, w := range words {
@@ -146,8 +160,7 @@ func knownEnglishShare(q string, known func(stem string) bool) float64 {
 			found++
 			continue
 		}
-		ts := retrieval.Terms(w)
-		if len(ts) == 0 || retrieval.Rarity(ts[0]) < 1 || known != nil && known(ts[0]) {
+		if ts := retrieval.Terms(w); len(ts) == 0 || english(ts[0]) {
 			found++
 		}
 	}
@@ -155,36 +168,6 @@ func knownEnglishShare(q string, known func(stem string) bool) float64 {
 		return 1
 	}
 	return float64(found) / float64(n)
-}
-
-// commonEnglishShare is the share of the words of q that are common English
-// words. Capitalized words after the first are names, in any language, and
-// are left out.
-func commonEnglishShare(q string) float64 {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-	n, common := 0, 0
-	for i, w := range words {
-		if i > 0 && unicode.IsUpper([]rune(w)[0]) {
-			continue
-		}
-		n++
-		w = strings.ToLower(w)
-		if !isASCII(w) {
-			continue
-		}
-		if englishFunctionWords[w] {
-			common++
-			continue
-		}
-		ts := retrieval.Terms(w)
-		if len(ts) == 0 || retrieval.Rarity(ts[0]) < commonRarity {
-			common++ // a stopword ("again", "who's") or a common word
-		}
-	}
-	if n == 0 {
-		return 1 // names only: nothing says it is not English
-	}
-	return float64(common) / float64(n)
 }
 
 // englishFunctionWords are counted as English although Terms drops them.
