@@ -1233,3 +1233,20 @@ func TestCostWithoutHowMuch(t *testing.T) {
 		{"What did the stone bridge at Marrick cost?", "4,200 pounds"},
 	})
 }
+
+// An encyclopedia entry's passages pass the coverage gate with less of the
+// question's words than a news story's (entryCoverage).
+func TestEntryCoverageGate(t *testing.T) {
+	for title, want := range map[string]float64{
+		"Marrow Hill Harriers": entryCoverage,
+		"Marrow Hill Harriers win the county cross-country title": minCoverage,
+	} {
+		e := storyEngine(t, "harriers.md", strings.Replace(entryStory, "Marrow Hill Harriers\n", title+"\n", 1))
+		if got := e.state.Load().analyzer.coverageGate("harriers", minCoverage); got != want {
+			t.Errorf("title %q: gate %.2f, want %.2f", title, got, want)
+		}
+		if got := e.state.Load().analyzer.coverageGate("harriers", minCoverageModel); got != min(want, minCoverageModel) {
+			t.Errorf("title %q, model mode: gate %.2f, want the lower", title, got)
+		}
+	}
+}
