@@ -390,8 +390,7 @@ func (a *analyzer) coverage(terms []qterm, passage []string) float64 {
 			got += t.weight
 			continue
 		}
-		if slices.ContainsFunc(retrieval.Synonyms(t.stem), func(s string) bool { return set[s] }) ||
-			slices.ContainsFunc(retrieval.Hyponyms(t.stem), func(s string) bool { return set[s] }) {
+		if akinIn(t.stem, set) {
 			got += t.weight * synonymCredit
 			continue
 		}
@@ -523,8 +522,7 @@ func (a *analyzer) stemIn(t, doc string) bool {
 // it that ok accepts: a related form ("invad", "invas") or a spelling one
 // typo away.
 func (a *analyzer) formIn(t string, vocab map[string]bool, ok func(string) bool) bool {
-	if vocab[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return vocab[s] }) ||
-		slices.ContainsFunc(retrieval.Hyponyms(t), func(s string) bool { return vocab[s] }) {
+	if vocab[t] || akinIn(t, vocab) {
 		return true
 	}
 	if len(t) >= 4 {
@@ -616,8 +614,7 @@ func (a *analyzer) shareOf(doc, t string) float64 {
 // names (retrieval.Hyponyms), a related form or a spelling of it is in
 // set.
 func (a *analyzer) stemInSet(t string, set map[string]bool) bool {
-	if set[t] || slices.ContainsFunc(retrieval.Synonyms(t), func(s string) bool { return set[s] }) ||
-		slices.ContainsFunc(retrieval.Hyponyms(t), func(s string) bool { return set[s] }) {
+	if set[t] || akinIn(t, set) {
 		return true
 	}
 	if v := a.variant(t); v != "" && set[v] {
@@ -923,6 +920,15 @@ func (a *analyzer) onlyStory(hits []retrieval.Hit, doc string, n int) []retrieva
 // "Harvard" (rarer than 0.3) is, the first words of sentences ("Today",
 // "The") are not.
 const minSubjectRarity = 0.3
+
+// akinIn reports whether set holds a synonym of the stem t
+// (retrieval.Synonyms) or a member of the kind t names (retrieval.Hyponyms,
+// "ship" for "vessel"): what coverage credits at synonymCredit, and what
+// counts as the story mentioning t.
+func akinIn(t string, set map[string]bool) bool {
+	in := func(s string) bool { return set[s] }
+	return slices.ContainsFunc(retrieval.Synonyms(t), in) || slices.ContainsFunc(retrieval.Hyponyms(t), in)
+}
 
 // knows reports whether the corpus has the stem t.
 func (a *analyzer) knows(t string) bool { return a.stems[t] }

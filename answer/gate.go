@@ -1885,7 +1885,7 @@ func withoutTitles(f []string) []string {
 }
 
 // speaksIn reports whether the story raw has the last word of the name n
-// speak ("Hill said", "Hill told"): a person's surname, not the kind of
+// speak ("Hill said", "…, said Hill."; speakerAt): a person's surname, not the kind of
 // thing a name ending in an everyday word names ("Fiona Hill", not "the
 // Colville Building").
 func speaksIn(raw, n string) bool {
@@ -1894,12 +1894,7 @@ func speaksIn(raw, n string) bool {
 		return false
 	}
 	last := strings.Trim(f[len(f)-1], punct)
-	for _, v := range []string{" said", " says", " told", " added", " wrote", " argued", " warned", " asked"} {
-		if strings.Contains(raw, last+v) {
-			return true
-		}
-	}
-	return false
+	return speakerAt(raw, 1, func(w string) bool { return w == last })
 }
 
 // commonHead reports whether the name n ends in an everyday word (more
