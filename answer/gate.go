@@ -362,6 +362,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := withheld(q, v.terms, best.text); r != "" {
+			v.why = r
+			return v
+		}
 		if r := a.kindUnnamed(q, best, doc); r != "" {
 			v.why = r
 			return v

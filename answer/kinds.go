@@ -134,7 +134,7 @@ var kinds = []kindRule{
 				// about.
 				return feelRe.MatchString(text) && holds(q.holder, text)
 			}
-			return viewRe.MatchString(text) || saidBy(q.holder, q.topic, text)
+			return viewRe.MatchString(text) && holds(q.holder, text) || saidBy(q.holder, q.topic, text)
 		},
 		need: func(*question) need { return needAny }, refusal: "the story reports no such view"},
 	{kind: kindWhen, name: "when", match: re(whenQ), bonus: typedBonus, penalty: -untypedPenalty, nearBonus: -nearTypedPenalty, lead: true,
@@ -294,7 +294,7 @@ var (
 	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
-	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(?:(feel|feels|felt)\b|(` + feelingWords + `)` + feelingEnd + `)`)
+	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates|make\s+of)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(?:(feel|feels|felt)\b|(` + feelingWords + `)` + feelingEnd + `)`)
 	viewRe   = regexp.MustCompile(`(?i)\b(think|thinks|thought|feel|feels|felt|believe|believes|believed|want|wants|wanted|hope|hopes|hoped|fear|fears|feared|prefer|prefers|opinion|view|views|consider|considers|considered|worried|concerned|happy|pleased|gratified|angry|frustrat\w*|disappoint\w*|welcome[ds]?|prais\w*|criticiz\w*|criticis\w*|condemn\w*|called (it|the|him|her|them)|described|urged|insist\w*|vowed|warned|argued|celebrat\w*|applaud\w*|love[ds]?|hate[ds]?|like[ds]?|support\w*|oppos\w*|blasted|slammed|hailed)\b`)
 	// moneyQ asks what something cost; moneyRe is an amount of money.
 	// shareQ asks for a part of a whole, which shareRe says.
@@ -312,7 +312,7 @@ var (
 	// holderQ is whose view an opinion question asks and of what: "what
 	// does zelensky think the talks will achieve" holds "zelensky" and
 	// "the talks will achieve".
-	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could|is|are|was|were)\s+(.+?)\s+(?:think|thinks|thought|thinking|believe|believes|feel|feels|felt|feeling)\b(.*)`)
+	holderQ = regexp.MustCompile(`(?i)^\s*(?:what|how)\s+(?:do|does|did|will|would|might|may|could|is|are|was|were)\s+(.+?)\s+(?:think|thinks|thought|thinking|believe|believes|feel|feels|felt|feeling|make\s+of)\b(.*)`)
 	// feelQ asks how someone feels; feelRe marks a sentence that says a
 	// feeling.
 	feelQ = regexp.MustCompile(`(?i)\b(feel|feels|felt|feeling|feelings)\b`)

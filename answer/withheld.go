@@ -1,0 +1,126 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/newsbot/newsbot/retrieval"
+)
+
+// News reports say what they do not know: "authorities did not release his
+// name", "it was too early to estimate the cost of the damage", "did not
+// return calls seeking comment", "it was not clear when". A passage that
+// says so of what a question asks does not answer it; quoting it as an
+// answer would pass off the gap as the fact.
+var (
+	// withheldRe is a statement that something was not given: group 1 is
+	// the verb, group 2 the words after it (what was not given).
+	withheldRe = regexp.MustCompile(`(?i)\b(?:(?:did|does|do|would|will|could|can|has|have|had)\s*(?:not|n't|n’t)|declined\s+to|refused\s+to|(?:was|were|is|are)\s+unable\s+to|too\s+early\s+to|(?:has|have|had)\s+yet\s+to)\s+(?:immediately\s+|publicly\s+|yet\s+|officially\s+)?(release|disclose|reveal|identify|name|give|provide|say|specify|estimate|confirm|comment|respond|return|announce|set|determine|explain)\b((?:\s+[^\s.,;:!?]+){0,6})`)
+	// unknownRe is a statement that something is not known: "it was not
+	// clear when", "no date has been set"; group 1 is what is not known.
+	unknownRe = regexp.MustCompile(`(?i)\b(?:(?:it|that)\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+|immediately\s+)?(?:clear|known)|unclear|unknown)|(?:was|were|is|are)\s+not\s+(?:immediately\s+)?(?:known|released|disclosed|made public))\b((?:\s+[^\s.,;:!?]+){0,6})|\bno\s+(date|time|timetable|timeline|figure|cause|reason|motive|name|names|details?)\s+(?:has|have|had|was|were)\s+(?:yet\s+)?(?:been\s+)?(?:set|given|released|announced|disclosed|determined|made public)`)
+	// kindWords are the words by which a withheld statement names the kind
+	// of thing not given: "did not say when", "did not release the names".
+	kindWords = map[questionKind][]string{
+		kindWhen:     {"when", "date", "time", "day", "timetable", "timeline", "schedule"},
+		kindWhere:    {"where", "location", "whereabouts"},
+		kindWho:      {"who", "name", "names", "identity", "identities", "identify", "whom"},
+		kindWhy:      {"why", "reason", "reasons", "cause", "motive", "explain"},
+		kindCount:    {"how many", "how much", "number", "figure", "figures", "amount", "toll", "total"},
+		kindDuration: {"how long", "duration"},
+	}
+)
+
+// withheld returns why the passage text does not answer q, or "": text says
+// that what q asks was not given or is not known ("authorities did not
+// release his name" for "what is the name of the missing man?"). What was
+// not given must be what is asked: one of the question's terms, or the
+// word for its kind ("when", "the names"); a passage saying someone did not
+// comment does not answer what they think of it.
+func withheld(q *question, terms []qterm, text string) string {
+	for _, m := range withheldRe.FindAllStringSubmatchIndex(text, -1) {
+		verb := strings.ToLower(text[m[2]:m[3]])
+		what := text[m[4]:m[5]]
+		if verb == "comment" || verb == "respond" || verb == "return" {
+			// Declining to comment withholds a view, and the reasons
+			// for what one did.
+			if (verb != "return" || callsRe.MatchString(what)) && (q.kind == kindOpinion || q.kind == kindWhy || saidQ.MatchString(q.text)) && holds(q.holder, text) {
+				return "the story says this was not given: " + strings.TrimSpace(text[m[0]:m[1]])
+			}
+			continue
+		}
+		if verb == "name" || verb == "identify" {
+			what = "name " + what
+		}
+		if asksAbout(q, terms, what) {
+			return "the story says this was not given: " + strings.TrimSpace(text[m[0]:m[1]])
+		}
+	}
+	for _, m := range unknownRe.FindAllStringSubmatchIndex(text, -1) {
+		what := ""
+		if m[2] >= 0 {
+			what = text[m[2]:m[3]]
+		} else {
+			what = text[m[4]:m[5]]
+		}
+		if asksAbout(q, terms, what) {
+			return "the story says this is not known: " + strings.TrimSpace(text[m[0]:m[1]])
+		}
+	}
+	return ""
+}
+
+// saidQ asks what someone said or made of something: a view that a
+// refusal to comment does not give.
+var saidQ = regexp.MustCompile(`(?i)\b(say|said|says|saying|comment|commented|react|reacted|reaction|respond|responded|response|make of|take on|think|thinks|thought)\b`)
+
+// asksAbout reports whether the words what, which a passage says were not
+// given, are what q asks: the word for q's kind, or one of its terms other
+// than a name (a name is who, not what).
+func asksAbout(q *question, terms []qterm, what string) bool {
+	lw := " " + strings.ToLower(what) + " "
+	for _, k := range append([]questionKind{q.kind}, q.also...) {
+		for _, w := range kindWords[k] {
+			if strings.Contains(lw, " "+w+" ") {
+				return true
+			}
+		}
+	}
+	if whClause.MatchString(what) {
+		// "not clear why the barrier failed" withholds a reason, not
+		// everything about the barrier.
+		return false
+	}
+	if strings.Contains(lw, " name ") || strings.Contains(lw, " names ") {
+		// "did not release his name" answers no who-question but one that
+		// asks for the name.
+		if nameAsked.MatchString(q.text) {
+			return true
+		}
+	}
+	name := map[string]bool{}
+	for _, n := range q.names {
+		for _, t := range retrieval.Terms(n) {
+			name[t] = true
+		}
+	}
+	have := map[string]bool{}
+	for _, t := range retrieval.Terms(what) {
+		have[t] = true
+	}
+	for _, t := range terms {
+		if have[t.stem] && !name[t.stem] && !lightTerms[t.stem] && t.weight > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// callsRe is what one does not return when declining to comment.
+var callsRe = regexp.MustCompile(`(?i)\b(calls?|messages?|requests?|emails?|comment)\b`)
+
+// whClause opens a clause that says which kind of thing is not known.
+var whClause = regexp.MustCompile(`(?i)^\s*(when|where|why|who|whom|how|what|which)\b`)
+
+// nameAsked is a question asking for a name in so many words.
+var nameAsked = regexp.MustCompile(`(?i)\bnames?\b|\bidentif|\bwho\b`)

@@ -1,0 +1,90 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+)
+
+// withheldStory says, of several things, that they were not given.
+var withheldStory = "---\ntitle: Storm floods Harrowfield\n---\n" +
+	"HARROWFIELD — Floodwater from the Ambry reached the ground floor of a care home on Mill Lane overnight, and crews rescued 11 residents by boat, fire chief Nell Tasker said.\n\n" +
+	"A 31-year-old fisherman who was swept from the quay on Friday had not been found by Sunday; police did not release his name.\n\n" +
+	"Mayor Piers Odell said it was too early to estimate the cost of the damage, but that about 200 homes had been flooded.\n\n" +
+	"Councillor Ruth Abney, who voted against the flood barrier in 2023, did not return calls seeking comment.\n\n" +
+	"Work on a second barrier has begun, though the council has yet to set a date for its completion.\n\n" +
+	strings.Repeat("The Ambry has flooded the low town in most wet winters since the mill race was filled in.\n\n", 4) +
+	"The 2019 flood damaged 90 homes and cost the town £2 million in repairs, Odell said.\n"
+
+// A passage that says what is asked was not given does not answer it; the
+// same passage still answers what it does give.
+func TestWithheldIsNotAnAnswer(t *testing.T) {
+	e := storyEngine(t, "harrowfield.md", withheldStory)
+	checkAnswers(t, e, []answerCase{
+		{"What is the name of the missing fisherman?", ""},
+		{"How old is the missing fisherman?", "31-year-old"},
+		{"What is the estimated cost of the damage?", ""},
+		{"How many homes were flooded?", "200"},
+		{"What does Ruth Abney make of the flooding?", ""},
+		{"Why did Abney vote against the barrier?", ""},
+		{"When will the second barrier be finished?", ""},
+		{"How many residents were rescued from the care home?", "11"},
+		{"How much did the 2019 flood cost?", "£2 million"},
+	})
+}
+
+// The verb that withholds and what it withholds must be what is asked:
+// "did not release his name" is no reason to refuse the fisherman's age, and
+// a refusal to comment says nothing of a count.
+func TestWithheldMustBeWhatIsAsked(t *testing.T) {
+	const name = "A fisherman had not been found by Sunday; police did not release his name."
+	const comment = "Councillor Ruth Abney did not return calls seeking comment."
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"What is the fisherman's name?", name, true},
+		{"who was the missing fisherman", name, true},
+		{"When was the fisherman last seen?", name, false},
+		{"What did Abney say about the barrier?", comment, true},
+		{"What does Abney make of the barrier?", comment, true},
+		{"How many calls did Abney get?", comment, false},
+		{"When will the barrier open?", "The council did not say when the barrier would open.", true},
+		{"Why did the barrier fail?", "It was not clear why the barrier failed.", true},
+		{"Who built the barrier?", "It was not clear why the barrier failed.", false},
+	} {
+		q := parseQuestion(c.q)
+		q.holder = nil
+		if m := holderQ.FindStringSubmatch(q.text); m != nil {
+			q.holder = []string{strings.ToLower(strings.Fields(m[1])[0])}
+		}
+		q.names = questionNames(q.text)
+		var terms []qterm
+		for _, w := range strings.Fields(strings.ToLower(strings.Trim(q.text, "?"))) {
+			terms = append(terms, qterm{stem: stemOf(w), weight: 1})
+		}
+		if got := withheld(&q, terms, c.text) != ""; got != c.want {
+			t.Errorf("withheld(%q, %q) = %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
+
+// "What does X make of Y" asks X's view; another's view does not answer it.
+func TestMakeOfIsAView(t *testing.T) {
+	q := parseQuestion("what does vesz make of the sluice gates")
+	if q.kind != kindOpinion {
+		t.Fatalf("kind %v, want opinion", q.kind)
+	}
+	q.holder = []string{"vesz"}
+	row := rule(q.kind)
+	for text, want := range map[string]bool{
+		"Mayor Orla Kalvenn said she hoped the sluice gates would be fixed.": false,
+		"Minister Jan Vesz said he opposed the sluice gates.":                true,
+	} {
+		if got := row.typed(&q, nil, text); got != want {
+			t.Errorf("typed(%q) = %v, want %v", text, got, want)
+		}
+	}
+	if q := parseQuestion("What is the bridge made of?"); q.kind == kindOpinion {
+		t.Errorf("%q read as an opinion question", q.raw)
+	}
+}
