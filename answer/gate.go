@@ -2338,4 +2338,6 @@ var answerNouns = map[string]bool{
 	"length": true, "height": true, "width": true, "depth": true, "area": true, "weight": true,
 	"distance": true, "elevation": true, "altitude": true, "population": true, "capacity": true,
 	"diameter": true, "price": true,
+	// A result counted: "the margin of the vote" is said "a 4-3 vote".
+	"margin": true, "tally": true, "score": true, "count": true, "figure": true, "toll": true,
 }

@@ -163,6 +163,11 @@ var kinds = []kindRule{
 				// What something cost is said in money.
 				return moneyRe().MatchString(text)
 			}
+			if tallyQ.MatchString(q.text) {
+				// A vote's margin or a game's score is said as one:
+				// "4-3", "by 1,612 votes to 498", "unanimously".
+				return tallyRe.MatchString(text)
+			}
 			if shareQ.MatchString(q.text) {
 				// A share is said as one: "41 percent", "a third".
 				return shareRe.MatchString(text)
@@ -242,7 +247,7 @@ var (
 	countHead = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)\s+(?:have|has|had|were|was|are|is|did|do|does|will|would|could|can|died|been)\b`)
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
-	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b`)
+	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b|\bwhat(?:'s| is| was| were| will be) (?:the|its|their) (?:[\p{L}-]+ ){0,2}(margin|tally|score|toll)\b`)
 	// ageQ asks someone's age, which is said in a recognisable way.
 	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
 	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
@@ -304,7 +309,10 @@ var (
 	// costQ asks an amount of money without "how much": "what did the
 	// bridge cost?", "what weekly wage did she earn?"; a how-many
 	// question, answered in money (moneyQ).
-	costQ = regexp.MustCompile(`(?i)^\s*what (?:did|does|do|will|would)\b.*\bcost\b|^\s*what (?:\w+ )?(?:wage|wages|salary|fee|fees)\b`)
+	costQ = regexp.MustCompile(`(?i)^\s*what (?:did|does|do|will|would)\b.*\bcost\b|^\s*what (?:\w+ )?(?:wage|wages|salary|fee|fees)\b|^\s*what(?:'s| is| was| are| were| will be)\b.*\b(?:wage|wages|salary|salaries|fee|fees)\s*\??\s*$`)
+	// tallyQ asks a vote's margin or a game's score, which tallyRe says.
+	tallyQ  = regexp.MustCompile(`(?i)\b(margin|tally)\b|\b(?:the|final|its|their)\s+score\b`)
+	tallyRe = regexp.MustCompile(`(?i)\b\d[\d,]*\s*(?:-|–|—|to)\s*\d[\d,]*\b|\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+votes?\b|\bunanimous(?:ly)?\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)[$€£¥]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand|trillion)?\s*(` + currencyNames() + `|usd|eur|gbp)\b|\b(million|billion|trillion) (dollars?|euros?|pounds?)\b`)

@@ -75,6 +75,37 @@ street lane road avenue
 investigation inquiry probe
 home homes house houses dwelling dwellings
 vehicle vehicles car cars
+lawyer lawyers attorney attorneys counsel solicitor solicitors barrister barristers
+rise rose risen crest crested peak peaked climb climbed
+worth value valued valuation
+wage wages salary salaries
+hire hired hiring recruit recruited
+worker workers employee employees staff staffer staffers
+company firm corporation
+judge justice magistrate
+police officers detectives investigators
+injure injured hurt wounded
+arrest arrested detain detained
+sentenced jailed imprisoned
+resign resigned quit
+damage damaged destroy destroyed
+fire blaze flames
+evacuate evacuated evacuation
+increase increased boost boosted hike
+reduce reduced cut slash slashed
+approve approved endorse endorsed ratify ratified
+ban banned prohibit prohibited
+law legislation statute
+ruling verdict judgment judgement
+residents inhabitants
+children kids
+students pupils
+protest protests protesters demonstration demonstrations demonstrators rally
+walkout stoppage
+missing disappeared vanished
+build built construct constructed
+lawsuit suit litigation
+stock stocks shares
 `
 
 // synonyms maps a stem to the stems of its group.
