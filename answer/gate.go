@@ -1492,6 +1492,15 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 		// eight days" in 1287.
 		return "the passage that answers does not count " + head
 	}
+	counted := best.text
+	if anaphor.MatchString(best.text) {
+		counted = window // "They rescued 14 …" after who they were
+	}
+	if h := strings.ToLower(head); (h == "people" || h == "persons" || h == "individuals") && !peopleCount.MatchString(counted) {
+		// "How many people died in the 2017 flood?" is not answered by
+		// "a flood in 2017 damaged about 300 homes".
+		return "the passage that answers does not count people"
+	}
 	if len(ts) != 1 || isName(head) || lightTerms[ts[0]] || nameKinds[ts[0]] || peopleKinds[ts[0]] || timeUnits[ts[0]] || answerNouns[strings.ToLower(head)] {
 		return ""
 	}
@@ -1527,6 +1536,12 @@ func countsSomething(text string) bool {
 	return false
 }
 
+// peopleCount is a count of people: a number of people, of people of a
+// kind, of the dead or hurt ("five people", "14 residents and staff",
+// "12 dead"), or a number killed, hurt or saved ("killed five").
+var peopleCount = regexp.MustCompile(`(?i)\b(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `|dozens?|hundreds?|thousands?|several|scores)\s+(?:[\p{L}-]+\s+){0,2}?(?:people|persons|individuals|men|women|children|adults|dead|died|killed|injured|hurt|wounded|missing|bodies|lives|members|officials|officers|delegates|representatives|players|jurors|judges|lawmakers|councillors|councilors|experts|doctors|nurses|firefighters|teachers|crew|guests|volunteers|` +
+	strings.ReplaceAll(strings.Join(strings.Fields(peopleKindWords), "|"), "\n", "") + `)\b|\b(?:killed|killing|injured|injuring|wounding|wounded|rescued|evacuated|claimed)\s+(?:about\s+|at\s+least\s+|more\s+than\s+|nearly\s+|some\s+|almost\s+)?(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `)\b`)
+
 // unitWords are units of measure and money, which a passage may write
 // by a symbol or an abbreviation ("12 km", "$4 million").
 var unitWords = stemSet(`metre metres meter meters kilometre kilometres kilometer kilometers mile miles foot feet
@@ -1536,9 +1551,11 @@ var unitWords = stemSet(`metre metres meter meters kilometre kilometres kilomete
 // peopleKinds are people counted by what they are to the story: "480
 // workers" are the employees asked about, "a population of 312,400" the
 // inhabitants, "seven climbers" the people who died.
-var peopleKinds = stemSet(`employees employee workers staff inhabitants residents citizens population passengers
+var peopleKinds = stemSet(peopleKindWords)
+
+const peopleKindWords = `employees employee workers staff inhabitants residents citizens population passengers
 	victims soldiers troops fans spectators visitors students participants tourists customers patients voters
-	migrants refugees pilgrims`)
+	migrants refugees pilgrims`
 
 // countMany is the words after "how many" (and "of", a possessive or
 // "the": "how many of Quernlein's siblings").

@@ -41,3 +41,30 @@ func TestTallyIsSaidAsOne(t *testing.T) {
 		{"How many goals did he score last season?", "He scored 27 goals last season.", true},
 	})
 }
+
+// "How many people …" is answered by a count of people ("five people",
+// "12 members", "killed five"), not by another number of the same event,
+// nor by the sentence before, unless the answer goes on about it.
+func TestPeopleAreCountedAsPeople(t *testing.T) {
+	story := "---\ntitle: Floods on the Tarn\n---\n" +
+		"The Tarn has flooded the valley many times.\n\n" +
+		"In 1998, the river crested at 5.1 meters in a flood that killed five people. A flood in 2011 damaged about 300 homes.\n\n" +
+		strings.Repeat("The county has since built a levee along the eastern bank.\n\n", 4) +
+		"A new flood board of 12 members will meet monthly.\n"
+	e := storyEngine(t, "tarn.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"How many people died in the 1998 flood?", "five people"},
+		{"How many people died in the 2011 flood?", ""},
+		{"How many people sit on the flood board?", "12 members"},
+	})
+	for text, want := range map[string]bool{
+		"The blaze killed five.":                true,
+		"Crews rescued 14 residents and staff.": true,
+		"The storm damaged about 300 homes.":    false,
+		"Three dead after the bridge fell.":     true,
+	} {
+		if got := peopleCount.MatchString(text); got != want {
+			t.Errorf("peopleCount(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
