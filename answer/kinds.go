@@ -430,9 +430,14 @@ func stripRates(text string) string {
 	return b.String()
 }
 
+// dateline opens a news report with where and when it was filed:
+// "LOWENBROOK, March 12 (Halden Press Service) - ", "WASHINGTON (AP) — ".
+// Its date is the filing's, not that of what the report tells.
+var dateline = regexp.MustCompile(`^\s*\p{Lu}[\p{Lu}.'’ -]+\p{Lu}(?:,\s*\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*)*)*(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s*`)
+
 // whenTyped reports whether text holds what a when-question asks for.
 func whenTyped(q *question, text string) bool {
-	text = stripRates(text)
+	text = stripRates(dateline.ReplaceAllString(text, ""))
 	switch {
 	case q.clock:
 		return clockRe.MatchString(text)

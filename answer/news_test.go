@@ -68,3 +68,17 @@ func TestPeopleAreCountedAsPeople(t *testing.T) {
 		}
 	}
 }
+
+// A dateline's date is when the report was filed, not when what it tells
+// happened: it does not answer "on what date …".
+func TestDatelineIsNoAnswerToWhen(t *testing.T) {
+	checkTyped(t, []typedCase{
+		{"On what date did the council meet in private?", "BRENMOOR, March 12 (Valley Wire) - A county judge voided the council's vote.", false},
+		{"On what date did the council meet in private?", "BRENMOOR (VW) — The council met in private on Oct. 9, the judge found.", true},
+		{"When did the judge void the vote?", "BRENMOOR, March 12 (Valley Wire) - A county judge on Thursday voided the vote.", true},
+		{"what year was the quarry proposed", "HALLAM, Ore. — The quarry was proposed in 2022.", true},
+	})
+	if got := dateline.ReplaceAllString("WASHINGTON (AP) — The Senate voted on Friday.", ""); got != "The Senate voted on Friday." {
+		t.Errorf("dateline stripped to %q", got)
+	}
+}
