@@ -357,7 +357,7 @@ func smallTalk(q string) string {
 // thesaurus (represent: delegation, envoy, minister) and the nationality
 // of a person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
-var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will)\s+(?:the\s+)?([\p{L}.]+)\s+(?:sending|going to send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
+var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will| does| did)\s+(?:the\s+)?([\p{L}.]+)\s+(?:(?:actually|really|even|exactly|officially|now|finally)\s+)?(?:sending|going to send|gonna send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks
 // who speaks for the side X (delegationQ), or q. What comes before that
