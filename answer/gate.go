@@ -366,6 +366,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := meantOnly(q, v.terms, best.text, a.docs[doc].Title+"\n"+a.docs[doc].Raw); r != "" {
+			v.why = r
+			return v
+		}
 		if r := a.kindUnnamed(q, best, doc); r != "" {
 			v.why = r
 			return v

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/newsbot/newsbot/retrieval"
@@ -124,3 +125,67 @@ var whClause = regexp.MustCompile(`(?i)^\s*(when|where|why|who|whom|how|what|whi
 
 // nameAsked is a question asking for a name in so many words.
 var nameAsked = regexp.MustCompile(`(?i)\bnames?\b|\bidentif|\bwho\b`)
+
+// doneTo are verbs after which "to V" was done: "voted on Tuesday to
+// approve the plan" approved it.
+var doneTo = map[string]bool{"voted": true, "agreed": true, "decided": true, "chose": true, "opted": true,
+	"moved": true, "managed": true, "began": true, "started": true, "continued": true, "went": true, "used": true}
+
+// pastAsk asks what was done: "what did …", "who did …".
+var pastAsk = regexp.MustCompile(`(?i)^\s*(?:what|who|whom|how|where|when|why)\s+did\b`)
+
+// meantOnly returns why text does not answer q, or "": q asks what was
+// done ("what did the Europeans decide at the meeting?") and text says it
+// only as what was meant, after "to" ("called a meeting to decide how to
+// respond"), which does not say what came of it.
+func meantOnly(q *question, terms []qterm, text, story string) string {
+	if !pastAsk.MatchString(q.text) {
+		return ""
+	}
+	// What the question itself asks as meant ("why did he threaten to
+	// pull out") may be said so.
+	askedMeant := map[string]bool{}
+	qw := strings.Fields(strings.ToLower(q.text))
+	for i := 1; i < len(qw); i++ {
+		if qw[i-1] == "to" {
+			for _, t := range retrieval.Terms(qw[i]) {
+				askedMeant[t] = true
+			}
+		}
+	}
+	for _, t := range terms {
+		if lightTerms[t.stem] || t.weight == 0 || speechVerbs[t.stem] || askedMeant[t.stem] {
+			continue
+		}
+		if meant, done := meantOrDone(t.stem, text); meant && !done {
+			if _, done := meantOrDone(t.stem, story); done {
+				// The story says it done elsewhere, its headline
+				// ("Council approves night buses") or another
+				// sentence: "met to approve the plan" reports it.
+				continue
+			}
+			return "the passage says what was meant, not what was done: to " + t.stem
+		}
+	}
+	return ""
+}
+
+// meantOrDone reports whether text says the stem as meant, after "to"
+// ("to decide"), and whether it says it otherwise, as done.
+func meantOrDone(stem, text string) (meant, done bool) {
+	words := strings.Fields(text)
+	for i, w := range words {
+		if ts := retrieval.Terms(w); len(ts) != 1 || ts[0] != stem {
+			continue
+		}
+		switch {
+		case capitalized(w):
+			done = true // "to Kim": a name; "Council Approves …": a headline
+		case i > 0 && strings.EqualFold(words[i-1], "to") && !slices.ContainsFunc(words[max(0, i-5):i-1], func(w string) bool { return doneTo[strings.ToLower(strings.Trim(w, punct))] }):
+			meant = true
+		default:
+			done = true
+		}
+	}
+	return meant, done
+}

@@ -88,3 +88,20 @@ func TestMakeOfIsAView(t *testing.T) {
 		t.Errorf("%q read as an opinion question", q.raw)
 	}
 }
+
+// What was done is not said by what was meant: "called a meeting to
+// decide how to respond" does not say what was decided. What the question
+// itself asks as meant, and "to" before a name, are no such thing.
+func TestMeantIsNotDone(t *testing.T) {
+	story := "---\ntitle: Ministers meet over the Wend dam\n---\n" +
+		"Maravia called an emergency meeting of river states on Monday to decide how to share the Wend's water.\n\n" +
+		strings.Repeat("The Wend dam has held back the river since 1931 and needs repairs every decade.\n\n", 4) +
+		"Minister Jan Vesz threatened on Friday to pull out of the water treaty, citing low summer flows.\n\n" +
+		"The council voted on Tuesday to approve the repair plan, which will cost $4 million.\n"
+	e := storyEngine(t, "wend.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"what did the river states decide at the emergency meeting", ""},
+		{"When did Vesz threaten to pull out of the treaty?", "Friday"},
+		{"What did the council approve?", "repair plan"},
+	})
+}
