@@ -16,7 +16,7 @@ import (
 var (
 	// withheldRe is a statement that something was not given: group 1 is
 	// the verb, group 2 the words after it (what was not given).
-	withheldRe = regexp.MustCompile(`(?i)\b(?:(?:did|does|do|would|will|could|can|has|have|had)\s*(?:not|n't|n’t)|declined\s+to|refused\s+to|(?:was|were|is|are)\s+unable\s+to|too\s+early\s+to|(?:has|have|had)\s+yet\s+to)\s+(?:immediately\s+|publicly\s+|yet\s+|officially\s+)?(release|disclose|reveal|identify|name|give|provide|say|specify|estimate|confirm|comment|respond|return|announce|set|determine|explain)\b((?:\s+[^\s.,;:!?]+){0,6})`)
+	withheldRe = regexp.MustCompile(`(?i)\b(?:(?:did|does|do|would|will|could|can|has|have|had)(?:\s+(?:also|still|so\s+far))?\s*(?:not|n't|n’t)|declined\s+to|refused\s+to|(?:was|were|is|are)\s+unable\s+to|too\s+early\s+to|(?:has|have|had)\s+yet\s+to)\s+(?:immediately\s+|publicly\s+|yet\s+|officially\s+|also\s+)?(release|disclose|reveal|identify|name|give|provide|say|specify|estimate|confirm|comment|respond|return|announce|set|determine|explain|said|given)(?:d|ed|s|n)?\b((?:\s+[^\s.,;:!?]+){0,6})`)
 	// unknownRe is a statement that something is not known: "it was not
 	// clear when", "no date has been set"; group 1 is what is not known.
 	unknownRe = regexp.MustCompile(`(?i)\b(?:(?:it|that)\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+|immediately\s+)?(?:clear|known)|unclear|unknown)|(?:was|were|is|are)\s+not\s+(?:immediately\s+)?(?:known|released|disclosed|made public))\b((?:\s+[^\s.,;:!?]+){0,6})|\bno\s+(date|time|timetable|timeline|figure|cause|reason|motive|name|names|details?)\s+(?:has|have|had|was|were)\s+(?:yet\s+)?(?:been\s+)?(?:set|given|released|announced|disclosed|determined|made public)`)
@@ -89,8 +89,10 @@ func asksAbout(q *question, terms []qterm, what string) bool {
 	}
 	if whClause.MatchString(what) {
 		// "not clear why the barrier failed" withholds a reason, not
-		// everything about the barrier.
-		return false
+		// everything about the barrier; "has not said which
+		// departments would be merged" withholds which departments.
+		f := strings.Fields(strings.ToLower(what))
+		return len(f) >= 2 && strings.Contains(" "+strings.ToLower(q.text)+" ", " "+f[0]+" "+f[1]+" ")
 	}
 	if strings.Contains(lw, " name ") || strings.Contains(lw, " names ") {
 		// "did not release his name" answers no who-question but one that

@@ -51,6 +51,10 @@ func TestWithheldMustBeWhatIsAsked(t *testing.T) {
 		{"When will the barrier open?", "The council did not say when the barrier would open.", true},
 		{"Why did the barrier fail?", "It was not clear why the barrier failed.", true},
 		{"Who built the barrier?", "It was not clear why the barrier failed.", false},
+		{"which departments r getting merged", "The university has also not said which departments would be merged.", true},
+		{"which departments r getting cut", "The university has also not said when the departments would be merged.", false},
+		{"How many dead fish have been found?", "Dead fish were found along the creek, though the department had not yet estimated how many.", true},
+		{"When will the barrier open?", "The council has not said when the barrier would open.", true},
 	} {
 		q := parseQuestion(c.q)
 		q.holder = nil
