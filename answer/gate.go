@@ -40,8 +40,10 @@ const (
 	metaAskBonus = 0.5
 )
 
-// metaAsk asks for the credit of a story rather than its content.
-var metaAsk = regexp.MustCompile(`(?i)\b(who (wrote|reported|published|authored|filed)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece)|(reporting|reported|writing|wrote|file|filed|filing) from)\b`)
+// metaAsk asks for the credit of a story rather than its content: "who
+// wrote this?", "who wrote the article about the mill?", but not "who
+// wrote the internal memo?".
+var metaAsk = regexp.MustCompile(`(?i)\b(who (wrote|reported|published|authored|filed)(?:\s+(?:it|this|that|(?:the|this|that)\s+(?:article|story|report|piece|news))\b|\s*[?.!]*\s*$)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece)|(reporting|reported|writing|wrote|file|filed|filing) from)\b`)
 
 // semanticWeight is how much the cosine similarity of a sentence's vector
 // to the question's adds to its score when a sentence embedder is

@@ -82,3 +82,22 @@ func TestDatelineIsNoAnswerToWhen(t *testing.T) {
 		t.Errorf("dateline stripped to %q", got)
 	}
 }
+
+// "Who wrote …?" asks for the story's credit only when what was written is
+// the story: "who wrote the internal memo?" asks about its content.
+func TestWhoWroteTheStory(t *testing.T) {
+	for q, want := range map[string]bool{
+		"who wrote this": true,
+		"Who wrote the article about the quarry?": true,
+		"who reported it?":                        true,
+		"Who wrote the internal memo?":            false,
+		"who reported the fire to the police":     false,
+	} {
+		if got := metaAsk.MatchString(q); got != want {
+			t.Errorf("metaAsk(%q) = %v, want %v", q, got, want)
+		}
+		if got := parseQuestion(q).meta; got != want {
+			t.Errorf("parseQuestion(%q).meta = %v, want %v", q, got, want)
+		}
+	}
+}
