@@ -410,6 +410,7 @@ func (a *analyzer) forStory(q *question, doc string) *question {
 			}
 		}
 	}
+	qq.text = a.spellOutAcronyms(qq.text, doc)
 	qq.placeOf = map[string]string{}
 	qq.places = map[string][]string{}
 	for _, n := range qq.names {
@@ -2363,4 +2364,63 @@ var answerNouns = map[string]bool{
 	"diameter": true, "price": true,
 	// A result counted: "the margin of the vote" is said "a 4-3 vote".
 	"margin": true, "tally": true, "score": true, "count": true, "figure": true, "toll": true,
+}
+
+// spellOutAcronyms returns q with each short word the story doc lacks that
+// is the initials of words the story writes ("cto" for "chief technology
+// officer", "ceo" for "Chief Executive Officer") written as those words, so
+// that "whos the cto again" is asked in the story's words. Only rare words
+// of three to five letters are read so: "who" is no acronym.
+func (a *analyzer) spellOutAcronyms(q, doc string) string {
+	var raw []string
+	out := wordRe.ReplaceAllStringFunc(q, func(w string) string {
+		l := strings.ToLower(w)
+		if len(l) < 3 || len(l) > 5 || strings.ContainsFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) {
+			return w
+		}
+		ts := retrieval.Terms(l)
+		if len(ts) != 1 || retrieval.Rarity(ts[0]) < minNameRarity || a.stemIn(ts[0], doc) {
+			return w
+		}
+		if raw == nil {
+			raw = wordRe.FindAllString(a.docs[doc].Raw, -1)
+		}
+		if p := initialsIn(l, raw); p != "" {
+			return p
+		}
+		return w
+	})
+	return out
+}
+
+// initialsIn returns the words of text whose initials spell n, whatever
+// their case, with connectives ("of", "and") between them allowed, that
+// name a role or a body (their last word), or "".
+func initialsIn(n string, words []string) string {
+	for i := range words {
+		got, end := "", i
+		for j, w := range words[i:] {
+			lw := strings.ToLower(w)
+			if connectives[lw] && got != "" {
+				continue
+			}
+			got += lw[:1]
+			if got == n {
+				end = i + j + 1
+				break
+			}
+			if !strings.HasPrefix(n, got) {
+				break
+			}
+		}
+		if got == n && end > i {
+			// A title or a body: "chief technology officer", not "most
+			// significant" for "mbs".
+			last := strings.ToLower(words[end-1])
+			if ts := retrieval.Terms(last); bodyWords[last] || len(ts) == 1 && roleNouns[ts[0]] {
+				return strings.Join(words[i:end], " ")
+			}
+		}
+	}
+	return ""
 }

@@ -101,3 +101,24 @@ func TestWhoWroteTheStory(t *testing.T) {
 		}
 	}
 }
+
+// A title's initials ("cto") are the title the story writes out; a rare
+// word whose letters happen to open other words ("mbs") is not.
+func TestAcronymIsTheTitleWrittenOut(t *testing.T) {
+	story := "---\ntitle: Hackers take data on 2 million users\n---\n" +
+		"Orlen Systems said on Tuesday that hackers had taken data on about 2 million users.\n\n" +
+		strings.Repeat("The company makes a home-security app sold in most supermarkets.\n\n", 4) +
+		"Priya Vance, the company's chief technology officer, said passwords were stored in a hashed form.\n\n" +
+		"Most big sellers stopped stocking the cameras after the breach.\n"
+	e := storyEngine(t, "orlen.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"whos the cto again", "Priya Vance"},
+	})
+	words := wordRe.FindAllString(story, -1)
+	if got := initialsIn("cto", words); got != "chief technology officer" {
+		t.Errorf(`initialsIn("cto") = %q`, got)
+	}
+	if got := initialsIn("mbs", words); got != "" {
+		t.Errorf(`initialsIn("mbs") = %q, want ""`, got)
+	}
+}
