@@ -14,6 +14,7 @@ var newsStory = "---\ntitle: Judge voids Brenmoor quarry vote\n---\n" +
 	"Chief Executive Dana Corr of Hallam Aggregates said the quarry would employ 40 people.\n\n" +
 	"New hires at the quarry will earn a starting wage of $21 an hour, the company said.\n\n" +
 	strings.Repeat("Residents have opposed the quarry since it was proposed in 2022, citing dust and heavy traffic on Mill Road.\n\n", 3) +
+	"Quarry workers at Hallam's other site won a 3 percent raise in 2021 after a nine-day strike.\n\n" +
 	"The Brenn River, which borders the site, crested at 3.1 meters last spring.\n"
 
 // Questions in other words than the story's: a lawyer is its attorney, how
@@ -27,6 +28,7 @@ func TestNewsParaphrases(t *testing.T) {
 		{"What was the margin of the council vote?", "5-2"},
 		{"What is Dana Corr's annual salary?", ""},
 		{"what is the starting wage at the quarry", "$21"},
+		{"What pay increase did workers at the other site win?", "3 percent"},
 		{"How many people will the quarry employ?", "40"},
 	})
 }

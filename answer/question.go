@@ -88,7 +88,7 @@ var chatWords = map[string]string{
 	"tmrw": "tomorrow", "2day": "today", "2morrow": "tomorrow", "bout": "about", "sth": "something",
 	"rn": "now", "thru": "through", "yr": "year", "yrs": "years", "mins": "minutes", "hrs": "hours",
 	"smth": "something", "esp": "especially", "prob": "probably", "convo": "conversation",
-	"kinda": "kind of", "sorta": "sort of",
+	"kinda": "kind of", "sorta": "sort of", "info": "information",
 	// Abbreviations people type for institutions and titles.
 	"dept": "department", "univ": "university", "uni": "university", "admin": "administration",
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",

@@ -91,7 +91,7 @@ resign resigned quit
 damage damaged destroy destroyed
 fire blaze flames
 evacuate evacuated evacuation
-increase increased boost boosted hike
+increase increased boost boosted hike raise raised
 reduce reduced cut slash slashed
 approve approved endorse endorsed ratify ratified
 ban banned prohibit prohibited
@@ -106,6 +106,7 @@ missing disappeared vanished
 build built construct constructed
 lawsuit suit litigation
 stock stocks shares
+push pushing pushed press pressing pressed urge urging urged lobby lobbying lobbied
 `
 
 // synonyms maps a stem to the stems of its group.
