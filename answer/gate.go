@@ -1503,7 +1503,7 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	if anaphor.MatchString(best.text) {
 		counted = window // "They rescued 14 …" after who they were
 	}
-	if h := strings.ToLower(head); (h == "people" || h == "persons" || h == "individuals") && !peopleCount.MatchString(counted) {
+	if countsPeople(q.text) && !peopleCount.MatchString(counted) {
 		// "How many people died in the 2017 flood?" is not answered by
 		// "a flood in 2017 damaged about 300 homes".
 		return "the passage that answers does not count people"
@@ -1541,6 +1541,17 @@ func countsSomething(text string) bool {
 		return true
 	}
 	return false
+}
+
+// countsPeople reports whether q asks how many people: "how many people
+// died", "how many ppl got their info stolen".
+func countsPeople(q string) bool {
+	m := countMany.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	h := strings.ToLower(nounHead(strings.Fields(m[1]), true))
+	return h == "people" || h == "persons" || h == "individuals"
 }
 
 // peopleCount is a count of people: a number of people, of people of a

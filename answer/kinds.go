@@ -163,6 +163,11 @@ var kinds = []kindRule{
 				// What something cost is said in money.
 				return moneyRe().MatchString(text)
 			}
+			if countsPeople(q.text) {
+				// "How many people …" is answered by a count of
+				// people, in the sentence that gives it.
+				return peopleCount.MatchString(text)
+			}
 			if tallyQ.MatchString(q.text) {
 				// A vote's margin or a game's score is said as one:
 				// "4-3", "by 1,612 votes to 498", "unanimously".

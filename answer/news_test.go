@@ -59,6 +59,10 @@ func TestPeopleAreCountedAsPeople(t *testing.T) {
 		{"How many people died in the 2011 flood?", ""},
 		{"How many people sit on the flood board?", "12 members"},
 	})
+	checkTyped(t, []typedCase{
+		{"how many ppl got their data stolen", "Hackers took data on about 2.3 million customers.", true},
+		{"how many ppl got their data stolen", "The data was stolen from 14 servers.", false},
+	})
 	for text, want := range map[string]bool{
 		"The blaze killed five.":                true,
 		"Crews rescued 14 residents and staff.": true,
