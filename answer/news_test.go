@@ -128,3 +128,19 @@ func TestAcronymIsTheTitleWrittenOut(t *testing.T) {
 		t.Errorf(`initialsIn("mbs") = %q, want ""`, got)
 	}
 }
+
+// "Ended up in" is how something came to be somewhere: "end" is no word of
+// what is asked, and the count of what came there answers.
+func TestEndUpIsNoWordOfTheQuestion(t *testing.T) {
+	story := "---\ntitle: Diesel leaks into Ashby Creek\n---\n" +
+		"About 18,000 litres of diesel leaked from a ruptured pipeline into Ashby Creek over the weekend, officials said.\n\n" +
+		strings.Repeat("The pipeline carries fuel from the port to depots in the north.\n\n", 4) +
+		"Ida Moll, 34, who rents kayaks on the creek, said she had cancelled bookings through the end of July.\n"
+	e := storyEngine(t, "ashby.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"ok so how much fuel actually ended up in the creek", "18,000"},
+	})
+	if q := parseQuestion("how much fuel ended up in the creek"); strings.Contains(q.text, "end") {
+		t.Errorf("parseQuestion: %q still holds the verb", q.text)
+	}
+}

@@ -187,6 +187,7 @@ func parseQuestion(q string) question {
 	}
 	text = delegationAsk(text)
 	text = forALiving.ReplaceAllString(text, "")
+	text = endUp.ReplaceAllString(text, "")
 	pq := question{raw: q, text: text, kind: kindOther}
 	for _, row := range kinds {
 		if row.match != nil && row.match(text) {
@@ -404,6 +405,11 @@ func sideName(s string) string {
 	r, n := utf8.DecodeRuneInString(l)
 	return string(unicode.ToUpper(r)) + l[n:]
 }
+
+// endUp is "end up", "wind up": how something came to be somewhere ("how
+// much fuel ended up in the creek"), which says no more than the rest of
+// the question; "end" is no word of what is asked.
+var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|wind|winds|wound)\s+up\b`)
 
 // forALiving is the idiom "do … for a living": what someone works as,
 // which the rest of the question asks ("what did his father do"), and no
