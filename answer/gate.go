@@ -368,6 +368,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := unnamedThing(q, best.text); r != "" && a.entryOf(doc) == "" {
+			v.why = r
+			return v
+		}
 		if r := meantOnly(q, v.terms, best.text, a.docs[doc].Title+"\n"+a.docs[doc].Raw); r != "" {
 			v.why = r
 			return v

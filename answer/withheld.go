@@ -191,3 +191,80 @@ func meantOrDone(stem, text string) (meant, done bool) {
 	}
 	return meant, done
 }
+
+// nameOfAsk asks the name of a thing: "what's the name of the care home",
+// group 1 the words after it.
+var nameOfAsk = regexp.MustCompile(`(?i)\bname\s+of\s+(?:the|that|this|their|its|his|her)\s+((?:[\p{L}-]+\s+){0,3}[\p{L}-]+)`)
+
+// whatNounAsk asks which thing by "what N": "what forensic firm r they
+// using", group 1 the words after "what".
+var whatNounAsk = regexp.MustCompile(`(?i)^\s*what\s+((?:[\p{L}-]+\s+){0,3}[\p{L}-]+)\s+(?:is|are|was|were|did|does|do|will|would|has|have|had|r)\b`)
+
+// namingRe gives a thing's name anywhere in a sentence.
+var namingRe = regexp.MustCompile(`\b(?:called|named|known as|under the name|dubbed|nicknamed|titled|entitled)\s+["“‘']?\p{Lu}`)
+
+// listAfter open the list of the things of a kind that a sentence names.
+var listAfter = map[string]bool{"including": true, "such": true, "namely": true, "among": true}
+
+// nameAfter are the words that give a thing's name after its kind.
+var nameAfter = map[string]bool{"called": true, "named": true, "known": true, "dubbed": true, "nicknamed": true}
+
+// indefiniteBefore is an article that makes what follows one of a kind
+// ("a care home", "an outside forensic firm"), not a named one.
+var indefiniteBefore = map[string]bool{"a": true, "an": true, "another": true, "some": true, "one": true}
+
+// unnamedThing returns why text does not answer q, or "": q asks which
+// thing, or its name ("what forensic firm …", "the name of the care home"),
+// and text speaks of such a thing only as one of its kind ("an outside
+// forensic firm", "a care home on Weller Street") with no name by it.
+func unnamedThing(q *question, text string) string {
+	var head string
+	if m := nameOfAsk.FindStringSubmatch(q.text); m != nil {
+		head = nounHead(strings.Fields(m[1]), false)
+	} else if m := whatNounAsk.FindStringSubmatch(q.text); m != nil {
+		head = nounHead(strings.Fields(m[1]), false)
+	} else {
+		head = whichHead(q.text)
+	}
+	hs := retrieval.Terms(head)
+	if len(hs) != 1 || answerNouns[strings.ToLower(head)] || lightTerms[hs[0]] || timeUnits[hs[0]] || peopleWords[strings.ToLower(head)] {
+		return ""
+	}
+	if namingRe.MatchString(text) {
+		return "" // "a red dye … under the name Cawl Crimson"
+	}
+	words := strings.Fields(text)
+	seen := false
+	for i, w := range words {
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 || ts[0] != hs[0] {
+			continue
+		}
+		seen = true
+		named := false
+		if strings.HasSuffix(w, ",") && slices.ContainsFunc(words[i+1:min(len(words), i+4)], capitalized) {
+			named = true // "a care home, Willow House,", "actors, from Russian …"
+		}
+		for j, n := range words[i+1 : min(len(words), i+5)] {
+			if numberRe.MatchString(n) || moneyRe().MatchString(n) || j == 0 && nameAfter[strings.ToLower(n)] || listAfter[strings.ToLower(strings.Trim(n, punct))] || strings.HasSuffix(n, ":") {
+				named = true // "a sum of £1,200", "a firm called Veritas", "actors, including Russia"
+			}
+		}
+		indefinite := false
+		for _, b := range words[max(0, i-4):i] {
+			if indefiniteBefore[strings.ToLower(b)] {
+				indefinite = true
+			}
+			if capitalized(b) {
+				named = true // "the Willow care home"
+			}
+		}
+		if !indefinite || named {
+			return ""
+		}
+	}
+	if !seen {
+		return ""
+	}
+	return "the passage speaks of a " + head + " but does not name it"
+}

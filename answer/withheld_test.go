@@ -109,3 +109,27 @@ func TestMeantIsNotDone(t *testing.T) {
 		{"What did the council approve?", "repair plan"},
 	})
 }
+
+// "What forensic firm …", "the name of the care home": a passage that
+// speaks of one only as one of its kind does not name it; a name in
+// apposition, "called …", a list or an amount does.
+func TestUnnamedThingIsNoName(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"what forensic firm r they using", "The company was working with an outside forensic firm, she said.", true},
+		{"What's the name of the care home on Mill Lane?", "Crews rescued 11 residents from a care home on Mill Lane.", true},
+		{"What's the name of the care home on Mill Lane?", "Crews rescued 11 residents from a care home, Alder House, on Mill Lane.", false},
+		{"What's the name of the care home on Mill Lane?", "Crews rescued 11 residents from the Alder care home on Mill Lane.", false},
+		{"what forensic firm r they using", "It hired a firm called Veritas Forensics.", false},
+		{"What sum did she leave to the university?", "She left a sum of £1,200 to the university.", false},
+		{"What foreign actors are trying to disrupt elections?", "Officials warned of a variety of foreign actors, including Russia and Iran.", false},
+		{"What dye was made at the works?", "The works made a red dye that she patented under the name Cawl Crimson.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := unnamedThing(&q, c.text) != ""; got != c.want {
+			t.Errorf("unnamedThing(%q, %q) = %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
