@@ -1498,14 +1498,15 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	head := nounHead(strings.Fields(m[1]), true)
 	ts := retrieval.Terms(head)
 	window := best.prev + " " + best.text
-	if len(ts) == 1 && peopleKinds[ts[0]] && !countsSomething(window) {
-		// "How many inhabitants …?" is not answered by "a fair of
-		// eight days" in 1287.
-		return "the passage that answers does not count " + head
-	}
 	counted := best.text
 	if anaphor.MatchString(best.text) {
 		counted = window // "They rescued 14 …" after who they were
+	}
+	if len(ts) == 1 && peopleKinds[ts[0]] && !(countsSomething(window) && peopleCount.MatchString(counted)) {
+		// "How many inhabitants …?" is not answered by "a fair of
+		// eight days" in 1287, "how many students …" by "Mira, 19,
+		// planned to take two summer courses".
+		return "the passage that answers does not count " + head
 	}
 	if countsPeople(q.text) && !peopleCount.MatchString(counted) {
 		// "How many people died in the 2017 flood?" is not answered by
@@ -1560,9 +1561,10 @@ func countsPeople(q string) bool {
 
 // peopleCount is a count of people: a number of people, of people of a
 // kind, of the dead or hurt ("five people", "14 residents and staff",
-// "12 dead"), or a number killed, hurt or saved ("killed five").
+// "12 dead"), a number killed, hurt or saved ("killed five"), or a
+// population ("a population of 312,400").
 var peopleCount = regexp.MustCompile(`(?i)\b(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `|dozens?|hundreds?|thousands?|several|scores)\s+(?:[\p{L}-]+\s+){0,2}?(?:people|persons|individuals|men|women|children|adults|dead|died|killed|injured|hurt|wounded|missing|bodies|lives|members|officials|officers|delegates|representatives|players|jurors|judges|lawmakers|councillors|councilors|experts|doctors|nurses|firefighters|teachers|crew|guests|volunteers|` +
-	strings.ReplaceAll(strings.Join(strings.Fields(peopleKindWords), "|"), "\n", "") + `)\b|\b(?:killed|killing|injured|injuring|wounding|wounded|rescued|evacuated|claimed)\s+(?:about\s+|at\s+least\s+|more\s+than\s+|nearly\s+|some\s+|almost\s+)?(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `)\b`)
+	strings.ReplaceAll(strings.Join(strings.Fields(peopleKindWords), "|"), "\n", "") + `)\b|\b(?:killed|killing|injured|injuring|wounding|wounded|rescued|evacuated|claimed)\s+(?:about\s+|at\s+least\s+|more\s+than\s+|nearly\s+|some\s+|almost\s+)?(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `)\b|\b(?:population|headcount|workforce|enrolment|enrollment|membership|attendance|crowd|turnout)\s+(?:of|was|is|stood at|reached|rose to|fell to)\s+(?:about\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?\d`)
 
 // unitWords are units of measure and money, which a passage may write
 // by a symbol or an abbreviation ("12 km", "$4 million").

@@ -58,6 +58,7 @@ func TestPeopleAreCountedAsPeople(t *testing.T) {
 		{"How many people died in the 1998 flood?", "five people"},
 		{"How many people died in the 2011 flood?", ""},
 		{"How many people sit on the flood board?", "12 members"},
+		{"How many residents signed up for the flood board?", ""},
 	})
 	checkTyped(t, []typedCase{
 		{"how many ppl got their data stolen", "Hackers took data on about 2.3 million customers.", true},
