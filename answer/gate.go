@@ -1520,9 +1520,37 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 		return "" // "12 km" for kilometres, "$4 million" for dollars
 	}
 	if a.coverage([]qterm{{stem: ts[0], weight: 1}}, retrieval.Terms(window)) > 0 {
+		if !a.countedHead(ts[0], window) {
+			// "How many stations are on the line?" is not answered
+			// by "near the planned Dunmere station".
+			return "the passage that answers does not count " + head
+		}
 		return ""
 	}
 	return "the passage that answers does not count " + head
+}
+
+// countWordRe is a word or a number ("eleven", "1,612"); dashes part them
+// ("units—ten").
+var countWordRe = regexp.MustCompile(`[\p{L}\d][\p{L}\d'’.,]*`)
+
+// countedHead reports whether text counts the things of stem: a number
+// within three words before a word of it or of its synonyms ("two smaller
+// plants", "27 goals in all competitions", "dozens of stations").
+func (a *analyzer) countedHead(stem, text string) bool {
+	words := countWordRe.FindAllString(text, -1)
+	for i, w := range words {
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 || !(ts[0] == stem || slices.Contains(retrieval.Synonyms(stem), ts[0]) || slices.Contains(retrieval.Hyponyms(stem), ts[0])) {
+			continue
+		}
+		for _, b := range words[max(0, i-4):i] {
+			if numberRe.MatchString(b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // countedNumber is a number that may count things, with the word after

@@ -145,3 +145,23 @@ func TestEndUpIsNoWordOfTheQuestion(t *testing.T) {
 		t.Errorf("parseQuestion: %q still holds the verb", q.text)
 	}
 }
+
+// "How many N" needs the Ns counted, not named: a number before them or
+// a word of their kind ("eleven separate academic units—ten faculties").
+func TestCountedHead(t *testing.T) {
+	a := &analyzer{}
+	for _, c := range []struct {
+		stem, text string
+		want       bool
+	}{
+		{"station", "A gas main near the planned Dunmere station added four months.", false},
+		{"station", "The line will have 14 stations, five of them underground.", true},
+		{"unit", "The University is organized into eleven separate academic units—ten faculties and an institute.", true},
+		{"plant", "Talks cover about 1,900 workers at Ostrand's two smaller plants.", true},
+		{"home", "The storm destroyed 42 houses on the coast.", true},
+	} {
+		if got := a.countedHead(c.stem, c.text); got != c.want {
+			t.Errorf("countedHead(%q, %q) = %v, want %v", c.stem, c.text, got, c.want)
+		}
+	}
+}
