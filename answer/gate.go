@@ -2433,9 +2433,22 @@ func (a *analyzer) spellOutAcronyms(q, doc string) string {
 		if p := initialsIn(l, raw); p != "" {
 			return p
 		}
+		for _, p := range titleAcronyms[l] {
+			if strings.Contains(strings.ToLower(a.docs[doc].Raw), p) {
+				return p // "ceo" for "chief executive Hollis Merriweather"
+			}
+		}
 		return w
 	})
 	return out
+}
+
+// titleAcronyms are the short forms of titles that stories write out
+// without all their words ("chief executive" for a CEO).
+var titleAcronyms = map[string][]string{
+	"ceo": {"chief executive"}, "cfo": {"chief financial officer", "finance chief", "finance director"},
+	"coo": {"chief operating officer"}, "cto": {"chief technology officer", "technology chief"},
+	"ciso": {"chief information security officer", "security chief"},
 }
 
 // initialsIn returns the words of text whose initials spell n, whatever

@@ -14,6 +14,7 @@ var newsStory = "---\ntitle: Judge voids Brenmoor quarry vote\n---\n" +
 	"Chief Executive Dana Corr of Hallam Aggregates said the quarry would employ 40 people.\n\n" +
 	"New hires at the quarry will earn a starting wage of $21 an hour, the company said.\n\n" +
 	strings.Repeat("Residents have opposed the quarry since it was proposed in 2022, citing dust and heavy traffic on Mill Road.\n\n", 3) +
+	"Hallam will close its Tarnby plant next year.\n\n" +
 	"Quarry workers at Hallam's other site won a 3 percent raise in 2021 after a nine-day strike.\n\n" +
 	"The Brenn River, which borders the site, crested at 3.1 meters last spring.\n"
 
@@ -29,6 +30,7 @@ func TestNewsParaphrases(t *testing.T) {
 		{"What is Dana Corr's annual salary?", ""},
 		{"what is the starting wage at the quarry", "$21"},
 		{"What pay increase did workers at the other site win?", "3 percent"},
+		{"Which facility will the company close?", "Tarnby plant"},
 		{"How many people will the quarry employ?", "40"},
 	})
 }
@@ -116,10 +118,11 @@ func TestAcronymIsTheTitleWrittenOut(t *testing.T) {
 		"Orlen Systems said on Tuesday that hackers had taken data on about 2 million users.\n\n" +
 		strings.Repeat("The company makes a home-security app sold in most supermarkets.\n\n", 4) +
 		"Priya Vance, the company's chief technology officer, said passwords were stored in a hashed form.\n\n" +
-		"Most big sellers stopped stocking the cameras after the breach.\n"
+		"Most big sellers stopped stocking the cameras after the breach, chief executive Tomas Hale said.\n"
 	e := storyEngine(t, "orlen.md", story)
 	checkAnswers(t, e, []answerCase{
 		{"whos the cto again", "Priya Vance"},
+		{"who's the ceo", "Tomas Hale"},
 	})
 	words := wordRe.FindAllString(story, -1)
 	if got := initialsIn("cto", words); got != "chief technology officer" {

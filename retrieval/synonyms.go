@@ -80,8 +80,10 @@ rise rose risen crest crested peak peaked climb climbed
 worth value valued valuation
 wage wages salary salaries
 hire hired hiring recruit recruited
-worker workers employee employees staff staffer staffers
+worker workers employee employees staff staffer staffers labourer labourers laborer laborers
 company firm corporation
+coach coaches coached manager managers
+facility facilities plant plants factory factories
 judge justice magistrate
 police officers detectives investigators
 injure injured hurt wounded
