@@ -188,7 +188,9 @@ var kinds = []kindRule{
 				// a length of time, not by "two key items".
 				return hasDuration(text, false)
 			}
-			return numberRe.MatchString(text)
+			// A year says when, not how many: "bids came in higher than
+			// expected in 2022" gives no amount.
+			return numberRe.MatchString(withoutYears(text))
 		},
 		bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no number where one is asked for"},
@@ -353,6 +355,25 @@ var (
 	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
 	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
+
+// yearThen is a year, and the word after it.
+var yearThen = regexp.MustCompile(`\b(?:1[89]|20)\d\d\b(\s+\p{Ll}+)?`)
+
+// withoutYears returns text without the years that stand for a time ("in
+// 2022", "the 2021 census"), keeping a number that counts ("2019
+// residents": a plural after it).
+func withoutYears(text string) string {
+	return yearThen.ReplaceAllStringFunc(text, func(m string) string {
+		f := strings.Fields(m)
+		if len(f) == 2 && strings.HasSuffix(f[1], "s") && !timeUnits[stemOf(f[1])] {
+			return m
+		}
+		if len(f) == 2 {
+			return " " + f[1]
+		}
+		return ""
+	})
+}
 
 // capRun is capitalized words that go on from a match of personRe.
 var capRun = regexp.MustCompile(`^(?:\s+\p{Lu}\p{L}+)+`)

@@ -168,3 +168,14 @@ func TestCountedHead(t *testing.T) {
 		}
 	}
 }
+
+// A year says when, not how many: it does not answer "how much" or "how
+// many", while a count beside a year does.
+func TestYearIsNoCount(t *testing.T) {
+	checkTyped(t, []typedCase{
+		{"How much higher did the bids come in?", "The budget was raised in 2022 after bids came in higher than expected.", false},
+		{"How much higher did the bids come in?", "In 2022 the bids came in $40 million higher than expected.", true},
+		{"how many residents were moved out in 2019", "About 2019 residents were moved out.", true},
+		{"How many goals did he score in 2021?", "He scored 27 goals in 2021.", true},
+	})
+}
