@@ -202,7 +202,13 @@ var kinds = []kindRule{
 	{kind: kindAfter, name: "what happened after", match: re(afterQ), bonus: typedBonus, lead: true,
 		typed: func(_ *question, terms []qterm, text string) bool { return sequelOf(terms, text) }},
 	{kind: kindWho, name: "who", match: re(whoQ), bonus: typedBonus, penalty: -weakPenalty, lead: true,
-		typed: func(q *question, _ []qterm, text string) bool { return namesSomeoneElse(q, text) }},
+		typed: func(q *question, _ []qterm, text string) bool { return namesSomeoneElse(q, text) },
+		need: func(q *question) need {
+			if namesAsked.MatchString(q.text) {
+				return needBest // "who were the spymasters, like names"
+			}
+			return needNothing
+		}, refusal: "no name where names are asked for"},
 	// "Will Ukraine take part?" is answered by a sentence that says what
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
@@ -374,6 +380,9 @@ func withoutYears(text string) string {
 		return ""
 	})
 }
+
+// namesAsked is a who-question that asks for names in so many words.
+var namesAsked = regexp.MustCompile(`(?i)\bnames?\b|\bnamed\?`)
 
 // capRun is capitalized words that go on from a match of personRe.
 var capRun = regexp.MustCompile(`^(?:\s+\p{Lu}\p{L}+)+`)

@@ -179,3 +179,17 @@ func TestYearIsNoCount(t *testing.T) {
 		{"How many goals did he score in 2021?", "He scored 27 goals in 2021.", true},
 	})
 }
+
+// A who-question that asks for names is not answered by a passage that
+// names no one.
+func TestNamesAskedNeedNames(t *testing.T) {
+	story := "---\ntitle: Spy chiefs meet in Varna\n---\n" +
+		"In the fall of 2022, Maravian and Ostrian spymasters met in Varna.\n\n" +
+		strings.Repeat("The two countries have not held formal talks since the border war.\n\n", 4) +
+		"Maravian intelligence chief Ilse Kova met her Ostrian counterpart again in March.\n"
+	e := storyEngine(t, "varna.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"who were the spymasters that met in varna, like names", ""},
+		{"who met in varna in 2022", "spymasters"},
+	})
+}
