@@ -396,6 +396,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 func (a *analyzer) forStory(q *question, doc string) *question {
 	qq := *q
 	qq.names = append(slices.Clip(q.names), a.casedNames(q, doc)...)
+	qq.names = append(qq.names, a.lowerNames(q.text, doc)...)
 	qq.holder, qq.topic = nil, nil
 	if m := holderQ.FindStringSubmatch(qq.text); m != nil {
 		for _, t := range retrieval.Terms(m[1]) {
@@ -2481,4 +2482,70 @@ func initialsIn(n string, words []string) string {
 		}
 	}
 	return ""
+}
+
+// lowerNames returns the words of q, typed in lower case, that stand where
+// a person's name stands and that neither the story doc nor everyday
+// English knows: "did zelensky meet erdogan while he was in turkey", "what
+// did macron say". Such a word names someone the story never names; read
+// anywhere, a rare word the story lacks is as often a word the word table
+// lacks ("groundwork", "bilateral"), so only its place in the question
+// makes it a name: after a verb of meeting or calling, or "with", ending
+// its phrase; or between an auxiliary and a verb of saying or thinking.
+func (a *analyzer) lowerNames(q, doc string) []string {
+	ws := strings.Fields(strings.ToLower(q))
+	var out []string
+	for i, raw := range ws {
+		w := strings.Trim(raw, punct)
+		if len(w) < 4 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+			continue
+		}
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 || retrieval.Rarity(ts[0]) < 0.98 || chatFiller[ts[0]] || a.stemIn(ts[0], doc) || a.variant(ts[0]) != "" || a.nearStem(ts[0], 2) {
+			continue
+		}
+		prev, next := "", ""
+		if i > 0 {
+			prev = strings.Trim(ws[i-1], punct)
+		}
+		if i+1 < len(ws) {
+			next = strings.Trim(ws[i+1], punct)
+		}
+		ends := i+1 == len(ws) || strings.ContainsAny(raw[len(raw)-1:], ",.?!;:") || phraseEnd[next]
+		switch {
+		case meetWords[prev] && ends:
+		case auxiliaries[prev] && sayWords[next]:
+		default:
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// meetWords come before the one met, called or joined; phraseEnd words
+// open what follows a name ("… erdogan while he was in turkey").
+var (
+	meetWords = map[string]bool{"meet": true, "met": true, "meeting": true, "meets": true, "call": true, "called": true,
+		"calls": true, "phoned": true, "told": true, "tell": true, "with": true, "w": true, "invite": true, "invited": true,
+		"visit": true, "visited": true, "host": true, "hosted": true, "and": true, "vs": true, "versus": true}
+	phraseEnd = map[string]bool{"while": true, "when": true, "in": true, "at": true, "on": true, "about": true, "abt": true,
+		"too": true, "or": true, "and": true, "during": true, "before": true, "after": true, "yet": true, "again": true,
+		"last": true, "this": true, "since": true, "today": true, "yesterday": true, "then": true, "there": true}
+	sayWords = map[string]bool{"say": true, "said": true, "says": true, "think": true, "thinks": true, "want": true,
+		"wants": true, "react": true, "respond": true, "comment": true, "feel": true, "make": true, "plan": true,
+		"propose": true, "suggest": true, "offer": true, "do": true, "tell": true, "warn": true, "claim": true}
+)
+
+// nearStem reports whether a corpus stem is within limit edits of t: "lavorv"
+// is Lavrov typed with two letters swapped.
+func (a *analyzer) nearStem(t string, limit int) bool {
+	for n := len(t) - limit; n <= len(t)+limit; n++ {
+		for _, s := range a.byLen[n] {
+			if editDistance(t, s, limit) <= limit {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -193,3 +193,34 @@ func TestNamesAskedNeedNames(t *testing.T) {
 		{"who met in varna in 2022", "spymasters"},
 	})
 }
+
+// A word typed in lower case where a person's name stands ("did vesz meet
+// orbanek", "what did harrold say") that neither the story nor everyday
+// English knows names someone the story never names; a rare word
+// elsewhere ("bilateral talks", "the groundwork") or a name misspelt
+// ("kalvnen") does not.
+func TestLowerCaseNamesInPlace(t *testing.T) {
+	story := "---\ntitle: Vesz meets farmers over the dam\n---\n" +
+		"Agriculture Minister Jan Vesz met farmers in Varna on Monday to discuss the Wend dam.\n\n" +
+		strings.Repeat("The dam has held back the Wend since 1931 and needs repairs every decade.\n\n", 4) +
+		"Mayor Orla Kalvenn said the talks had laid the groundwork for a bilateral deal.\n"
+	e := storyEngine(t, "vesz.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"did vesz meet orbanek while he was in varna", ""},
+		{"what did harrold say abt the dam", ""},
+		{"what did kalven say abt the talks", "groundwork"},
+		{"were there any bilateral talks", "bilateral"},
+		{"did vesz meet farmers in varna", "Vesz"},
+	})
+	for q, want := range map[string]string{
+		"did vesz meet orbanek while he was in varna":      "orbanek",
+		"what did harrold say abt the dam":                 "harrold",
+		"what did kalvnen say abt the talks":               "",
+		"did they lay the groundwork for a bilateral deal": "",
+	} {
+		got := strings.Join(e.state.Load().analyzer.lowerNames(q, "vesz"), " ")
+		if got != want {
+			t.Errorf("lowerNames(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
