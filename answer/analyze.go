@@ -115,6 +115,12 @@ type analyzer struct {
 	// byLen: stems by length in bytes, for typo tolerance.
 	byLen  map[int][]string
 	maxIDF float64
+	// words: doc slug -> the words of its body (wordRe), for the
+	// initials of titles (spellOutAcronyms); done: doc slug -> the stems
+	// it says as done, not only after "to" (meantOnly). Learnt on first
+	// use of a story.
+	words map[string][]string
+	done  map[string]map[string]bool
 }
 
 func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retrieval.Cache) *analyzer {
@@ -128,6 +134,8 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.vocab = map[string]map[string]bool{}
 	a.share = map[string]map[string]float64{}
 	a.proper = map[string]map[string]bool{}
+	a.words = map[string][]string{}
+	a.done = map[string]map[string]bool{}
 	a.places = map[string]map[string]bool{}
 	a.sentPlaces = map[string]map[string]bool{}
 	a.topName = map[string]float64{}

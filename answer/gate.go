@@ -372,7 +372,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
-		if r := meantOnly(q, v.terms, best.text, a.docs[doc].Title+"\n"+a.docs[doc].Raw); r != "" {
+		if r := meantOnly(q, v.terms, best.text, a.doneIn(doc)); r != "" {
 			v.why = r
 			return v
 		}
@@ -2418,7 +2418,6 @@ var answerNouns = map[string]bool{
 // that "whos the cto again" is asked in the story's words. Only rare words
 // of three to five letters are read so: "who" is no acronym.
 func (a *analyzer) spellOutAcronyms(q, doc string) string {
-	var raw []string
 	out := wordRe.ReplaceAllStringFunc(q, func(w string) string {
 		l := strings.ToLower(w)
 		if len(l) < 3 || len(l) > 5 || strings.ContainsFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) {
@@ -2428,10 +2427,7 @@ func (a *analyzer) spellOutAcronyms(q, doc string) string {
 		if len(ts) != 1 || retrieval.Rarity(ts[0]) < minNameRarity || a.stemIn(ts[0], doc) {
 			return w
 		}
-		if raw == nil {
-			raw = wordRe.FindAllString(a.docs[doc].Raw, -1)
-		}
-		if p := initialsIn(l, raw); p != "" {
+		if p := initialsIn(l, a.wordsOf(doc)); p != "" {
 			return p
 		}
 		for _, p := range titleAcronyms[l] {
@@ -2500,10 +2496,6 @@ func (a *analyzer) lowerNames(q, doc string) []string {
 		if len(w) < 4 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
 			continue
 		}
-		ts := retrieval.Terms(w)
-		if len(ts) != 1 || retrieval.Rarity(ts[0]) < 0.98 || chatFiller[ts[0]] || a.stemIn(ts[0], doc) || a.variant(ts[0]) != "" || a.nearStem(ts[0], 2) {
-			continue
-		}
 		prev, next := "", ""
 		if i > 0 {
 			prev = strings.Trim(ws[i-1], punct)
@@ -2512,10 +2504,11 @@ func (a *analyzer) lowerNames(q, doc string) []string {
 			next = strings.Trim(ws[i+1], punct)
 		}
 		ends := i+1 == len(ws) || strings.ContainsAny(raw[len(raw)-1:], ",.?!;:") || phraseEnd[next]
-		switch {
-		case meetWords[prev] && ends:
-		case auxiliaries[prev] && sayWords[next]:
-		default:
+		if !(meetWords[prev] && ends || auxiliaries[prev] && sayWords[next]) {
+			continue // not where a name stands
+		}
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 || retrieval.Rarity(ts[0]) < 0.98 || chatFiller[ts[0]] || a.stemIn(ts[0], doc) || a.variant(ts[0]) != "" || a.nearStem(ts[0], 2) {
 			continue
 		}
 		out = append(out, w)
@@ -2548,4 +2541,30 @@ func (a *analyzer) nearStem(t string, limit int) bool {
 		}
 	}
 	return false
+}
+
+// wordsOf returns the words of the story doc's body (wordRe), learnt on
+// first use.
+func (a *analyzer) wordsOf(doc string) []string {
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	w, ok := a.words[doc]
+	if !ok {
+		w = wordRe.FindAllString(a.docs[doc].Raw, -1)
+		a.words[doc] = w
+	}
+	return w
+}
+
+// doneIn returns the stems the story doc (its headline and body) says as
+// done anywhere (meantOrDone), learnt on first use.
+func (a *analyzer) doneIn(doc string) map[string]bool {
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	d, ok := a.done[doc]
+	if !ok {
+		d = doneStems(a.docs[doc].Title + "\n" + a.docs[doc].Raw)
+		a.done[doc] = d
+	}
+	return d
 }

@@ -140,7 +140,7 @@ var pastAsk = regexp.MustCompile(`(?i)^\s*(?:what|who|whom|how|where|when|why)\s
 // done ("what did the Europeans decide at the meeting?") and text says it
 // only as what was meant, after "to" ("called a meeting to decide how to
 // respond"), which does not say what came of it.
-func meantOnly(q *question, terms []qterm, text, story string) string {
+func meantOnly(q *question, terms []qterm, text string, storyDone map[string]bool) string {
 	if !pastAsk.MatchString(q.text) {
 		return ""
 	}
@@ -160,7 +160,7 @@ func meantOnly(q *question, terms []qterm, text, story string) string {
 			continue
 		}
 		if meant, done := meantOrDone(t.stem, text); meant && !done {
-			if _, done := meantOrDone(t.stem, story); done {
+			if storyDone[t.stem] {
 				// The story says it done elsewhere, its headline
 				// ("Council approves night buses") or another
 				// sentence: "met to approve the plan" reports it.
@@ -180,16 +180,34 @@ func meantOrDone(stem, text string) (meant, done bool) {
 		if ts := retrieval.Terms(w); len(ts) != 1 || ts[0] != stem {
 			continue
 		}
-		switch {
-		case capitalized(w):
-			done = true // "to Kim": a name; "Council Approves …": a headline
-		case i > 0 && strings.EqualFold(words[i-1], "to") && !slices.ContainsFunc(words[max(0, i-5):i-1], func(w string) bool { return doneTo[strings.ToLower(strings.Trim(w, punct))] }):
+		if meantAt(words, i) {
 			meant = true
-		default:
+		} else {
 			done = true
 		}
 	}
 	return meant, done
+}
+
+// doneStems returns the stems that text says as done somewhere, not only
+// after "to" (meantAt).
+func doneStems(text string) map[string]bool {
+	out := map[string]bool{}
+	words := strings.Fields(text)
+	for i, w := range words {
+		if ts := retrieval.Terms(w); len(ts) == 1 && !meantAt(words, i) {
+			out[ts[0]] = true
+		}
+	}
+	return out
+}
+
+// meantAt reports whether words[i] is said as meant: after "to", not after
+// a verb that does it ("voted on Tuesday to approve"), and no name ("to
+// Kim") or headline word ("Council Approves …").
+func meantAt(words []string, i int) bool {
+	return !capitalized(words[i]) && i > 0 && strings.EqualFold(words[i-1], "to") &&
+		!slices.ContainsFunc(words[max(0, i-5):i-1], func(w string) bool { return doneTo[strings.ToLower(strings.Trim(w, punct))] })
 }
 
 // nameOfAsk asks the name of a thing: "what's the name of the care home",
