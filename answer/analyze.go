@@ -756,6 +756,14 @@ func (a *analyzer) typo(t string) string {
 	if len(t) >= minTypo2Len {
 		limit = 2
 	}
+	best, _ := a.closest(t, limit)
+	return best
+}
+
+// closest returns the corpus stem within limit edits of t (editDistance),
+// the closest, the most frequent of equally close ones, and its distance;
+// "" when none is.
+func (a *analyzer) closest(t string, limit int) (string, int) {
 	best, bestD, bestF := "", limit+1, 0
 	for n := len(t) - limit; n <= len(t)+limit; n++ {
 		for _, s := range a.byLen[n] {
@@ -768,7 +776,7 @@ func (a *analyzer) typo(t string) string {
 			}
 		}
 	}
-	return best
+	return best, bestD
 }
 
 // editDistance is the Levenshtein distance of x and y in bytes, or limit+1

@@ -43,7 +43,7 @@ const (
 // metaAsk asks for the credit of a story rather than its content: "who
 // wrote this?", "who wrote the article about the mill?", but not "who
 // wrote the internal memo?".
-var metaAsk = regexp.MustCompile(`(?i)\b(who (wrote|reported|published|authored|filed)(?:\s+(?:it|this|that|(?:the|this|that)\s+(?:article|story|report|piece|news))\b|\s*[?.!]*\s*$)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece)|(reporting|reported|writing|wrote|file|filed|filing) from)\b`)
+var metaAsk = regexp.MustCompile(`(?i)\bwho (?:wrote|reported|published|authored|filed)(?:\s+(?:it|this|that))?\s*[?.!]*\s*$|\b(who (wrote|reported|published|authored|filed)\s+(?:the|this|that)\s+(?:article|story|report|piece|news)|written by|byline|authors?|publisher|published (by|on|when)|when was (it|the (article|story|report|piece)) published|(link|url|source) (of|for|to) (the|this) (article|story|report|piece)|(reporting|reported|writing|wrote|file|filed|filing) from)\b`)
 
 // semanticWeight is how much the cosine similarity of a sentence's vector
 // to the question's adds to its score when a sentence embedder is
@@ -1503,13 +1503,13 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	if anaphor.MatchString(best.text) {
 		counted = window // "They rescued 14 …" after who they were
 	}
-	if len(ts) == 1 && peopleKinds[ts[0]] && !(countsSomething(window) && peopleCount.MatchString(counted)) {
+	if len(ts) == 1 && peopleKinds[ts[0]] && !(countsSomething(window) && countsPeopleIn(counted)) {
 		// "How many inhabitants …?" is not answered by "a fair of
 		// eight days" in 1287, "how many students …" by "Mira, 19,
 		// planned to take two summer courses".
 		return "the passage that answers does not count " + head
 	}
-	if countsPeople(q.text) && !peopleCount.MatchString(counted) {
+	if countsPeople(q.text) && !countsPeopleIn(counted) {
 		// "How many people died in the 2017 flood?" is not answered by
 		// "a flood in 2017 damaged about 300 homes".
 		return "the passage that answers does not count people"
@@ -1536,8 +1536,9 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 var countWordRe = regexp.MustCompile(`[\p{L}\d][\p{L}\d'’.,]*`)
 
 // countedHead reports whether text counts the things of stem: a number
-// within three words before a word of it or of its synonyms ("two smaller
-// plants", "27 goals in all competitions", "dozens of stations").
+// within four words before a word of it or of its synonyms ("two smaller
+// plants", "27 goals in all competitions", "dozens of stations"), or after
+// "the number of" them ("the number of schools to close has risen to 12").
 func (a *analyzer) countedHead(stem, text string) bool {
 	words := countWordRe.FindAllString(text, -1)
 	for i, w := range words {
@@ -1545,14 +1546,18 @@ func (a *analyzer) countedHead(stem, text string) bool {
 		if len(ts) != 1 || !(ts[0] == stem || slices.Contains(retrieval.Synonyms(stem), ts[0]) || slices.Contains(retrieval.Hyponyms(stem), ts[0])) {
 			continue
 		}
-		for _, b := range words[max(0, i-4):i] {
-			if numberRe.MatchString(b) {
-				return true
-			}
+		if slices.ContainsFunc(words[max(0, i-4):i], numberRe.MatchString) {
+			return true
+		}
+		if i >= 2 && strings.EqualFold(words[i-1], "of") && countNouns[strings.ToLower(words[i-2])] && slices.ContainsFunc(words[i+1:], numberRe.MatchString) {
+			return true
 		}
 	}
 	return false
 }
+
+// countNouns name a count of what follows them: "the number of schools".
+var countNouns = map[string]bool{"number": true, "total": true, "count": true, "tally": true}
 
 // countedNumber is a number that may count things, with the word after
 // it in group 2: figures or a number word, not a year, an amount of
@@ -1588,12 +1593,26 @@ func countsPeople(q string) bool {
 	return h == "people" || h == "persons" || h == "individuals"
 }
 
+// countsPeopleIn reports whether text counts people (peopleCount) by a
+// number that is no year standing apart from them ("In 2017 more people
+// died" counts no one).
+func countsPeopleIn(text string) bool {
+	for _, m := range peopleCount.FindAllString(text, -1) {
+		f := strings.Fields(m)
+		if len(f) > 2 && yearRe.MatchString(strings.Trim(f[0], punct)) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
 // peopleCount is a count of people: a number of people, of people of a
 // kind, of the dead or hurt ("five people", "14 residents and staff",
 // "12 dead"), a number killed, hurt or saved ("killed five"), or a
 // population ("a population of 312,400").
-var peopleCount = regexp.MustCompile(`(?i)\b(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `|dozens?|hundreds?|thousands?|several|scores)\s+(?:[\p{L}-]+\s+){0,2}?(?:people|persons|individuals|men|women|children|adults|dead|died|killed|injured|hurt|wounded|missing|bodies|lives|members|officials|officers|delegates|representatives|players|jurors|judges|lawmakers|councillors|councilors|experts|doctors|nurses|firefighters|teachers|crew|guests|volunteers|` +
-	strings.ReplaceAll(strings.Join(strings.Fields(peopleKindWords), "|"), "\n", "") + `)\b|\b(?:killed|killing|injured|injuring|wounding|wounded|rescued|evacuated|claimed)\s+(?:about\s+|at\s+least\s+|more\s+than\s+|nearly\s+|some\s+|almost\s+)?(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `)\b|\b(?:population|headcount|workforce|enrolment|enrollment|membership|attendance|crowd|turnout)\s+(?:of|was|is|stood at|reached|rose to|fell to)\s+(?:about\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?\d`)
+var peopleCount = regexp.MustCompile(`(?i)\b(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `|dozens?|hundreds?|thousands?|several|scores)\s+(?:[\p{L}-]+\s+){0,2}?(?:people|persons|individuals|men|women|children|adults|dead|died|killed|injured|hurt|wounded|missing|bodies|lives|members|officials|officers|delegates|representatives|players|jurors|judges|lawmakers|councillors|councilors|experts|doctors|nurses|firefighters|teachers|crew|guests|volunteers|police|protesters|demonstrators|jobs|` +
+	strings.Join(strings.Fields(peopleKindWords), "|") + `)\b|\b(?:killed|killing|injured|injuring|wounding|wounded|rescued|evacuated|claimed|arrested|detained|hired|employed|employs|employ|fired)\s+(?:about\s+|at\s+least\s+|more\s+than\s+|nearly\s+|some\s+|almost\s+)?(?:\d[\d,]*|` + strings.Join(cardinals, "|") + `)\b|\b(?:population|headcount|workforce|enrolment|enrollment|membership|attendance|crowd|turnout)\s+(?:of|was|is|stood at|reached|rose to|fell to)\s+(?:about\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?\d`)
 
 // unitWords are units of measure and money, which a passage may write
 // by a symbol or an abbreviation ("12 km", "$4 million").
@@ -2533,14 +2552,8 @@ var (
 // nearStem reports whether a corpus stem is within limit edits of t: "lavorv"
 // is Lavrov typed with two letters swapped.
 func (a *analyzer) nearStem(t string, limit int) bool {
-	for n := len(t) - limit; n <= len(t)+limit; n++ {
-		for _, s := range a.byLen[n] {
-			if editDistance(t, s, limit) <= limit {
-				return true
-			}
-		}
-	}
-	return false
+	s, _ := a.closest(t, limit)
+	return s != ""
 }
 
 // wordsOf returns the words of the story doc's body (wordRe), learnt on

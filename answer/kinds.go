@@ -324,7 +324,7 @@ var (
 	// question, answered in money (moneyQ).
 	costQ = regexp.MustCompile(`(?i)^\s*what (?:did|does|do|will|would)\b.*\bcost\b|^\s*what (?:\w+ )?(?:wage|wages|salary|fee|fees)\b|^\s*what(?:'s| is| was| are| were| will be)\b.*\b(?:wage|wages|salary|salaries|fee|fees)\s*\??\s*$`)
 	// tallyQ asks a vote's margin or a game's score, which tallyRe says.
-	tallyQ  = regexp.MustCompile(`(?i)\b(margin|tally)\b|\b(?:the|final|its|their)\s+score\b`)
+	tallyQ  = regexp.MustCompile(`(?i)\b(?:vote|votes|voting|ballot|election|race|game|match|final)\b.*\b(?:margin|tally)\b|\b(?:margin|tally)\b.*\b(?:vote|votes|voting|ballot|election|race|game|match)\b|\b(?:the|final|its|their)\s+score\b|^\s*what\s+(?:was|is|were)\s+the\s+(?:final\s+)?tally\b`)
 	tallyRe = regexp.MustCompile(`(?i)\b\d[\d,]*\s*(?:-|–|—|to)\s*\d[\d,]*\b|\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+votes?\b|\bunanimous(?:ly)?\b`)
 	// Built on first use: it reads the ISO currency list (currencyNames).
 	moneyRe = sync.OnceValue(func() *regexp.Regexp {
@@ -362,23 +362,15 @@ var (
 	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
 
-// yearThen is a year, and the word after it.
-var yearThen = regexp.MustCompile(`\b(?:1[89]|20)\d\d\b(\s+\p{Ll}+)?`)
+// yearAt is a year after a word that makes it a time ("in 2022", "the
+// 2021 census", "March 2019"), before the end of a phrase ("2022,"), or a
+// span of years ("(1861–1889)").
+var yearAt = regexp.MustCompile(`(?i)\b(?:in|since|by|from|until|till|before|after|during|of|early|late|mid|the|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:1[89]|20)\d\d\b|\b(?:1[89]|20)\d\d(?:\s*[,.;:)]|’s|'s|\s*$)|\(?\b(?:1[89]|20)\d\d\s*[-–—]\s*(?:(?:1[89]|20)\d\d|\d\d)\b\)?`)
 
-// withoutYears returns text without the years that stand for a time ("in
-// 2022", "the 2021 census"), keeping a number that counts ("2019
-// residents": a plural after it).
+// withoutYears returns text without the years that stand for a time,
+// keeping a number that counts ("some 2000 police", "lost 1850 sheep").
 func withoutYears(text string) string {
-	return yearThen.ReplaceAllStringFunc(text, func(m string) string {
-		f := strings.Fields(m)
-		if len(f) == 2 && strings.HasSuffix(f[1], "s") && !timeUnits[stemOf(f[1])] {
-			return m
-		}
-		if len(f) == 2 {
-			return " " + f[1]
-		}
-		return ""
-	})
+	return yearAt.ReplaceAllString(text, " ")
 }
 
 // namesAsked is a who-question that asks for names in so many words.

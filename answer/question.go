@@ -379,7 +379,14 @@ func delegationAsk(q string) string {
 	if notSide[strings.ToLower(side)] {
 		return q // "who is heading the delegation": no side named
 	}
-	return "who will represent " + sideName(side) + "?"
+	name := sideName(side)
+	if asked := strings.ToLower(q[loc[0]:loc[1]]); (strings.Contains(asked, " did ") || strings.Contains(asked, " does ")) &&
+		placeKey(name) == "" && placeKey(strings.TrimPrefix(name, "the ")) == "" {
+		// "Who did the council send to inspect the bridge?" asks whom
+		// it sent, not who represents a country.
+		return q
+	}
+	return "who will represent " + name + "?"
 }
 
 // notSide are words that stand where a side's name would and name none.

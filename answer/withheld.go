@@ -16,7 +16,7 @@ import (
 var (
 	// withheldRe is a statement that something was not given: group 1 is
 	// the verb, group 2 the words after it (what was not given).
-	withheldRe = regexp.MustCompile(`(?i)\b(?:(?:did|does|do|would|will|could|can|has|have|had)(?:\s+(?:also|still|so\s+far))?\s*(?:not|n't|n’t)|declined\s+to|refused\s+to|(?:was|were|is|are)\s+unable\s+to|too\s+early\s+to|(?:has|have|had)\s+yet\s+to)\s+(?:immediately\s+|publicly\s+|yet\s+|officially\s+|also\s+)?(release|disclose|reveal|identify|name|give|provide|say|specify|estimate|confirm|comment|respond|return|announce|set|determine|explain|said|given)(?:d|ed|s|n)?\b((?:\s+[^\s.,;:!?]+){0,6})`)
+	withheldRe = regexp.MustCompile(`(?i)\b(?:(?:did|does|do|would|will|could|can|has|have|had|ca|wo)(?:\s+(?:also|still|so\s+far))?\s*(?:not|n't|n’t)|declined\s+to|refused\s+to|(?:was|were|is|are)\s+unable\s+to|too\s+early\s+to|(?:has|have|had)\s+yet\s+to)\s+(?:immediately\s+|publicly\s+|yet\s+|officially\s+|also\s+)?(release|disclose|reveal|identif(?:y|ied|ies)|name|give|provide|say|specif(?:y|ied|ies)|estimate|confirm|comment|respond|return|announce|set|determine|explain|said|given)(?:d|ed|s|n)?\b((?:\s+[^\s.,;:!?]+){0,6})`)
 	// unknownRe is a statement that something is not known: "it was not
 	// clear when", "no date has been set"; group 1 is what is not known.
 	unknownRe = regexp.MustCompile(`(?i)\b(?:(?:it|that)\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+|immediately\s+)?(?:clear|known)|unclear|unknown)|(?:was|were|is|are)\s+not\s+(?:immediately\s+)?(?:known|released|disclosed|made public))\b((?:\s+[^\s.,;:!?]+){0,6})|\bno\s+(date|time|timetable|timeline|figure|cause|reason|motive|name|names|details?)\s+(?:has|have|had|was|were)\s+(?:yet\s+)?(?:been\s+)?(?:set|given|released|announced|disclosed|determined|made public)`)
@@ -42,15 +42,19 @@ func withheld(q *question, terms []qterm, text string) string {
 	for _, m := range withheldRe.FindAllStringSubmatchIndex(text, -1) {
 		verb := strings.ToLower(text[m[2]:m[3]])
 		what := text[m[4]:m[5]]
+		if f := strings.Fields(strings.ToLower(what)); len(f) > 0 && particles[f[0]] {
+			continue // "did not give up the lead": another verb
+		}
 		if verb == "comment" || verb == "respond" || verb == "return" {
 			// Declining to comment withholds a view, and the reasons
-			// for what one did.
-			if (verb != "return" || callsRe.MatchString(what)) && (q.kind == kindOpinion || q.kind == kindWhy || saidQ.MatchString(q.text)) && holds(q.holder, text) {
+			// for what one did, of the one who declines ("the
+			// developer declined to comment" says nothing of the mayor).
+			if (verb != "return" || callsRe.MatchString(what)) && (q.kind == kindOpinion || q.kind == kindWhy || saidQ.MatchString(q.text)) && asksOf(q, terms, subjectBefore(text[:m[0]])) {
 				return "the story says this was not given: " + strings.TrimSpace(text[m[0]:m[1]])
 			}
 			continue
 		}
-		if verb == "name" || verb == "identify" {
+		if strings.HasPrefix(verb, "name") || strings.HasPrefix(verb, "identif") {
 			what = "name " + what
 		}
 		if asksAbout(q, terms, what) {
@@ -76,31 +80,104 @@ func withheld(q *question, terms []qterm, text string) string {
 var saidQ = regexp.MustCompile(`(?i)\b(say|said|says|saying|comment|commented|react|reacted|reaction|respond|responded|response|make of|take on|think|thinks|thought)\b`)
 
 // asksAbout reports whether the words what, which a passage says were not
-// given, are what q asks: the word for q's kind, or one of its terms other
-// than a name (a name is who, not what).
+// given, are what q asks. A clause ("when the pool would open", "which
+// departments would be merged", "whether Kyiv takes part") must ask q's
+// kind of thing about something q asks about; a noun ("his name", "the
+// price of the plant", "the cost of the damage") must be q's kind's word
+// ("name", "date", "reason") or one of q's terms other than a name (a name
+// is who, not what).
 func asksAbout(q *question, terms []qterm, what string) bool {
-	lw := " " + strings.ToLower(what) + " "
-	for _, k := range append([]questionKind{q.kind}, q.also...) {
-		for _, w := range kindWords[k] {
-			if strings.Contains(lw, " "+w+" ") {
+	f := strings.Fields(strings.ToLower(what))
+	if len(f) > 1 && (f[0] == "by" || f[0] == "about" || f[0] == "on") {
+		f = f[1:] // "did not say by how much"
+	}
+	if len(f) == 0 {
+		return false
+	}
+	kinds := append([]questionKind{q.kind}, q.also...)
+	if k, ok := clauseKind(f); ok {
+		if k == kindOther {
+			// "which departments would be merged": the same words.
+			return len(f) >= 2 && strings.Contains(" "+strings.ToLower(q.text)+" ", " "+f[0]+" "+f[1]+" ")
+		}
+		if !slices.Contains(kinds, k) {
+			return false
+		}
+		// "did not say when." withholds a time of what the sentence is
+		// about; a clause that goes on says of what.
+		head := 1
+		if f[0] == "how" {
+			head = 2 // "how many", "how long"
+		}
+		return len(f) <= head || sharesTerm(q, terms, strings.Join(f[head:], " "))
+	}
+	obj := objectOf(f)
+	for _, w := range obj {
+		for _, k := range kinds {
+			if slices.Contains(kindWords[k], w) {
 				return true
 			}
 		}
-	}
-	if whClause.MatchString(what) {
-		// "not clear why the barrier failed" withholds a reason, not
-		// everything about the barrier; "has not said which
-		// departments would be merged" withholds which departments.
-		f := strings.Fields(strings.ToLower(what))
-		return len(f) >= 2 && strings.Contains(" "+strings.ToLower(q.text)+" ", " "+f[0]+" "+f[1]+" ")
-	}
-	if strings.Contains(lw, " name ") || strings.Contains(lw, " names ") {
-		// "did not release his name" answers no who-question but one that
-		// asks for the name.
-		if nameAsked.MatchString(q.text) {
+		if (w == "name" || w == "names") && (namesAsked.MatchString(q.text) || q.kind == kindWho) {
+			// "did not release his name" answers who someone is.
 			return true
 		}
 	}
+	return sharesTerm(q, terms, strings.Join(obj, " "))
+}
+
+// clauseKind returns the kind of thing a clause asks by its first words
+// ("when …", "how many …", "whether …"), kindOther for "which N" and
+// "what N", and whether f opens a clause at all.
+func clauseKind(f []string) (questionKind, bool) {
+	next := ""
+	if len(f) > 1 {
+		next = f[1]
+	}
+	switch f[0] {
+	case "when":
+		return kindWhen, true
+	case "where":
+		return kindWhere, true
+	case "why":
+		return kindWhy, true
+	case "who", "whom":
+		return kindWho, true
+	case "whether", "if":
+		return kindYesNo, true
+	case "which", "what":
+		return kindOther, true
+	case "how":
+		switch next {
+		case "many", "much":
+			return kindCount, true
+		case "long":
+			return kindDuration, true
+		}
+		return kindOther, true
+	}
+	return kindOther, false
+}
+
+// objectOf returns the words of a noun phrase up to its first preposition
+// or clause: "the price" of "the price of the plant, which it bought".
+func objectOf(f []string) []string {
+	for i, w := range f {
+		if i > 0 && objectEnd[w] {
+			return f[:i]
+		}
+	}
+	return f
+}
+
+// objectEnd ends the head of what was not given.
+var objectEnd = map[string]bool{"of": true, "for": true, "to": true, "in": true, "on": true, "at": true, "with": true,
+	"which": true, "that": true, "who": true, "whose": true, "after": true, "before": true, "because": true, "but": true,
+	"and": true, "or": true, "as": true, "from": true, "by": true, "until": true, "while": true}
+
+// sharesTerm reports whether text holds one of q's terms that is no name
+// and no light word.
+func sharesTerm(q *question, terms []qterm, text string) bool {
 	name := map[string]bool{}
 	for _, n := range q.names {
 		for _, t := range retrieval.Terms(n) {
@@ -108,30 +185,67 @@ func asksAbout(q *question, terms []qterm, what string) bool {
 		}
 	}
 	have := map[string]bool{}
-	for _, t := range retrieval.Terms(what) {
+	for _, t := range retrieval.Terms(text) {
 		have[t] = true
 	}
-	for _, t := range terms {
-		if have[t.stem] && !name[t.stem] && !lightTerms[t.stem] && t.weight > 0 {
-			return true
+	return slices.ContainsFunc(terms, func(t qterm) bool {
+		return have[t.stem] && !name[t.stem] && !lightTerms[t.stem] && t.weight > 0
+	})
+}
+
+// subjectBefore returns the words of text's last clause, at most six: who
+// declines in "…, while the developer declined to comment".
+func subjectBefore(text string) string {
+	// An aside between the subject and its verb is no subject: "Ruth
+	// Abney, who voted against the barrier in 2023, did not return calls".
+	text = aside.ReplaceAllString(text, "")
+	if i := strings.LastIndexAny(text, ",;:—–"); i >= 0 {
+		text = text[i+1:]
+	}
+	f := strings.Fields(text)
+	for i := len(f) - 1; i >= 0; i-- {
+		if clauseOpen[strings.ToLower(f[i])] {
+			f = f[i+1:]
+			break
 		}
 	}
-	return false
+	return strings.Join(f[max(0, len(f)-6):], " ")
+}
+
+// aside is a relative clause or an apposition set off by commas at the end
+// of a text.
+var aside = regexp.MustCompile(`(?i),\s*(?:who|which|whose|a|an|the|aged|\d)[^,]*,\s*$`)
+
+// clauseOpen opens a clause: what stands before it is another's.
+var clauseOpen = map[string]bool{"while": true, "and": true, "but": true, "whereas": true, "although": true, "though": true}
+
+// asksOf reports whether subject is whom q asks about: one of its names or
+// holders, or a role it names ("the mayor").
+func asksOf(q *question, terms []qterm, subject string) bool {
+	ts := retrieval.Terms(subject)
+	if slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(q.holder, t) }) {
+		return true
+	}
+	for _, n := range q.names {
+		for _, t := range retrieval.Terms(n) {
+			if slices.Contains(ts, t) && !lightTerms[t] {
+				return true
+			}
+		}
+	}
+	return slices.ContainsFunc(terms, func(t qterm) bool { return roleNouns[t.stem] && slices.Contains(ts, t.stem) })
 }
 
 // callsRe is what one does not return when declining to comment.
 var callsRe = regexp.MustCompile(`(?i)\b(calls?|messages?|requests?|emails?|comment)\b`)
 
-// whClause opens a clause that says which kind of thing is not known.
-var whClause = regexp.MustCompile(`(?i)^\s*(when|where|why|who|whom|how|what|which)\b`)
-
-// nameAsked is a question asking for a name in so many words.
-var nameAsked = regexp.MustCompile(`(?i)\bnames?\b|\bidentif|\bwho\b`)
-
 // doneTo are verbs after which "to V" was done: "voted on Tuesday to
 // approve the plan" approved it.
 var doneTo = map[string]bool{"voted": true, "agreed": true, "decided": true, "chose": true, "opted": true,
-	"moved": true, "managed": true, "began": true, "started": true, "continued": true, "went": true, "used": true}
+	"moved": true, "managed": true, "began": true, "started": true, "continued": true, "went": true, "used": true,
+	// "had to close the mill", "the first woman to win": it was done.
+	"had": true, "has": true, "have": true, "forced": true, "able": true, "first": true, "last": true, "only": true,
+	"second": true, "third": true}
 
 // pastAsk asks what was done: "what did …", "who did …".
 var pastAsk = regexp.MustCompile(`(?i)^\s*(?:what|who|whom|how|where|when|why)\s+did\b`)
@@ -224,6 +338,10 @@ var namingRe = regexp.MustCompile(`\b(?:called|named|known as|under the name|dub
 // listAfter open the list of the things of a kind that a sentence names.
 var listAfter = map[string]bool{"including": true, "such": true, "namely": true, "among": true}
 
+// describes opens what tells a thing of a kind from others: "a firm that
+// audits banks", "a business with two shops".
+var describes = map[string]bool{"that": true, "which": true, "who": true, "with": true, "whose": true, "where": true}
+
 // nameAfter are the words that give a thing's name after its kind.
 var nameAfter = map[string]bool{"called": true, "named": true, "known": true, "dubbed": true, "nicknamed": true}
 
@@ -269,12 +387,18 @@ func unnamedThing(q *question, text string) string {
 			}
 		}
 		indefinite := false
-		for _, b := range words[max(0, i-4):i] {
+		for j := max(0, i-4); j < i; j++ {
+			b := words[j]
 			if indefiniteBefore[strings.ToLower(b)] {
 				indefinite = true
 			}
-			if capitalized(b) {
-				named = true // "the Willow care home"
+			if capitalized(b) && j > 0 {
+				named = true // "the Willow care home"; not a sentence's "A"
+			}
+		}
+		if i+1 < len(words) {
+			if n := strings.ToLower(strings.Trim(words[i+1], punct)); strings.HasSuffix(n, "ing") || describes[n] {
+				named = true // "a small business selling sourdough bread"
 			}
 		}
 		if !indefinite || named {

@@ -55,6 +55,9 @@ func TestWithheldMustBeWhatIsAsked(t *testing.T) {
 		{"which departments r getting cut", "The university has also not said when the departments would be merged.", false},
 		{"How many dead fish have been found?", "Dead fish were found along the creek, though the department had not yet estimated how many.", true},
 		{"When will the barrier open?", "The council has not said when the barrier would open.", true},
+		{"by how much r they growing the relief fund", "The authority will expand a relief fund, created with $3 million, but did not say by how much.", true},
+		{"When did the council approve the budget?", "The council approved the budget on Monday but did not say when the pool would open.", false},
+		{"When did Ostrow buy the plant?", "Ostrow did not disclose the price of the plant, which it bought in 2019.", false},
 	} {
 		q := parseQuestion(c.q)
 		q.holder = nil

@@ -108,7 +108,7 @@ missing disappeared vanished
 build built construct constructed
 lawsuit suit litigation
 stock stocks shares
-push pushing pushed press pressing pressed urge urging urged lobby lobbying lobbied
+push pushing pushed urge urging urged lobby lobbying lobbied
 `
 
 // synonyms maps a stem to the stems of its group.
