@@ -15,6 +15,7 @@ var newsStory = "---\ntitle: Judge voids Brenmoor quarry vote\n---\n" +
 	"New hires at the quarry will earn a starting wage of $21 an hour, the company said.\n\n" +
 	strings.Repeat("Residents have opposed the quarry since it was proposed in 2022, citing dust and heavy traffic on Mill Road.\n\n", 3) +
 	"Hallam will close its Tarnby plant next year.\n\n" +
+	"Enrolment at the quarry school fell 19 percent last year.\n\n" +
 	"Quarry workers at Hallam's other site won a 3 percent raise in 2021 after a nine-day strike.\n\n" +
 	"The Brenn River, which borders the site, crested at 3.1 meters last spring.\n"
 
@@ -31,6 +32,7 @@ func TestNewsParaphrases(t *testing.T) {
 		{"what is the starting wage at the quarry", "$21"},
 		{"What pay increase did workers at the other site win?", "3 percent"},
 		{"Which facility will the company close?", "Tarnby plant"},
+		{"how much did enrolment drop by", "19 percent"},
 		{"How many people will the quarry employ?", "40"},
 	})
 }

@@ -109,6 +109,8 @@ build built construct constructed
 lawsuit suit litigation
 stock stocks shares
 push pushing pushed urge urging urged lobby lobbying lobbied
+drop dropped fall fell fallen plunge plunged slump slumped
+deficit shortfall gap
 `
 
 // synonyms maps a stem to the stems of its group.
