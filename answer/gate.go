@@ -368,6 +368,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			v.why = r
 			return v
 		}
+		if r := agentless(q, best.text); r != "" {
+			v.why = r
+			return v
+		}
 		if r := unnamedThing(q, best.text); r != "" && a.entryOf(doc) == "" {
 			v.why = r
 			return v

@@ -410,3 +410,54 @@ func unnamedThing(q *question, text string) string {
 	}
 	return "the passage speaks of a " + head + " but does not name it"
 }
+
+// agentless returns why text does not answer q, or "": q asks who did
+// something to a thing ("Who circulated the draft plan?") and text tells
+// of it done with no doer ("A draft plan circulated to deans in March",
+// "the plan was circulated to deans"), no "by" after the deed.
+func agentless(q *question, text string) string {
+	m := whoDid.FindStringSubmatch(q.text)
+	if m == nil || auxiliaries[strings.ToLower(m[1])] || phrasal(q.text, m[1]) {
+		return ""
+	}
+	vs := retrieval.Terms(m[1])
+	rest := strings.Fields(strings.ToLower(q.text[len(m[0])-1:]))
+	obj := ""
+	for _, w := range rest {
+		w = strings.Trim(w, punct)
+		if objectEnd[w] {
+			break
+		}
+		if ts := retrieval.Terms(w); len(ts) == 1 && !lightTerms[ts[0]] {
+			obj = ts[0] // the last word before a preposition: the thing's head
+		}
+	}
+	if len(vs) != 1 || obj == "" {
+		return ""
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		if ts := retrieval.Terms(w); len(ts) != 1 || ts[0] != vs[0] {
+			continue
+		}
+		j := i - 1
+		for j >= 0 && passiveAux[strings.ToLower(words[j])] {
+			j--
+		}
+		if j < 0 || j == i-1 && !strings.HasSuffix(strings.ToLower(w), "ed") {
+			continue
+		}
+		if ts := retrieval.Terms(words[j]); len(ts) != 1 || ts[0] != obj {
+			continue
+		}
+		if slices.ContainsFunc(words[i+1:min(len(words), i+6)], func(b string) bool { return strings.EqualFold(b, "by") }) {
+			return ""
+		}
+		return "the passage says it was " + strings.ToLower(w) + " but not by whom"
+	}
+	return ""
+}
+
+// passiveAux stand between a thing and what was done to it: "the plan was
+// circulated", "had been sent".
+var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "had": true, "has": true, "have": true, "being": true}

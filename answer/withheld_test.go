@@ -136,3 +136,24 @@ func TestUnnamedThingIsNoName(t *testing.T) {
 		}
 	}
 }
+
+// "Who circulated the plan?" is not answered by the plan circulated with no
+// one doing it; by whom, or a doer before the verb, answers.
+func TestAgentlessIsNoWho(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"Who circulated the draft plan to the deans?", "A draft plan circulated to deans in March referred to consolidation.", true},
+		{"Who circulated the draft plan to the deans?", "The draft plan was circulated to deans in March, a spokeswoman said.", true},
+		{"Who circulated the draft plan to the deans?", "The draft plan was circulated by Provost Ada Lee in March.", false},
+		{"Who circulated the draft plan to the deans?", "Provost Ada Lee circulated the draft plan in March.", false},
+		{"Who painted the mural?", "The mural, painted in 1952, was restored last year.", true},
+		{"Who painted the mural?", "The mural, painted by Ines Varga in 1952, was restored last year.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := agentless(&q, c.text) != ""; got != c.want {
+			t.Errorf("agentless(%q, %q) = %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
