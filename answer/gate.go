@@ -605,12 +605,7 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		}
 		if topic := a.saidAbout(q.text, doc); len(topic) > 0 {
 			// "What did Hegseth say about the minerals?" is not answered
-			// by what he said about NATO; what a topic is about besides
-			// its names says it ("whether Quillon notified regulators"
-			// is not "messages impersonating Quillon").
-			if things := withoutNames(topic, q.names); len(things) > 0 {
-				topic = things
-			}
+			// by what he said about NATO.
 			window := retrieval.Terms(best.prev + " " + best.text)
 			set := make(map[string]bool, len(window))
 			for _, t := range window {
@@ -2589,21 +2584,4 @@ func (a *analyzer) doneIn(doc string) map[string]bool {
 		a.done[doc] = d
 	}
 	return d
-}
-
-// withoutNames returns the stems of topic that are no word of names.
-func withoutNames(topic, names []string) []string {
-	name := map[string]bool{}
-	for _, n := range names {
-		for _, t := range retrieval.Terms(n) {
-			name[t] = true
-		}
-	}
-	var out []string
-	for _, t := range topic {
-		if !name[t] {
-			out = append(out, t)
-		}
-	}
-	return out
 }

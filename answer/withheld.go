@@ -413,51 +413,58 @@ func unnamedThing(q *question, text string) string {
 
 // agentless returns why text does not answer q, or "": q asks who did
 // something to a thing ("Who circulated the draft plan?") and text tells
-// of it done with no doer ("A draft plan circulated to deans in March",
-// "the plan was circulated to deans"), no "by" after the deed.
+// of it done once, with no doer ("A draft plan circulated to deans in
+// March", "the plan was circulated to deans"): no "by" after the deed, and
+// the deed told nowhere else in the sentence ("…, who drafted it").
 func agentless(q *question, text string) string {
-	m := whoDid.FindStringSubmatch(q.text)
-	if m == nil || auxiliaries[strings.ToLower(m[1])] || phrasal(q.text, m[1]) {
+	loc := whoDid.FindStringSubmatchIndex(q.text)
+	if loc == nil {
 		return ""
 	}
-	vs := retrieval.Terms(m[1])
-	rest := strings.Fields(strings.ToLower(q.text[len(m[0])-1:]))
+	verb := q.text[loc[2]:loc[3]]
+	if auxiliaries[strings.ToLower(verb)] || phrasal(q.text, verb) {
+		return ""
+	}
+	vs := retrieval.Terms(verb)
 	obj := ""
-	for _, w := range rest {
+	for _, w := range strings.Fields(strings.ToLower(q.text[loc[3]:])) {
 		w = strings.Trim(w, punct)
-		if objectEnd[w] {
+		if objectEnd[w] || temporal.MatchString(w) || w == "last" || w == "next" || w == "this" {
 			break
 		}
 		if ts := retrieval.Terms(w); len(ts) == 1 && !lightTerms[ts[0]] {
-			obj = ts[0] // the last word before a preposition: the thing's head
+			obj = ts[0] // the last word before a preposition or a time: the thing's head
 		}
 	}
 	if len(vs) != 1 || obj == "" {
 		return ""
 	}
 	words := strings.Fields(text)
+	at := -1
 	for i, w := range words {
-		if ts := retrieval.Terms(w); len(ts) != 1 || ts[0] != vs[0] {
-			continue
+		if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == vs[0] {
+			if at >= 0 {
+				return "" // told twice: "the report, drafted …, who drafted it"
+			}
+			at = i
 		}
-		j := i - 1
-		for j >= 0 && passiveAux[strings.ToLower(words[j])] {
-			j--
-		}
-		if j < 0 || j == i-1 && !strings.HasSuffix(strings.ToLower(w), "ed") {
-			continue
-		}
-		if ts := retrieval.Terms(words[j]); len(ts) != 1 || ts[0] != obj {
-			continue
-		}
-		if slices.ContainsFunc(words[i+1:min(len(words), i+6)], func(b string) bool { return strings.EqualFold(b, "by") }) {
-			return ""
-		}
-		return "the passage says it was " + strings.ToLower(w) + " but not by whom"
 	}
-	return ""
+	if at < 0 || slices.ContainsFunc(words[at+1:], func(b string) bool { return strings.EqualFold(b, "by") }) {
+		return ""
+	}
+	j := at - 1
+	for j >= 0 && passiveAux[strings.ToLower(words[j])] {
+		j--
+	}
+	if j < 0 || j == at-1 && !strings.HasSuffix(strings.ToLower(words[at]), "ed") {
+		return ""
+	}
+	if ts := retrieval.Terms(words[j]); len(ts) != 1 || ts[0] != obj {
+		return ""
+	}
+	return "the passage says it was " + strings.ToLower(strings.Trim(words[at], punct)) + " but not by whom"
 }
 
 // passiveAux stand between a thing and what was done to it: "the plan was
-// circulated", "had been sent".
-var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "had": true, "has": true, "have": true, "being": true}
+// circulated", "had been sent" ("has acquired" is done by the thing).
+var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "being": true}

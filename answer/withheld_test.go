@@ -150,6 +150,10 @@ func TestAgentlessIsNoWho(t *testing.T) {
 		{"Who circulated the draft plan to the deans?", "Provost Ada Lee circulated the draft plan in March.", false},
 		{"Who painted the mural?", "The mural, painted in 1952, was restored last year.", true},
 		{"Who painted the mural?", "The mural, painted by Ines Varga in 1952, was restored last year.", false},
+		{"Who circulated the draft merger plan?", "The draft merger plan was circulated to all fourteen college deans by Provost Ada Lee in March.", false},
+		{"Who drafted the report?", "The report, drafted over the winter, was the work of Provost Ada Lee, who drafted it with two aides.", false},
+		{"Who painted the mural last year?", "The mural was painted in the summer of 1952.", true},
+		{"Who acquired the company?", "The company has acquired three rivals.", false},
 	} {
 		q := parseQuestion(c.q)
 		if got := agentless(&q, c.text) != ""; got != c.want {

@@ -110,7 +110,7 @@ lawsuit suit litigation
 stock stocks shares
 push pushing pushed urge urging urged lobby lobbying lobbied
 drop dropped fall fell fallen plunge plunged slump slumped
-deficit shortfall gap
+deficit shortfall
 `
 
 // synonyms maps a stem to the stems of its group.
