@@ -190,7 +190,7 @@ var kinds = []kindRule{
 			}
 			// A year says when, not how many: "bids came in higher than
 			// expected in 2022" gives no amount.
-			return numberRe.MatchString(withoutYears(text))
+			return numberRe.MatchString(vagueCount.ReplaceAllString(withoutYears(text), " "))
 		},
 		bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no number where one is asked for"},
@@ -361,6 +361,10 @@ var (
 	placeRe  = regexp.MustCompile(`\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+`)
 	numberRe = regexp.MustCompile(`(?i)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|several|few|many)\b`)
 )
+
+// vagueCount counts nothing a how-many question asks: "one of the",
+// "many", "a few", "several" on their own.
+var vagueCount = regexp.MustCompile(`(?i)\bone\s+of\b|\bno\s+one\b|\bone\s+another\b|\b(?:many|few|several)\b`)
 
 // yearAt is a year after a word that makes it a time ("in 2022", "the
 // 2021 census", "March 2019"), before the end of a phrase ("2022,"), or a

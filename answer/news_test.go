@@ -182,6 +182,9 @@ func TestYearIsNoCount(t *testing.T) {
 		{"How many goals did he score in 2021?", "He scored 27 goals in 2021.", true},
 		{"How many pupils attended the school in 1861?", "Under the headmaster Charles Ellery (1861–1889) it became a boarding school.", false},
 		{"How many police were deployed?", "Some 2000 police were deployed for the summit.", true},
+		{"How many farmers took part in the blockades?", "Farmers in Sellick blocked highways for several days.", false},
+		{"How many farmers took part in the blockades?", "One of the farmers said the blockades would go on.", false},
+		{"How many farmers took part in the blockades?", "About 300 farmers blocked the highways.", true},
 	})
 }
 
