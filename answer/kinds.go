@@ -293,7 +293,7 @@ var (
 	// sentences about the future and the past, so that "where will they
 	// meet" prefers "scheduled for Tuesday in Saudi Arabia" to "met in
 	// Turkey in 2022".
-	futureQ  = regexp.MustCompile(`(?i)\b(will|going to|(are|is) \w+ing|upcoming|next)\b|^\s*\w+(?:\s+\w+)?\s+(are|is)\b.*\b\w+ing\s*\??\s*$`)
+	futureQ  = regexp.MustCompile(`(?i)\b(will|going to|(are|is) \w+ing|upcoming|next|(?:expected|supposed|set|scheduled|slated|planned) to)\b|^\s*\w+(?:\s+\w+)?\s+(are|is)\b.*\b\w+ing\s*\??\s*$`)
 	futureRe = regexp.MustCompile(`(?i)\b(will|scheduled|upcoming|planned|set to|to be held|next (week|month|year)|tomorrow)\b`)
 	pastRe   = regexp.MustCompile(`(?i)\b(ago|last (week|month|year)|in (the (fall|spring|summer|winter|autumn) of )?(19|20)\d\d|yesterday|previously)\b`)
 	// possessiveQ: "What is Putin's favourite food?" asks for the last

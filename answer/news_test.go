@@ -232,3 +232,16 @@ func TestLowerCaseNamesInPlace(t *testing.T) {
 		}
 	}
 }
+
+// "Expected to", "supposed to", "due to" ask about what will happen.
+func TestExpectedToIsFuture(t *testing.T) {
+	for q, want := range map[string]bool{
+		"When is the levee expected to be finished?":      true,
+		"when r the trains supposed to start running now": true,
+		"When was the levee finished?":                    false,
+	} {
+		if got := parseQuestion(q).future; got != want {
+			t.Errorf("parseQuestion(%q).future = %v, want %v", q, got, want)
+		}
+	}
+}
