@@ -344,49 +344,30 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	case need == needAny && !typedAbove(v.cands, minCov):
 		v.why = row.refusal
 	default:
-		if c := a.conflict(q, v, hits); c != "" {
-			v.why = c
-			return v
-		}
-		if r := roleSwap(q, best.text); r != "" {
-			v.why = r
-			return v
-		}
-		if r := agentSwap(q, best.text); r != "" {
-			v.why = r
-			return v
-		}
-		if r := a.unsaid(q, best, doc); r != "" {
-			v.why = r
-			return v
-		}
-		if r := a.deedElsewhere(q, best, doc); r != "" {
-			v.why = r
-			return v
-		}
-		if r := withheld(q, v.terms, best.text); r != "" {
-			v.why = r
-			return v
-		}
-		if r := agentless(q, best.text); r != "" {
-			v.why = r
-			return v
-		}
-		if r := unnamedThing(q, best.text); r != "" && a.entryOf(doc) == "" {
-			v.why = r
-			return v
-		}
-		if r := meantOnly(q, v.terms, best.text, a.doneIn(doc)); r != "" {
-			v.why = r
-			return v
-		}
-		if r := a.kindUnnamed(q, best, doc); r != "" {
-			v.why = r
-			return v
-		}
-		if r := a.countUnnamed(q, best); r != "" {
-			v.why = r
-			return v
+		// The checks that read the passage that answers against what is
+		// asked, in order; the first that finds a reason refuses.
+		for _, check := range []func() string{
+			func() string { return a.conflict(q, v, hits) },
+			func() string { return roleSwap(q, best.text) },
+			func() string { return agentSwap(q, best.text) },
+			func() string { return a.unsaid(q, best, doc) },
+			func() string { return a.deedElsewhere(q, best, doc) },
+			func() string { return withheld(q, v.terms, best.text) },
+			func() string { return agentless(q, best.text) },
+			func() string {
+				if a.entryOf(doc) != "" {
+					return "" // news stories only (unnamedThing)
+				}
+				return unnamedThing(q, best.text)
+			},
+			func() string { return meantOnly(q, v.terms, best.text, a.doneIn(doc)) },
+			func() string { return a.kindUnnamed(q, best, doc) },
+			func() string { return a.countUnnamed(q, best) },
+		} {
+			if r := check(); r != "" {
+				v.why = r
+				return v
+			}
 		}
 		v.answerable = true
 	}
@@ -2224,25 +2205,39 @@ func acronymIn(n, text string) bool {
 	}
 	words := wordRe.FindAllString(text, -1)
 	for i := range words {
-		got := ""
-		for _, w := range words[i:] {
-			if connectives[w] && got != "" {
-				continue
-			}
-			r, _ := utf8.DecodeRuneInString(w)
-			if !unicode.IsUpper(r) {
-				break
-			}
-			got += string(unicode.ToLower(r))
-			if got == n {
-				return true
-			}
-			if !strings.HasPrefix(n, got) {
-				break
-			}
+		if initialsAt(n, words, i, false) > i {
+			return true
 		}
 	}
 	return false
+}
+
+// initialsAt returns the end (exclusive) of the run of words from words[i]
+// whose initials spell n, connectives ("of", "and") between them allowed,
+// or -1. Capitalized words only, unless anyCase.
+func initialsAt(n string, words []string, i int, anyCase bool) int {
+	got := ""
+	for j, w := range words[i:] {
+		c := w
+		if anyCase {
+			c = strings.ToLower(w)
+		}
+		if connectives[c] && got != "" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if !anyCase && !unicode.IsUpper(r) {
+			return -1
+		}
+		got += string(unicode.ToLower(r))
+		if got == n {
+			return i + j + 1
+		}
+		if !strings.HasPrefix(n, got) {
+			return -1
+		}
+	}
+	return -1
 }
 
 // connectives stand between the capitalized words of a name written out
@@ -2476,28 +2471,15 @@ var titleAcronyms = map[string][]string{
 // name a role or a body (their last word), or "".
 func initialsIn(n string, words []string) string {
 	for i := range words {
-		got, end := "", i
-		for j, w := range words[i:] {
-			lw := strings.ToLower(w)
-			if connectives[lw] && got != "" {
-				continue
-			}
-			got += lw[:1]
-			if got == n {
-				end = i + j + 1
-				break
-			}
-			if !strings.HasPrefix(n, got) {
-				break
-			}
+		end := initialsAt(n, words, i, true)
+		if end <= i {
+			continue
 		}
-		if got == n && end > i {
-			// A title or a body: "chief technology officer", not "most
-			// significant" for "mbs".
-			last := strings.ToLower(words[end-1])
-			if ts := retrieval.Terms(last); bodyWords[last] || len(ts) == 1 && roleNouns[ts[0]] {
-				return strings.Join(words[i:end], " ")
-			}
+		// A title or a body: "chief technology officer", not "most
+		// significant" for "mbs".
+		last := strings.ToLower(words[end-1])
+		if ts := retrieval.Terms(last); bodyWords[last] || len(ts) == 1 && roleNouns[ts[0]] {
+			return strings.Join(words[i:end], " ")
 		}
 	}
 	return ""
