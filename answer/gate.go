@@ -353,6 +353,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return a.unsaid(q, best, doc) },
 			func() string { return a.deedElsewhere(q, best, doc) },
 			func() string { return withheld(q, v.terms, best.text) },
+			func() string { return prospectOnly(q, v.terms, best.text) },
 			func() string { return agentless(q, best.text) },
 			func() string {
 				if a.entryOf(doc) != "" {

@@ -243,7 +243,7 @@ func (r *kindRule) typedScore(q *question, terms []qterm, text string) (float64,
 const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
 
 var (
-	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the) (day|date|time|year|month)\b|\bhow long ago\b|^\s*(?:the\s+)?(?:exact|precise|actual)\s+(day|date|year|month)\b|^\s*(?:the\s+)?(day|date|year|month) (?:of|when|that|on which|in which)\b`)
+	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the(?: (?:exact|actual|precise|official|final|new|planned|expected|set))?) (day|date|time|year|month)\b|\bhow long ago\b|^\s*(?:the\s+)?(?:exact|precise|actual)\s+(day|date|year|month)\b|^\s*(?:the\s+)?(day|date|year|month) (?:of|when|that|on which|in which)\b`)
 	// opener is what people put before a question: "ok so", "remind me,".
 	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*|(?:(?:ngl|tbh|honestly|lowkey|idk|i'?m|i am|kinda|so|really|still|bit)\s+)*(?:confused|lost|curious|wondering)(?:\s+(?:about|abt|on|by|with)\s+[^,.?!;]+)?\s*[,.!:;]+\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
@@ -435,7 +435,7 @@ func namesSomeoneElse(q *question, text string) bool {
 
 var (
 	alsoWhere    = regexp.MustCompile(`(?i)\bwhere\b`)
-	alsoWhen     = regexp.MustCompile(`(?i)\bwhen\b|\b(what|which) (day|date|year|month)\b`)
+	alsoWhen     = regexp.MustCompile(`(?i)\bwhen\b|\b(what|which) (day|date|year|month)\b|\b(?:a|an|any)\s+(?:(?:actual|exact|firm|set|precise|specific|fixed|new)\s+)?(?:date|day|timetable|timeline)\s+(?:yet|set|for|been)\b|\bgot\s+a\s+(?:date|day)\b`)
 	alsoDuration = regexp.MustCompile(`(?i)\b(for )?how long\b`)
 )
 

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -468,3 +469,130 @@ func agentless(q *question, text string) string {
 // passiveAux stand between a thing and what was done to it: "the plan was
 // circulated", "had been sent" ("has acquired" is done by the thing).
 var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "being": true}
+
+// prospectRe opens a phrase naming an event still to come, which the
+// sentence's own time and place do not date: "are meant to pave the way for
+// a meeting between Trump and Putin", "met on Monday ahead of a vote on the
+// budget". The phrase runs to the end of its clause (prospectSpans).
+var prospectRe = regexp.MustCompile(`(?i)\b(?:pav(?:e|es|ed|ing)\s+the\s+way\s+(?:for|to)|la(?:y|ys|id|ying)\s+the\s+groundwork\s+(?:for|to)|set(?:s|ting)?\s+the\s+stage\s+for|ahead\s+of|in\s+preparation\s+for|prepar(?:e|es|ed|ing)\s+(?:the\s+ground\s+)?for|in\s+the\s+run-up\s+to|with\s+a\s+view\s+to)\b`)
+
+// clauseEnd ends a prospect phrase: a comma, a semicolon, a colon, a dash
+// or a bracket.
+var clauseEnd = regexp.MustCompile(`[,;:—–()]`)
+
+// prospectSpans returns the byte spans of text's prospect phrases, each
+// from the end of its opener (prospectRe) to the end of its clause or
+// sentence.
+func prospectSpans(text string) [][2]int {
+	var out [][2]int
+	for _, s := range retrieval.SplitSentences(text) {
+		sent := text[s.Start:s.End]
+		for _, m := range prospectRe.FindAllStringIndex(sent, -1) {
+			end := len(sent)
+			if e := clauseEnd.FindStringIndex(sent[m[1]:]); e != nil {
+				end = m[1] + e[0]
+			}
+			out = append(out, [2]int{s.Start + m[1], s.Start + end})
+		}
+	}
+	return out
+}
+
+// prospectOnly returns why the passage text does not say when or where
+// what q asks happens, or "": what q asks of is found in text only as an
+// event still to come (prospectRe), and the time or place text gives is
+// another event's. "When is the Trump-Putin summit?" is not answered by
+// "The talks, scheduled for Tuesday in Saudi Arabia, are meant to pave the
+// way for a meeting between Trump and Putin": Tuesday is the talks' day.
+// Some term of q must be found only in such a phrase, and none only
+// outside them; a phrase that gives a time ("ahead of Tuesday's vote")
+// dates its event.
+func prospectOnly(q *question, terms []qterm, text string) string {
+	when := q.kind == kindWhen || slices.Contains(q.also, kindWhen)
+	where := q.kind == kindWhere || slices.Contains(q.also, kindWhere)
+	if !when && !where {
+		return ""
+	}
+	spans := prospectSpans(text)
+	if len(spans) == 0 {
+		return ""
+	}
+	asked := map[string]bool{}
+	for _, t := range terms {
+		if t.weight > 0 && !lightTerms[t.stem] {
+			asked[t.stem] = true
+		}
+	}
+	in, out, named := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, w := range wordSpans(text) {
+		inside := slices.ContainsFunc(spans, func(s [2]int) bool { return w[0] >= s[0] && w[1] <= s[1] })
+		word := strings.Trim(text[w[0]:w[1]], punct)
+		for _, t := range retrieval.Terms(word) {
+			if !asked[t] {
+				continue
+			}
+			if inside {
+				in[t] = true
+				named[t] = named[t] || capitalized(word)
+			} else {
+				out[t] = true
+			}
+		}
+	}
+	// The phrase must single out the event asked of: by a name the
+	// question asks too ("a meeting between Trump and Putin"), or by two
+	// words found only there ("a vote on the budget"). One common word
+	// ("where are they meeting") may ask, by another name, of the event
+	// the sentence dates.
+	var only []string
+	name := false
+	for t := range in {
+		name = name || named[t]
+		if !out[t] {
+			only = append(only, t)
+		}
+	}
+	if len(only) == 0 || !name && len(only) < 2 {
+		return ""
+	}
+	for t := range out {
+		if !in[t] {
+			return "" // the passage also speaks of what is asked outside it
+		}
+	}
+	for _, s := range spans {
+		if when && whenTyped(q, text[s[0]:s[1]]) || where && placeRe.MatchString(text[s[0]:s[1]]) {
+			return "" // "ahead of Tuesday's vote": the phrase dates its event
+		}
+	}
+	for _, s := range spans {
+		if slices.Contains(retrieval.Terms(text[s[0]:s[1]]), only[0]) {
+			phrase := strings.TrimSpace(text[s[0]:s[1]])
+			if when {
+				return "the story gives no time for what is still to come: " + phrase
+			}
+			return "the story gives no place for what is still to come: " + phrase
+		}
+	}
+	return ""
+}
+
+// wordSpans returns the byte spans of text's space-separated words.
+func wordSpans(text string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
+}
