@@ -249,6 +249,16 @@ func (a *analyzer) storyIDF(t, doc string) (float64, bool) {
 	return math.Log(1 + (n-df+0.5)/(df+0.5)), df > 0
 }
 
+// storyShare returns the share of the story doc's chunks that hold the
+// stem t, in [0, 1]: 0 for a stem the story lacks.
+func (a *analyzer) storyShare(t, doc string) float64 {
+	n := a.storyLen[doc]
+	if n == 0 {
+		return 0
+	}
+	return float64(a.lex.DocFreqIn(t, func(i int) bool { return i < len(a.storyOf) && a.storyOf[i] == doc })) / float64(n)
+}
+
 func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}

@@ -580,6 +580,10 @@ func askedDeeds(q *question) []deed {
 // sentence before names who speaks, by the story's spelling or role. A
 // name elsewhere in the paragraph is not the one who said it ("Ukraine
 // hopes to join the EU" after a sentence quoting Hegseth on NATO).
+// commonTopicShare: a word in more than this share of a story's chunks is
+// one the story speaks of throughout (unsaid).
+const commonTopicShare = 0.3
+
 func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 	for _, d := range askedDeeds(q) {
 		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
@@ -595,6 +599,19 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 			}
 			if !slices.ContainsFunc(topic, func(t string) bool { return a.stemInSet(t, set) }) {
 				return "the passage that answers does not say what " + d.name + " said about " + strings.Join(topic, ", ")
+			}
+			// What the story speaks of throughout ("Ukraine" in a story
+			// about the war) does not single out a topic: when the topic
+			// has words the story seldom uses ("sending troops"), one of
+			// them must be in the passage.
+			var rare []string
+			for _, t := range topic {
+				if a.storyShare(t, doc) <= commonTopicShare {
+					rare = append(rare, t)
+				}
+			}
+			if len(rare) > 0 && !slices.ContainsFunc(rare, func(t string) bool { return a.stemInSet(t, set) }) {
+				return "the passage that answers does not say what " + d.name + " said about " + strings.Join(rare, ", ")
 			}
 		}
 		// The name by the story's spelling ("Stefanyshyn"), or by the

@@ -64,3 +64,24 @@ func TestProspectOnly(t *testing.T) {
 		}
 	}
 }
+
+// dockStory speaks of the strike throughout; its minister speaks of
+// wages, not of the army.
+var dockStory = "---\ntitle: Dock strike enters second week in Portmere\n---\n" +
+	"PORTMERE — The dock strike in Portmere entered its second week on Monday, with 40 ships waiting off the harbour.\n\n" +
+	"Labour Minister Aldo Krenn said the strike would end only when the port authority raised wages by at least 6 percent.\n\n" +
+	"The port authority said the strike had already cost exporters 12 million crowns.\n\n" +
+	"Union leader Bea Morrow said the strike would go on through the weekend.\n\n" +
+	"Shipping firms said the strike had forced them to send cargo by rail.\n"
+
+// A topic the story speaks of throughout ("the strike") does not single
+// out what someone said; a word it seldom uses ("army") must be in the
+// passage that answers.
+func TestSaidAboutARareTopic(t *testing.T) {
+	e := storyEngine(t, "portmere.md", dockStory)
+	checkAnswers(t, e, []answerCase{
+		{"what did krenn say abt sending the army in to end the strike", ""},
+		{"what did krenn say about wages and the strike", "6 percent"},
+		{"What did Krenn say about the strike?", "wages"},
+	})
+}
