@@ -89,6 +89,14 @@ var chatWords = map[string]string{
 	"rn": "now", "thru": "through", "yr": "year", "yrs": "years", "mins": "minutes", "hrs": "hours",
 	"smth": "something", "esp": "especially", "prob": "probably", "convo": "conversation",
 	"kinda": "kind of", "sorta": "sort of", "info": "information",
+	"whatd": "what did", "whered": "where did", "whod": "who did", "howd": "how did", "whyd": "why did",
+	"whend": "when did", "whatre": "what are", "tryna": "trying to", "lemme": "let me", "dunno": "do not know",
+	"bcuz": "because", "becuz": "because", "ya": "you",
+	// Dropped g's: "goin", "sayin".
+	"goin": "going", "doin": "doing", "sayin": "saying", "comin": "coming", "gettin": "getting",
+	"talkin": "talking", "tryin": "trying", "lookin": "looking", "nothin": "nothing", "somethin": "something",
+	"meetin": "meeting", "happenin": "happening", "headin": "heading", "sendin": "sending", "makin": "making",
+	"takin": "taking", "plannin": "planning", "fightin": "fighting", "leavin": "leaving", "flyin": "flying",
 	// Abbreviations people type for institutions and titles.
 	"dept": "department", "univ": "university", "uni": "university", "admin": "administration",
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",

@@ -26,6 +26,8 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"what did the Justice Dept say", "what did the Justice department say"},
 		{"how many ppl died rn", "how many people died now"},
 		{"which uni did the 20 yr old go to", "which university did the 20 year old go to"},
+		{"who is goin to the summit for the union", "who is going to the summit for the union"},
+		{"whatd the mayor say, ya know abt the vote", "what did the mayor say, you know about the vote"},
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {
