@@ -143,11 +143,16 @@ var kinds = []kindRule{
 			return (q.clock || q.unit != "") && temporal.MatchString(text)
 		},
 		need: func(q *question) need {
-			if q.clock {
+			switch {
+			case q.unit == "day":
+				// "What day" asks a weekday or a date, which the
+				// passage that answers must give: "last week" is none.
+				return needBest
+			case q.clock:
 				return needAny
 			}
 			return needNothing
-		}, refusal: "no time of day where one is asked for"},
+		}, refusal: "no time of the kind asked for (a time of day, a day)"},
 	{kind: kindAge, name: "how old", match: re(ageQ), typed: reText(ageRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no age where one is asked for"},
 	{kind: kindDuration, name: "how long", match: re(durationQ), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
@@ -249,7 +254,7 @@ var (
 	// unitRe: what answers "what day", "what date", "what year", "what
 	// month": a weekday or a date, a date, a year, a month.
 	unitRe = map[string]*regexp.Regexp{
-		"day":   regexp.MustCompile(`(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday)\b|` + dateExpr),
+		"day":   regexp.MustCompile(`(?i)\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|today|tomorrow|yesterday)\b|` + dateExpr),
 		"date":  regexp.MustCompile(`(?i)` + dateExpr + `|\b(1[89]|20)\d\d\b`),
 		"year":  regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
 		"month": regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`),

@@ -85,3 +85,20 @@ func TestSaidAboutARareTopic(t *testing.T) {
 		{"What did Krenn say about the strike?", "wages"},
 	})
 }
+
+// dayStory says a week, a weekday and a day of the week that recurs.
+var dayStory = "---\ntitle: Fenwick market returns\n---\n" +
+	"FENWICK — Mayor Ada Lusk said last week that the town's market would return in the spring.\n\n" +
+	"The market will be held on Saturdays on Quay Street, the council said on Tuesday.\n\n" +
+	strings.Repeat("Fenwick's market closed in 2019 when the quay was rebuilt.\n\n", 3)
+
+// "What day" asks a day: a weekday or a date, not "last week".
+func TestWhatDayAsksADay(t *testing.T) {
+	e := storyEngine(t, "fenwick.md", dayStory)
+	checkAnswers(t, e, []answerCase{
+		{"wat day exactly did lusk say the market was coming back", ""},
+		{"When did Lusk say the market would return?", "last week"},
+		{"What day of the week is the market held?", "Saturdays"},
+		{"what day did the council announce the market", "Tuesday"},
+	})
+}
