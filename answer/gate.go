@@ -1261,6 +1261,8 @@ func (a *analyzer) missingFocus(q, doc string) string {
 		focus = m[1]
 	} else if m := kindOfQ.FindStringSubmatch(q); m != nil {
 		focus = m[1]
+	} else {
+		focus = yesNoSubject(q)
 	}
 	if focus == "" || answerNouns[strings.ToLower(focus)] {
 		return ""
@@ -1741,6 +1743,51 @@ const minAbsentTerms = 1
 // food), or "". A time ("on Thursday", "in March") is not the relation
 // asked about either: a story that has the senator and a Thursday but no
 // meal does not say what was eaten.
+// yesNoAsk opens a yes/no question with "is", "are", "was" or "were" whose
+// subject is a noun phrase: "is the crown prince …", "were the talks …";
+// group 1 is what follows the determiner. After "did" or "will" a bare
+// verb ("will the deal include …") cannot be told from the phrase.
+var yesNoAsk = regexp.MustCompile(`(?i)^\s*(?:is|are|was|were)\s+(?:the|a|an|any|his|her|their|its)\s+(.+)`)
+
+// subjectEnd ends a yes/no question's subject: a verb, an adverb, a
+// particle or a preposition ("is the crown prince sitting in on …").
+var subjectEnd = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`be been being going gonna also still even actually really too already ever now yet
+		there in on at to for with from by about into over out off up down behind against among part`) {
+		subjectEnd[w] = true
+	}
+}
+
+// yesNoSubject returns the head noun of a yes/no question's subject
+// ("prince" in "is the saudi crown prince sitting in on the talks"), or
+// "": the last word before a verb or an adverb (subjectEnd, or a word in
+// -ing, -ed or -ly after the first), at most three words in. Short words
+// ("EU", "UN") are left out: a story may spell them out.
+func yesNoSubject(q string) string {
+	m := yesNoAsk.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	words := strings.Fields(m[1])
+	head := ""
+	for i, w := range words {
+		w = strings.ToLower(strings.Trim(w, punct))
+		if i > 0 && (w == "" || subjectEnd[w] || len(w) > 4 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ly"))) {
+			break
+		}
+		if i == 3 || w == "" || subjectEnd[w] {
+			return ""
+		}
+		head = w
+	}
+	if len([]rune(head)) <= 3 {
+		return ""
+	}
+	return head
+}
+
 func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) string {
 	name := map[string]bool{}
 	for _, n := range q.names {
