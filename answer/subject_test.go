@@ -28,7 +28,8 @@ func TestYesNoSubject(t *testing.T) {
 func TestYesNoSubjectTheStoryLacks(t *testing.T) {
 	e := storyEngine(t, "portmere.md", dockStory)
 	checkAnswers(t, e, []answerCase{
-		{"is the harbour master taking part in the talks on wages", ""},
+		{"is the harbour master backing the strike", ""},
+		{"was the harbour master at the port when the strike began", ""},
 		{"is the port authority raising wages", "6 percent"},
 		{"did the union leader say the strike would go on", "weekend"},
 	})
