@@ -596,3 +596,30 @@ func wordSpans(text string) [][2]int {
 	}
 	return out
 }
+
+// echoOnly returns why the passage text does not answer the why-question
+// q, or "": text says nothing but what q asks about (its words, names,
+// times and places) and no cause. "In the fall of 2022, U.S. and Russian
+// spymasters met in Turkey" does not say why they met. A word of the
+// passage that q lacks (a word for a cause, or anything more) keeps it.
+func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
+	if q.kind != kindWhy || causalRe.MatchString(text) {
+		return ""
+	}
+	asked := map[string]bool{}
+	for _, t := range terms {
+		asked[t.stem] = true
+	}
+	for _, w := range strings.Fields(text) {
+		if capitalized(strings.Trim(w, punct)) {
+			continue // a name, or the sentence's first word
+		}
+		for _, t := range retrieval.Terms(w) {
+			if lightTerms[t] || isNumber(t) || temporal.MatchString(t) || calendarWord.MatchString(t) || a.stemInSet(t, asked) {
+				continue
+			}
+			return ""
+		}
+	}
+	return "the passage says what is asked about, not why"
+}

@@ -161,3 +161,20 @@ func TestAgentlessIsNoWho(t *testing.T) {
 		}
 	}
 }
+
+// echoStory tells one meeting with its cause and one without.
+var echoStory = "---\ntitle: Mayors of Arlen and Posk meet again\n---\n" +
+	"In the spring of 2019, the mayors of Arlen and Posk met in Lisbon.\n\n" +
+	"They met again in Vigo in 2021 because talks on the shared ferry had stalled.\n\n" +
+	strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3)
+
+// A passage that says only what a why-question asks about, with no cause,
+// does not answer it.
+func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
+	e := storyEngine(t, "arlen.md", echoStory)
+	checkAnswers(t, e, []answerCase{
+		{"why did the mayors meet in lisbon back in 2019 tho", ""},
+		{"Why did the mayors meet in Vigo in 2021?", "stalled"},
+		{"Where did the mayors meet in 2019?", "Lisbon"},
+	})
+}
