@@ -121,6 +121,10 @@ type analyzer struct {
 	// use of a story.
 	words map[string][]string
 	done  map[string]map[string]bool
+	// sentStems: doc slug -> its sentences and the stems of each, for how
+	// seldom the story uses a word (storyShare) and what else it says of
+	// an event (prospectOnly).
+	sentStems map[string]sentenceStems
 }
 
 func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retrieval.Cache) *analyzer {
@@ -136,6 +140,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 	a.proper = map[string]map[string]bool{}
 	a.words = map[string][]string{}
 	a.done = map[string]map[string]bool{}
+	a.sentStems = map[string]sentenceStems{}
 	a.places = map[string]map[string]bool{}
 	a.sentPlaces = map[string]map[string]bool{}
 	a.topName = map[string]float64{}
@@ -249,14 +254,52 @@ func (a *analyzer) storyIDF(t, doc string) (float64, bool) {
 	return math.Log(1 + (n-df+0.5)/(df+0.5)), df > 0
 }
 
-// storyShare returns the share of the story doc's chunks that hold the
+// sentenceStems are a story's sentences and the stems of each.
+type sentenceStems struct {
+	texts []string
+	stems []map[string]bool
+}
+
+// sentencesIn returns the sentences of the story doc and their stems,
+// learnt on the story's first use.
+func (a *analyzer) sentencesIn(doc string) sentenceStems {
+	a.rolesMu.Lock()
+	ss, ok := a.sentStems[doc]
+	a.rolesMu.Unlock()
+	if ok {
+		return ss
+	}
+	for _, s := range a.sentencesOf(doc) {
+		set := map[string]bool{}
+		for _, st := range retrieval.Terms(s.text) {
+			set[st] = true
+		}
+		ss.texts = append(ss.texts, s.text)
+		ss.stems = append(ss.stems, set)
+	}
+	a.rolesMu.Lock()
+	a.sentStems[doc] = ss
+	a.rolesMu.Unlock()
+	return ss
+}
+
+// sentenceTexts returns the sentences of the story doc.
+func (a *analyzer) sentenceTexts(doc string) []string { return a.sentencesIn(doc).texts }
+
+// storyShare returns the share of the story doc's sentences that hold the
 // stem t, in [0, 1]: 0 for a stem the story lacks.
 func (a *analyzer) storyShare(t, doc string) float64 {
-	n := a.storyLen[doc]
-	if n == 0 {
+	sets := a.sentencesIn(doc).stems
+	if len(sets) == 0 {
 		return 0
 	}
-	return float64(a.lex.DocFreqIn(t, func(i int) bool { return i < len(a.storyOf) && a.storyOf[i] == doc })) / float64(n)
+	n := 0
+	for _, set := range sets {
+		if set[t] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(sets))
 }
 
 func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {

@@ -353,7 +353,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return a.unsaid(q, best, doc) },
 			func() string { return a.deedElsewhere(q, best, doc) },
 			func() string { return withheld(q, v.terms, best.text) },
-			func() string { return prospectOnly(q, v.terms, best.text) },
+			func() string { return prospectOnly(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return a.echoOnly(q, v.terms, best.text) },
 			func() string { return agentless(q, best.text) },
 			func() string {
@@ -575,16 +575,16 @@ func askedDeeds(q *question) []deed {
 	return out
 }
 
+// commonTopicShare: a word in more than this share of a story's
+// sentences is one the story speaks of throughout (unsaid).
+const commonTopicShare = 0.3
+
 // unsaid returns why the passage best does not answer a question asking
 // what a name said ("what did hegseth say abt the EU"), or "": neither best
 // nor, when best goes on about it ("He added …", "…, she said"), the
 // sentence before names who speaks, by the story's spelling or role. A
 // name elsewhere in the paragraph is not the one who said it ("Ukraine
 // hopes to join the EU" after a sentence quoting Hegseth on NATO).
-// commonTopicShare: a word in more than this share of a story's chunks is
-// one the story speaks of throughout (unsaid).
-const commonTopicShare = 0.3
-
 func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 	for _, d := range askedDeeds(q) {
 		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
@@ -603,16 +603,17 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 			}
 			// What the story speaks of throughout ("Ukraine" in a story
 			// about the war) does not single out a topic: when the topic
-			// has words the story seldom uses ("sending troops"), one of
-			// them must be in the passage.
+			// has words the story uses, but seldom ("sending troops"),
+			// one of them must be in the passage. A word the story never
+			// uses ("the barriers project") may be the asker's own.
 			var rare []string
 			for _, t := range topic {
-				if a.storyShare(t, doc) <= commonTopicShare {
+				if sh := a.storyShare(t, doc); sh > 0 && sh <= commonTopicShare {
 					rare = append(rare, t)
 				}
 			}
 			if len(rare) > 0 && !slices.ContainsFunc(rare, func(t string) bool { return a.stemInSet(t, set) }) {
-				return "the passage that answers does not say what " + d.name + " said about " + strings.Join(rare, ", ")
+				return "the passage that answers does not say what " + d.name + " said about " + strings.TrimSpace(strings.Trim(aboutPart.FindStringSubmatch(q.text)[1], punct))
 			}
 		}
 		// The name by the story's spelling ("Stefanyshyn"), or by the
@@ -1738,12 +1739,6 @@ var lightTerms = stemSet(`do did does done doing happen happened make made gets 
 // answer where a single word is a paraphrase: "precipitated"); 1 it is.
 const minAbsentTerms = 1
 
-// missingRelation returns the words of the question that are neither names
-// nor light words when the story mentions none of them ("What did the
-// senator eat for breakfast?" of a story that names the senator but no
-// food), or "". A time ("on Thursday", "in March") is not the relation
-// asked about either: a story that has the senator and a Thursday but no
-// meal does not say what was eaten.
 // yesNoAsk opens a yes/no question with "is", "are", "was" or "were" whose
 // subject is a noun phrase: "is the crown prince …", "were the talks …";
 // group 1 is what follows the determiner. After "did" or "will" a bare
@@ -1763,32 +1758,54 @@ func init() {
 
 // yesNoSubject returns the head noun of a yes/no question's subject
 // ("prince" in "is the saudi crown prince sitting in on the talks"), or
-// "": the last word before a verb or an adverb (subjectEnd, or a word in
-// -ing, -ed or -ly after the first), at most three words in. Short words
-// ("EU", "UN") are left out: a story may spell them out.
+// "": the last word before a verb, an adverb, a preposition or a word said
+// of a subject (subjectEnd, predicateWords, or a word in -ing, -ed or -ly
+// after the first), at most three words in. Short words ("EU", "UN") are
+// left out: a story may spell them out.
 func yesNoSubject(q string) string {
 	m := yesNoAsk.FindStringSubmatch(q)
 	if m == nil {
 		return ""
 	}
 	words := strings.Fields(m[1])
-	head := ""
 	for i, w := range words {
 		w = strings.ToLower(strings.Trim(w, punct))
-		if i > 0 && (w == "" || subjectEnd[w] || len(w) > 4 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ly"))) {
-			break
+		if i == 0 || !(subjectEnd[w] || predicateWords[w] || len(w) > 4 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ly"))) {
+			if i == 3 || w == "" || subjectEnd[w] || predicateWords[w] {
+				return ""
+			}
+			continue
 		}
-		if i == 3 || w == "" || subjectEnd[w] {
+		head := strings.ToLower(strings.Trim(words[i-1], punct))
+		if len([]rune(head)) <= 3 {
 			return ""
 		}
-		head = w
+		return head
 	}
-	if len([]rune(head)) <= 3 {
-		return ""
-	}
-	return head
+	// No verb ends the phrase ("are the repairs done", "was the repair
+	// costly"): its last word may be what is said of the subject.
+	return ""
 }
 
+// predicateWords are said of a subject after "is" or "are" ("are the
+// repairs done", "is the bridge open") and so end its noun phrase.
+var predicateWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`done over open closed shut safe ready true real likely possible expensive costly
+		cheap free new old big small good bad right wrong happy angry upset ok okay alive dead sure able gone here
+		back late early finished complete official final legal illegal necessary enough worth certain
+		different same serious important bigger smaller better worse higher lower`) {
+		predicateWords[w] = true
+	}
+}
+
+// missingRelation returns the words of the question that are neither names
+// nor light words when the story mentions none of them ("What did the
+// senator eat for breakfast?" of a story that names the senator but no
+// food), or "". A time ("on Thursday", "in March") is not the relation
+// asked about either: a story that has the senator and a Thursday but no
+// meal does not say what was eaten.
 func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) string {
 	name := map[string]bool{}
 	for _, n := range q.names {
@@ -2488,6 +2505,8 @@ var answerNouns = map[string]bool{
 	"meaning": true, "point": true, "purpose": true, "reason": true, "result": true, "outcome": true,
 	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
 	"size": true, "amount": true, "number": true, "total": true, "value": true, "cost": true,
+	// What a when-question asks for: "what is the exact date of the vote".
+	"date": true, "day": true, "time": true, "year": true, "month": true,
 	// Measures: "the length of the tunnel" is said "a 1,870-yard tunnel".
 	"length": true, "height": true, "width": true, "depth": true, "area": true, "weight": true,
 	"distance": true, "elevation": true, "altitude": true, "population": true, "capacity": true,

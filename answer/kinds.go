@@ -244,17 +244,19 @@ func (r *kindRule) typedScore(q *question, terms []qterm, text string) (float64,
 	return r.penalty, false
 }
 
-// dateExpr is a day of a month: "Feb. 24", "24 February", "2025-02-17".
-const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
+// dateExpr is a day of a month: "Feb. 24", "24 February", "March 3rd",
+// "the 3rd of May", "2025-02-17".
+const dateExpr = `\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d\b`
 
 var (
-	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the(?: (?:exact|actual|precise|official|final|new|planned|expected|set))?) (day|date|time|year|month)\b|\bhow long ago\b|^\s*(?:the\s+)?(?:exact|precise|actual)\s+(day|date|year|month)\b|^\s*(?:the\s+)?(day|date|year|month) (?:of|when|that|on which|in which)\b`)
+	whenQ = regexp.MustCompile(`(?i)^\s*(when)\b|\b(?:what|which|what (?:is|was|will be) the(?: (?:exact|actual|precise|official|final|new|planned|expected|set))?) (day|date|time|year|month)(?:[^-\p{L}]|$)|\bhow long ago\b|^\s*(?:the\s+)?(?:exact|precise|actual)\s+(day|date|year|month)\b|^\s*(?:the\s+)?(day|date|year|month) (?:of|when|that|on which|in which)\b`)
 	// opener is what people put before a question: "ok so", "remind me,".
 	opener = regexp.MustCompile(`(?i)^\s*(?:(?:ok|okay|so|and|but|hey|hi|yo|well|also|wait|hold on|real quick|quick question|quick q|remind me|tell me|i wonder|(?:does )?any(?:one|body) know|(?:can|could) (?:some(?:one|body)|any(?:one|body)|you) (?:explain|tell me)|do you know|any idea|btw)\b[,:]?\s*|(?:(?:ngl|tbh|honestly|lowkey|idk|i'?m|i am|kinda|so|really|still|bit)\s+)*(?:confused|lost|curious|wondering)(?:\s+(?:about|abt|on|by|with)\s+[^,.?!;]+)?\s*[,.!:;]+\s*)+`)
 	// unitRe: what answers "what day", "what date", "what year", "what
 	// month": a weekday or a date, a date, a year, a month.
 	unitRe = map[string]*regexp.Regexp{
-		"day":   regexp.MustCompile(`(?i)\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|today|tomorrow|yesterday)\b|` + dateExpr),
+		"day": regexp.MustCompile(`(?i)\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|today|tomorrow|yesterday|christmas|easter|new year'?s?)\b|\bday (?:one|two|three|\d{1,2})\b|` +
+			`(?-i:\b\p{Lu}[\p{L}'’]+ (?:Day|Eve)\b)|` + dateExpr),
 		"date":  regexp.MustCompile(`(?i)` + dateExpr + `|\b(1[89]|20)\d\d\b`),
 		"year":  regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
 		"month": regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`),

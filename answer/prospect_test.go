@@ -51,6 +51,17 @@ func TestProspectOnly(t *testing.T) {
 		// A word of the question found outside the phrase ("met") may
 		// ask of the event the sentence dates: the answer stands.
 		{"where will varga and reel meet", summit, false},
+		// A dash does not end the phrase: its aside dates the vote.
+		{"when is the vote on the flood levy", "Councillors met on Tuesday ahead of a vote on the flood levy — now set for March 14 — after a wet winter.", false},
+		// Another sentence of the passage dates what the phrase names.
+		{"when is the vote on the flood levy", "Councillors met on Tuesday in preparation for a vote on the flood levy. The vote is now set for March 14.", false},
+		// The phrase's event dated elsewhere: another sentence names it
+		// and a time, but a meeting of others on Monday does not date
+		// the summit between Varga and Reel.
+		{"when is the summit between varga and reel", summit + " Varga and Reel will hold the summit in June.", false},
+		{"when is the summit between varga and reel", summit + " The summit of the two unions was held on Monday.", true},
+		// A word is in the phrase by where it starts ("Reel," at its end).
+		{"when is the summit between varga and reel", "The ministers met in Kesh on Wednesday, in talks meant to pave the way for a summit between President Ilse Varga and Prime Minister Tomas Reel, officials said.", true},
 		// A who-question is not asking for a time or a place.
 		{"who will attend the varga reel summit", summit, false},
 	} {
@@ -59,20 +70,29 @@ func TestProspectOnly(t *testing.T) {
 		for _, s := range retrieval.Terms(c.q) {
 			terms = append(terms, qterm{stem: s, weight: 1})
 		}
-		if got := prospectOnly(&q, terms, c.text) != ""; got != c.want {
+		var story []string
+		for _, sp := range retrieval.SplitSentences(c.text) {
+			story = append(story, c.text[sp.Start:sp.End])
+		}
+		if got := prospectOnly(&q, terms, c.text, story) != ""; got != c.want {
 			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
 		}
 	}
 }
 
 // dockStory speaks of the strike throughout; its minister speaks of
-// wages, not of the army.
+// wages, and the army comes up once, elsewhere.
 var dockStory = "---\ntitle: Dock strike enters second week in Portmere\n---\n" +
-	"PORTMERE — The dock strike in Portmere entered its second week on Monday, with 40 ships waiting off the harbour.\n\n" +
-	"Labour Minister Aldo Krenn said the strike would end only when the port authority raised wages by at least 6 percent.\n\n" +
-	"The port authority said the strike had already cost exporters 12 million crowns.\n\n" +
-	"Union leader Bea Morrow said the strike would go on through the weekend.\n\n" +
-	"Shipping firms said the strike had forced them to send cargo by rail.\n"
+	"PORTMERE — The dock strike in Portmere entered its second week on Monday, with 40 ships waiting off the harbour and cranes standing idle along the eastern quays.\n\n" +
+	"Labour Minister Aldo Krenn said the strike would end only when the port authority raised wages by at least 6 percent, the figure the dockers' union has sought since January.\n\n" +
+	"The port authority said the strike had already cost exporters 12 million crowns, most of it in perishable fruit that rotted in containers waiting to be unloaded.\n\n" +
+	"Union leader Bea Morrow said the strike would go on through the weekend and that her members had voted by a wide margin to stay out until a written offer arrived.\n\n" +
+	"Shipping firms said the strike had forced them to send cargo by rail to the port of Lindqvist, adding two days and about 800 crowns to each container's journey.\n\n" +
+	"Opposition lawmakers have urged the government to send the army to unload food shipments, a step no government has taken since the dock riots of 1974.\n\n" +
+	"Shopkeepers in the old town said deliveries of coffee, rice and cooking oil had slowed, and some shelves stood empty by Sunday evening as the strike dragged on.\n\n" +
+	"Portmere handles about a fifth of the country's imports, and its eastern quays were rebuilt in 2016 with a loan from a regional development bank.\n\n" +
+	"The last long stoppage at the port, in 2009, lasted 19 days and ended with a three-year pay deal brokered by a retired judge.\n\n" +
+	"Ferry services to the islands, run from the western terminal by a separate company, were not affected, their operator said.\n"
 
 // A topic the story speaks of throughout ("the strike") does not single
 // out what someone said; a word it seldom uses ("army") must be in the
@@ -80,7 +100,8 @@ var dockStory = "---\ntitle: Dock strike enters second week in Portmere\n---\n" 
 func TestSaidAboutARareTopic(t *testing.T) {
 	e := storyEngine(t, "portmere.md", dockStory)
 	checkAnswers(t, e, []answerCase{
-		{"what did krenn say abt sending the army in to end the strike", ""},
+		{"what did krenn say about the army and the strike", ""},
+		{"what did krenn say abt using the army in the strike", ""},
 		{"what did krenn say about wages and the strike", "6 percent"},
 		{"What did Krenn say about the strike?", "wages"},
 	})
@@ -90,6 +111,7 @@ func TestSaidAboutARareTopic(t *testing.T) {
 var dayStory = "---\ntitle: Fenwick market returns\n---\n" +
 	"FENWICK — Mayor Ada Lusk said last week that the town's market would return in the spring.\n\n" +
 	"The market will be held on Saturdays on Quay Street, the council said on Tuesday.\n\n" +
+	"A winter market will open on Christmas Eve, and the first market after the rebuilding opened on the 3rd of May.\n\n" +
 	strings.Repeat("Fenwick's market closed in 2019 when the quay was rebuilt.\n\n", 3)
 
 // "What day" asks a day: a weekday or a date, not "last week".
@@ -100,5 +122,8 @@ func TestWhatDayAsksADay(t *testing.T) {
 		{"When did Lusk say the market would return?", "last week"},
 		{"What day of the week is the market held?", "Saturdays"},
 		{"what day did the council announce the market", "Tuesday"},
+		{"what day does the winter market open", "Christmas Eve"},
+		{"what day did the first market open", "3rd of May"},
+		{"what day-one plans does the council have for the market", "Saturdays"},
 	})
 }

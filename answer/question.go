@@ -102,6 +102,23 @@ var chatWords = map[string]string{
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",
 }
 
+// nameToo are chat spellings that are also names: "Makin", "Wen", "Ya".
+var nameToo = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`ya wen ty bout tho wat goin doin sayin comin gettin talkin tryin lookin nothin
+		somethin meetin happenin headin sendin makin takin plannin fightin leavin flyin`) {
+		nameToo[w] = true
+	}
+}
+
+// titleCase reports whether w opens with a capital and goes on in lower
+// case ("Makin", not "WHATS").
+func titleCase(w string) bool {
+	r := []rune(w)
+	return unicode.IsUpper(r[0]) && strings.ToLower(string(r[1:])) == string(r[1:]) && strings.ToUpper(string(r[1:])) != string(r[1:])
+}
+
 // foldChat returns s with Discord mentions, links and custom emoji, pictographs,
 // zero-width and bidirectional control characters removed, repeated
 // punctuation folded, and chat spellings written out.
@@ -135,6 +152,11 @@ func foldChat(s string) string {
 		// Single letters only in lower case, and not in an initialism:
 		// "U" may be an initial, "u.s." is the U.S.
 		if !ok || len(w) == 1 && (w != strings.ToLower(w) || loc[1] < len(s) && s[loc[1]] == '.' || loc[0] > 0 && s[loc[0]-1] == '.') {
+			continue
+		}
+		if nameToo[strings.ToLower(w)] && titleCase(w) && strings.TrimSpace(s[:loc[0]]) != "" {
+			// Capitalized inside the question, it is a name ("what did
+			// Makin say", "Ya Hui"), not a chat spelling.
 			continue
 		}
 		b.WriteString(s[last:loc[0]])

@@ -28,6 +28,8 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"which uni did the 20 yr old go to", "which university did the 20 year old go to"},
 		{"who is goin to the summit for the union", "who is going to the summit for the union"},
 		{"whatd the mayor say, ya know abt the vote", "what did the mayor say, you know about the vote"},
+		{"what did Makin say abt the library", "what did Makin say about the library"},
+		{"is Ya Hui on the council", "is Ya Hui on the council"},
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {

@@ -15,6 +15,11 @@ func TestYesNoSubject(t *testing.T) {
 		{"is the new deputy harbour master from the city", ""}, // more than three words
 		{"was the mayor at the meeting", "mayor"},
 		{"when is the vote", ""},
+		// What is said of the subject is no part of it.
+		{"are the repairs done", "repairs"},
+		{"was the repair expensive", "repair"},
+		{"is the harbour wall a risk", ""}, // no verb ends it within three words
+		{"are the repairs done yet", "repairs"},
 	} {
 		if got := yesNoSubject(c.q); got != c.want {
 			t.Errorf("yesNoSubject(%q) = %q, want %q", c.q, got, c.want)

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/newsbot/newsbot/retrieval"
 )
@@ -476,9 +475,34 @@ var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": t
 // budget". The phrase runs to the end of its clause (prospectSpans).
 var prospectRe = regexp.MustCompile(`(?i)\b(?:pav(?:e|es|ed|ing)\s+the\s+way\s+(?:for|to)|la(?:y|ys|id|ying)\s+the\s+groundwork\s+(?:for|to)|set(?:s|ting)?\s+the\s+stage\s+for|ahead\s+of|in\s+preparation\s+for|prepar(?:e|es|ed|ing)\s+(?:the\s+ground\s+)?for|in\s+the\s+run-up\s+to|with\s+a\s+view\s+to)\b`)
 
-// clauseEnd ends a prospect phrase: a comma, a semicolon, a colon, a dash
-// or a bracket.
-var clauseEnd = regexp.MustCompile(`[,;:—–()]`)
+// clauseEnd ends a prospect phrase: a comma, a semicolon, a colon or a
+// bracket. A dash does not: "ahead of a vote on the levy — now set for
+// March 14 —" dates the vote.
+var clauseEnd = regexp.MustCompile(`[,;:()]`)
+
+// eventOf returns the stem of the noun a prospect phrase opens on ("vote"
+// in "a vote on the flood levy"), and the stems of the question's names
+// in it (those in asked that named marks), or "".
+func eventOf(phrase string, asked, named map[string]bool) (string, []string) {
+	head := ""
+	var names []string
+	for _, w := range strings.Fields(phrase) {
+		ts := retrieval.Terms(w)
+		if len(ts) != 1 {
+			continue
+		}
+		if head == "" {
+			head = ts[0]
+		}
+		if asked[ts[0]] && named[ts[0]] {
+			names = append(names, ts[0])
+		}
+	}
+	return head, names
+}
+
+// wordRun is a run of non-space characters: a word with its punctuation.
+var wordRun = regexp.MustCompile(`\S+`)
 
 // prospectSpans returns the byte spans of text's prospect phrases, each
 // from the end of its opener (prospectRe) to the end of its clause or
@@ -506,8 +530,9 @@ func prospectSpans(text string) [][2]int {
 // way for a meeting between Trump and Putin": Tuesday is the talks' day.
 // Some term of q must be found only in such a phrase, and none only
 // outside them; a phrase that gives a time ("ahead of Tuesday's vote")
-// dates its event.
-func prospectOnly(q *question, terms []qterm, text string) string {
+// dates its event, as does a sentence of story (its sentences) that names
+// the event with a time.
+func prospectOnly(q *question, terms []qterm, text string, story []string) string {
 	when := q.kind == kindWhen || slices.Contains(q.also, kindWhen)
 	where := q.kind == kindWhere || slices.Contains(q.also, kindWhere)
 	if !when && !where {
@@ -524,8 +549,10 @@ func prospectOnly(q *question, terms []qterm, text string) string {
 		}
 	}
 	in, out, named := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, w := range wordSpans(text) {
-		inside := slices.ContainsFunc(spans, func(s [2]int) bool { return w[0] >= s[0] && w[1] <= s[1] })
+	for _, w := range wordRun.FindAllStringIndex(text, -1) {
+		// A word is in a phrase by where it starts: "Reel," ends the
+		// phrase at its comma.
+		inside := slices.ContainsFunc(spans, func(s [2]int) bool { return w[0] >= s[0] && w[0] < s[1] })
 		word := strings.Trim(text[w[0]:w[1]], punct)
 		for _, t := range retrieval.Terms(word) {
 			if !asked[t] {
@@ -560,14 +587,38 @@ func prospectOnly(q *question, terms []qterm, text string) string {
 			return "" // the passage also speaks of what is asked outside it
 		}
 	}
+	dated := func(s string) bool {
+		// Any time, not only the unit asked ("Thursday's vote" for "what
+		// is the date of the vote"): the phrase then has its own.
+		return when && temporal.MatchString(stripRates(s)) || where && placeRe.MatchString(s)
+	}
 	for _, s := range spans {
-		if when && whenTyped(q, text[s[0]:s[1]]) || where && placeRe.MatchString(text[s[0]:s[1]]) {
+		if dated(text[s[0]:s[1]]) {
 			return "" // "ahead of Tuesday's vote": the phrase dates its event
+		}
+	}
+	// Another sentence of the passage or story that speaks of the
+	// phrase's event, by its noun and the question's names in it, with a
+	// time or a place of its own, may date it: "… in preparation for a
+	// vote on the levy. The vote is now set for March 14."
+	for _, s := range spans {
+		head, names := eventOf(text[s[0]:s[1]], in, named)
+		if head == "" {
+			continue
+		}
+		for _, sent := range story {
+			if strings.Contains(sent, text[s[0]:s[1]]) || !dated(sent) {
+				continue
+			}
+			ts := retrieval.Terms(sent)
+			if slices.Contains(ts, head) && !slices.ContainsFunc(names, func(n string) bool { return !slices.Contains(ts, n) }) {
+				return ""
+			}
 		}
 	}
 	for _, s := range spans {
 		if slices.Contains(retrieval.Terms(text[s[0]:s[1]]), only[0]) {
-			phrase := strings.TrimSpace(text[s[0]:s[1]])
+			phrase := strings.Trim(strings.TrimSpace(text[s[0]:s[1]]), punct)
 			if when {
 				return "the story gives no time for what is still to come: " + phrase
 			}
@@ -577,25 +628,9 @@ func prospectOnly(q *question, terms []qterm, text string) string {
 	return ""
 }
 
-// wordSpans returns the byte spans of text's space-separated words.
-func wordSpans(text string) [][2]int {
-	var out [][2]int
-	start := -1
-	for i, r := range text {
-		if unicode.IsSpace(r) {
-			if start >= 0 {
-				out = append(out, [2]int{start, i})
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		out = append(out, [2]int{start, len(text)})
-	}
-	return out
-}
+// forNamed is a purpose given by name: "travelled to Lisbon for the
+// Atlantic Ports Forum".
+var forNamed = regexp.MustCompile(`\bfor\s+(?:the\s+|a\s+|an\s+)?\p{Lu}`)
 
 // echoOnly returns why the passage text does not answer the why-question
 // q, or "": text says nothing but what q asks about (its words, names,
@@ -603,7 +638,7 @@ func wordSpans(text string) [][2]int {
 // spymasters met in Turkey" does not say why they met. A word of the
 // passage that q lacks (a word for a cause, or anything more) keeps it.
 func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
-	if q.kind != kindWhy || causalRe.MatchString(text) {
+	if q.kind != kindWhy || causalRe.MatchString(text) || forNamed.MatchString(text) {
 		return ""
 	}
 	asked := map[string]bool{}

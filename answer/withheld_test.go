@@ -166,6 +166,7 @@ func TestAgentlessIsNoWho(t *testing.T) {
 var echoStory = "---\ntitle: Mayors of Arlen and Posk meet again\n---\n" +
 	"In the spring of 2019, the mayors of Arlen and Posk met in Lisbon.\n\n" +
 	"They met again in Vigo in 2021 because talks on the shared ferry had stalled.\n\n" +
+	"In May 2023, the mayors travelled to Oporto for the Atlantic Ports Forum.\n\n" +
 	strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3)
 
 // A passage that says only what a why-question asks about, with no cause,
@@ -176,5 +177,7 @@ func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 		{"why did the mayors meet in lisbon back in 2019 tho", ""},
 		{"Why did the mayors meet in Vigo in 2021?", "stalled"},
 		{"Where did the mayors meet in 2019?", "Lisbon"},
+		// A purpose given by name ("for the Atlantic Ports Forum").
+		{"why did the mayors travel to oporto in 2023", "Atlantic Ports Forum"},
 	})
 }
