@@ -810,7 +810,43 @@ func (a *analyzer) typo(t string) string {
 		limit = 2
 	}
 	best, _ := a.closest(t, limit)
+	if best == "" {
+		// Doubled letters are the commonest slip in names, and each
+		// costs an edit: "kelog" is "Kellogg", "zelensky" "Zelenskyy".
+		best = a.undoubled(t)
+	}
 	return best
+}
+
+// undoubled returns the corpus stem that is t once doubled letters are
+// written single in both, the most frequent of several, or "".
+func (a *analyzer) undoubled(t string) string {
+	want := single(t)
+	best, bestF := "", 0
+	for n := len(t); n <= len(t)+3; n++ {
+		for _, s := range a.byLen[n] {
+			if single(s) != want {
+				continue
+			}
+			if f := a.lex.DocFreq(s); f > bestF {
+				best, bestF = s, f
+			}
+		}
+	}
+	return best
+}
+
+// single returns w with each run of a repeated letter written once.
+func single(w string) string {
+	b := []byte(w)
+	out := b[:0:0]
+	for i, c := range b {
+		if i > 0 && c == b[i-1] {
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 // closest returns the corpus stem within limit edits of t (editDistance),

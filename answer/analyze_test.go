@@ -177,7 +177,7 @@ func TestVariantSpellingsOfNames(t *testing.T) {
 // away, but never an everyday English word: "thanks" is a word of its own,
 // not "think" misspelt, and a thank-you is not a question the story answers.
 func TestTypoToleranceLeavesEverydayWordsAlone(t *testing.T) {
-	story := "---\ntitle: Judgment day for the mill\n---\nThe council will give its judgment on the mill on Friday, the mayor said.\nI think the mill should stay open, the mayor said.\nThe bakery next door sells bread every morning.\n"
+	story := "---\ntitle: Judgment day for the mill\n---\nThe council will give its judgment on the mill on Friday, the mayor said.\nI think the mill should stay open, the mayor said.\nThe bakery next door sells bread every morning.\nThe envoy Keith Kellogg will visit the mill.\n"
 	e := storyEngine(t, "mill.md", story)
 	a := e.state.Load().analyzer
 	stem := func(w string) string { return retrieval.Terms(w)[0] }
@@ -185,6 +185,7 @@ func TestTypoToleranceLeavesEverydayWordsAlone(t *testing.T) {
 		{"judgement", "judgment"}, // a British spelling meets the story's
 		{"jugdment", "judgment"},  // a typo
 		{"thanks", ""},            // an everyday word: not "think"
+		{"kelog", "Kellogg"},      // doubled letters written single: two edits
 	} {
 		want := ""
 		if c.want != "" {

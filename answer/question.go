@@ -53,7 +53,7 @@ type question struct {
 var (
 	// mention is a Discord user, role or channel mention, a custom emoji,
 	// or a mass ping.
-	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b`)
+	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b|(?:^|\s)@[\p{L}\p{N}_.-]+`)
 	// link is a web address pasted with a question, bare or in the
 	// angle brackets that stop Discord's preview: its words and numbers
 	// ("status/1891", "r/worldnews") are no part of what is asked.

@@ -30,6 +30,9 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"whatd the mayor say, ya know abt the vote", "what did the mayor say, you know about the vote"},
 		{"what did Makin say abt the library", "what did Makin say about the library"},
 		{"is Ya Hui on the council", "is Ya Hui on the council"},
+		{"@newsbot where r the talks", "where are the talks"},
+		{"hey @News_Bot who won", "hey who won"},
+		{"mail press@example.org who won", "mail press@example.org who won"}, // no mention: an address
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {
