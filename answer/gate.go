@@ -557,8 +557,17 @@ type deed struct{ name, verb string }
 
 // askedDeeds returns what a "who/what did X verb" question (didAsk) asks
 // its names did: "What did Vesz say …" gives Vesz and "say".
-func askedDeeds(q *question) []deed {
-	m := didAsk.FindStringSubmatch(q.text)
+func askedDeeds(q *question) []deed { return deedsAfter(didAsk, q) }
+
+// sayAsk asks whether someone said something: "did blinken say anything
+// abt the talks", "has Peskov commented"; group 1 is what follows the
+// auxiliary.
+var sayAsk = regexp.MustCompile(`(?i)^\s*(?:did|does|has|have|had)\s+(?:the\s+)?(.+)`)
+
+// deedsAfter returns the deeds of q's names that re, matching q, gives in
+// its group 1: each name followed by its verb.
+func deedsAfter(re *regexp.Regexp, q *question) []deed {
+	m := re.FindStringSubmatch(q.text)
 	if m == nil {
 		return nil
 	}
@@ -586,7 +595,13 @@ const commonTopicShare = 0.3
 // name elsewhere in the paragraph is not the one who said it ("Ukraine
 // hopes to join the EU" after a sentence quoting Hegseth on NATO).
 func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
-	for _, d := range askedDeeds(q) {
+	deeds := askedDeeds(q)
+	if q.kind == kindYesNo {
+		// "Did Blinken say anything about the talks?" asks what he
+		// said, and is answered only where he says it.
+		deeds = append(deeds, deedsAfter(sayAsk, q)...)
+	}
+	for _, d := range deeds {
 		if vs := retrieval.Terms(d.verb); len(vs) != 1 || !speechVerbs[vs[0]] {
 			continue
 		}

@@ -127,3 +127,13 @@ func TestWhatDayAsksADay(t *testing.T) {
 		{"what day-one plans does the council have for the market", "Saturdays"},
 	})
 }
+
+// "Did X say anything about T?" asks what X said: it is answered only
+// where X is the one who says it.
+func TestDidSaySomethingAsksWhatWasSaid(t *testing.T) {
+	e := storyEngine(t, "portmere.md", dockStory)
+	checkAnswers(t, e, []answerCase{
+		{"did morrow say anything abt wages", ""},
+		{"did krenn say anything about wages", "6 percent"},
+	})
+}
