@@ -632,13 +632,19 @@ func prospectOnly(q *question, terms []qterm, text string, story []string) strin
 // Atlantic Ports Forum".
 var forNamed = regexp.MustCompile(`\bfor\s+(?:the\s+|a\s+|an\s+)?\p{Lu}`)
 
+// contentAsk asks what was talked about, agreed or decided: "what did the
+// spymasters talk about", "what did they agree on". A passage that says
+// only that they met does not say it.
+var contentAsk = regexp.MustCompile(`(?i)^\s*what\b.*\b(?:talk|talked|talking|discuss|discussed|discussing|agree|agreed|decide|decided|negotiate|negotiated)\b`)
+
 // echoOnly returns why the passage text does not answer the why-question
-// q, or "": text says nothing but what q asks about (its words, names,
-// times and places) and no cause. "In the fall of 2022, U.S. and Russian
+// q, or the question what was talked about, agreed or decided
+// (contentAsk), or "": text says nothing but what q asks about (its words,
+// names, times and places) and no cause. "In the fall of 2022, U.S. and Russian
 // spymasters met in Turkey" does not say why they met. A word of the
 // passage that q lacks (a word for a cause, or anything more) keeps it.
 func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
-	if q.kind != kindWhy || causalRe.MatchString(text) || forNamed.MatchString(text) {
+	if q.kind != kindWhy && !(q.kind == kindOther && contentAsk.MatchString(q.text)) || causalRe.MatchString(text) || forNamed.MatchString(text) {
 		return ""
 	}
 	asked := map[string]bool{}

@@ -170,7 +170,7 @@ var echoStory = "---\ntitle: Mayors of Arlen and Posk meet again\n---\n" +
 	strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3)
 
 // A passage that says only what a why-question asks about, with no cause,
-// does not answer it.
+// does not answer it; nor does it say what was talked about.
 func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 	e := storyEngine(t, "arlen.md", echoStory)
 	checkAnswers(t, e, []answerCase{
@@ -179,5 +179,8 @@ func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 		{"Where did the mayors meet in 2019?", "Lisbon"},
 		// A purpose given by name ("for the Atlantic Ports Forum").
 		{"why did the mayors travel to oporto in 2023", "Atlantic Ports Forum"},
+		// What was talked about is not said by that they met.
+		{"and what did the mayors talk abt in lisbon", ""},
+		{"what did the mayors discuss in vigo in 2021", "ferry"},
 	})
 }
