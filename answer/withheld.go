@@ -664,3 +664,36 @@ func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
 	}
 	return "the passage says what is asked about, not why"
 }
+
+// cityAsk asks which city or town: "what city in india was that", "which
+// town did they meet in".
+var cityAsk = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:city|town|village)\b`)
+
+// cityUnnamed returns why the passage text does not say which city q
+// asks for, or "": every place it puts something in is a country ("on the
+// sidelines of a G-20 meeting in India"). A place that is no country, or a
+// city named by what it is ("the Saudi capital"), may be the city.
+func cityUnnamed(q *question, text string) string {
+	if !cityAsk.MatchString(q.text) || capitalWord.MatchString(text) {
+		return ""
+	}
+	var countries []string
+	for _, m := range placedName.FindAllStringSubmatch(text, -1) {
+		if !strings.HasPrefix(placeKey(m[1]), "country:") {
+			return ""
+		}
+		countries = append(countries, m[1])
+	}
+	if len(countries) == 0 {
+		return ""
+	}
+	return "the passage names a country, not a city: " + strings.Join(countries, ", ")
+}
+
+var (
+	// placedName is a capitalized name after a word of place: group 1 is
+	// the name, its words up to the first that is not capitalized.
+	placedName = regexp.MustCompile(`\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?(\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*)*)`)
+	// capitalWord names a city by what it is.
+	capitalWord = regexp.MustCompile(`(?i)\bcapital\b`)
+)

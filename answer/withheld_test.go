@@ -184,3 +184,24 @@ func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 		{"what did the mayors discuss in vigo in 2021", "ferry"},
 	})
 }
+
+// "What city" is not answered by a country, but is by a city, named or
+// called the capital.
+func TestCityUnnamed(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"what city in india was that g20", "They talked briefly at a G-20 meeting in India two years ago.", true},
+		{"which town did the mayors meet in", "In 2017 the mayors met in Spain and Portugal.", true},
+		{"which town did the mayors meet in", "In 2019 the mayors met in Lisbon.", false},
+		{"which town did the mayors meet in", "In 2021 they met in Vigo, in Spain.", false},
+		{"what city are they flying to", "They will fly to the Saudi capital later in the day.", false},
+		{"what country did they meet in", "They met in Spain.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := cityUnnamed(&q, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
