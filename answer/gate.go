@@ -356,6 +356,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return prospectOnly(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return a.echoOnly(q, v.terms, best.text) },
 			func() string { return cityUnnamed(q, best.text) },
+			func() string { return stillToCome(q, best.text) },
 			func() string { return agentless(q, best.text) },
 			func() string {
 				if a.entryOf(doc) != "" {

@@ -697,3 +697,46 @@ var (
 	// capitalWord names a city by what it is.
 	capitalWord = regexp.MustCompile(`(?i)\bcapital\b`)
 )
+
+// outcomeAsk asks how something already happening ended or what it
+// achieved: "what did the talks agree on in the end", "how did the talks
+// go", "what was the outcome of the talks"; group 1 or 2 is the verb or
+// noun of the outcome.
+var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|decide|achieve|conclude|produce|reach|sign|result|yield|accomplish)\b|\bhow\s+did\b.*\b(go|turn out|end)\b|\bwhat\s+(?:was|were|is|are)\s+the\s+(?:final\s+)?(outcome|result|results|upshot)\b|\bwhat\s+came\s+(?:out\s+)?of\b`)
+
+// stillToCome returns why the passage text does not answer q, or "": q
+// asks what something achieved or how it ended ("what did the talks agree
+// on in the end"), and text tells of it as still to come ("will hold
+// talks on improving their ties") without saying it done.
+func stillToCome(q *question, text string) string {
+	m := outcomeAsk.FindStringSubmatchIndex(q.text)
+	if m == nil || !futureRe.MatchString(text) {
+		return ""
+	}
+	verb := ""
+	for g := 2; g+1 < len(m); g += 2 {
+		if m[g] < 0 {
+			continue
+		}
+		verb = strings.ToLower(q.text[m[g]:m[g+1]])
+		if predicted.MatchString(q.text[:m[g]]) {
+			return "" // "what did zelensky predict the talks would achieve"
+		}
+	}
+	if vs := retrieval.Terms(verb); len(vs) == 1 {
+		if meant, done := meantOrDone(vs[0], text); done || meant && !strings.Contains(strings.ToLower(text), "to "+verb) {
+			return "" // "agreed to have our teams start negotiations"
+		}
+	}
+	if outcomeDone.MatchString(text) {
+		return ""
+	}
+	return "the story tells of it as still to come"
+}
+
+// predicted ends the words before an outcome asked as a prediction: "would
+// achieve", "will produce", "to reach".
+var predicted = regexp.MustCompile(`(?i)\b(?:would|will|could|might|can|to)\s+$`)
+
+// outcomeDone says something came to an end or an agreement.
+var outcomeDone = regexp.MustCompile(`(?i)\b(agreed|decided|concluded|ended|reached|signed|resulted|yielded|produced|achieved|failed|collapsed|broke down)\b`)

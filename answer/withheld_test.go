@@ -205,3 +205,27 @@ func TestCityUnnamed(t *testing.T) {
 		}
 	}
 }
+
+// An outcome asked of what the passage tells as still to come.
+func TestStillToCome(t *testing.T) {
+	const coming = "The foreign ministers of Ostrava and Belmund will hold talks in Kesh on Friday on reopening the border."
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"so what did the talks actually agree on in the end", coming, true},
+		{"how did the talks in kesh go", coming, true},
+		{"what was the outcome of the talks", coming, true},
+		{"when will the talks be held", coming, false},
+		// Asked as a prediction, it is a view, not an outcome.
+		{"what did the ministers predict the talks would achieve", coming, false},
+		// Told as done, the outcome is said.
+		{"what did the ministers agree on", "The foreign ministers agreed on Friday to reopen the border, and will meet again in May.", false},
+		{"what did the talks agree on", "The talks, held on Friday, ended without a deal; the ministers will meet again in May.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := stillToCome(&q, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
