@@ -336,7 +336,8 @@ var whatNounAsk = regexp.MustCompile(`(?i)^\s*what\s+((?:[\p{L}-]+\s+){0,3}[\p{L
 var namingRe = regexp.MustCompile(`\b(?:called|named|known as|under the name|dubbed|nicknamed|titled|entitled)\s+["“‘']?\p{Lu}`)
 
 // listAfter open the list of the things of a kind that a sentence names.
-var listAfter = map[string]bool{"including": true, "such": true, "namely": true, "among": true}
+var listAfter = map[string]bool{"including": true, "such": true, "namely": true, "among": true, "chiefly": true,
+	"mainly": true, "mostly": true, "especially": true, "notably": true, "like": true}
 
 // describes opens what tells a thing of a kind from others: "a firm that
 // audits banks", "a business with two shops".
@@ -348,6 +349,17 @@ var nameAfter = map[string]bool{"called": true, "named": true, "known": true, "d
 // indefiniteBefore is an article that makes what follows one of a kind
 // ("a care home", "an outside forensic firm"), not a named one.
 var indefiniteBefore = map[string]bool{"a": true, "an": true, "another": true, "some": true, "one": true}
+
+// possessiveBefore reports whether w, right before a noun, is a possessive
+// that says whose the thing is but not which ("his country's mineral
+// resources", "its plants").
+func possessiveBefore(w string) bool {
+	switch w {
+	case "his", "her", "their", "its", "our", "your":
+		return true
+	}
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+}
 
 // unnamedThing returns why text does not answer q, or "": q asks which
 // thing, or its name ("what forensic firm …", "the name of the care home"),
@@ -389,7 +401,7 @@ func unnamedThing(q *question, text string) string {
 		indefinite := false
 		for j := max(0, i-4); j < i; j++ {
 			b := words[j]
-			if indefiniteBefore[strings.ToLower(b)] {
+			if lb := strings.ToLower(strings.Trim(b, punct)); indefiniteBefore[lb] || j == i-1 && possessiveBefore(lb) {
 				indefinite = true
 			}
 			if capitalized(b) && j > 0 {

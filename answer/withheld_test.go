@@ -114,8 +114,9 @@ func TestMeantIsNotDone(t *testing.T) {
 }
 
 // "What forensic firm …", "the name of the care home": a passage that
-// speaks of one only as one of its kind does not name it; a name in
-// apposition, "called …", a list or an amount does.
+// speaks of one only as one of its kind, or as someone's ("the town's
+// mineral resources"), does not name it; a name in apposition, "called
+// …", a list or an amount does.
 func TestUnnamedThingIsNoName(t *testing.T) {
 	for _, c := range []struct {
 		q, text string
@@ -129,6 +130,10 @@ func TestUnnamedThingIsNoName(t *testing.T) {
 		{"What sum did she leave to the university?", "She left a sum of £1,200 to the university.", false},
 		{"What foreign actors are trying to disrupt elections?", "Officials warned of a variety of foreign actors, including Russia and Iran.", false},
 		{"What dye was made at the works?", "The works made a red dye that she patented under the name Cawl Crimson.", false},
+		// A possessive says whose, not which.
+		{"which minerals exactly does the mayor want, lithium or what", "The mayor wants to open up the town's mineral resources to investors.", true},
+		{"which minerals exactly does the mayor want", "The mayor wants the town's minerals, chiefly lithium and cobalt.", false},
+		{"what company does she run", "She runs her company, Arden Foods, from a farm near Lusk.", false},
 	} {
 		q := parseQuestion(c.q)
 		if got := unnamedThing(&q, c.text) != ""; got != c.want {
