@@ -355,8 +355,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return withheld(q, v.terms, best.text) },
 			func() string { return prospectOnly(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return a.echoOnly(q, v.terms, best.text) },
-			func() string { return cityUnnamed(q, best.text) },
-			func() string { return stillToCome(q, best.text) },
+			func() string { return stillToCome(q, v.terms, best.text) },
 			func() string { return agentless(q, best.text) },
 			func() string {
 				if a.entryOf(doc) != "" {
@@ -586,6 +585,21 @@ func deedsAfter(re *regexp.Regexp, q *question) []deed {
 	return out
 }
 
+// pronounReach is how many sentences back a pronoun that opens the
+// answering sentence may name its person (unsaid).
+const pronounReach = 3
+
+// sentencesBefore returns the n sentences of the story doc before the
+// sentence text, joined, or "" when text is none of its sentences.
+func (a *analyzer) sentencesBefore(doc, text string, n int) string {
+	sents := a.sentenceTexts(doc)
+	i := slices.Index(sents, text)
+	if i < 0 {
+		return ""
+	}
+	return strings.Join(sents[max(0, i-n):i], " ")
+}
+
 // commonTopicShare: a word in more than this share of a story's
 // sentences is one the story speaks of throughout (unsaid).
 const commonTopicShare = 0.3
@@ -658,6 +672,12 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		named := best.text
 		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
 			named = best.prev + " " + best.text
+			if pronoun.MatchString(best.text) {
+				// "She said …" two sentences after "Wu spoke at a
+				// news conference": the one she is, named a little
+				// earlier in the story.
+				named = a.sentencesBefore(doc, best.text, pronounReach) + " " + named
+			}
 		}
 		have := retrieval.Terms(named)
 		if !slices.ContainsFunc(who, func(t string) bool { return slices.Contains(have, t) }) {

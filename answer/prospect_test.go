@@ -137,3 +137,18 @@ func TestDidSaySomethingAsksWhatWasSaid(t *testing.T) {
 		{"did krenn say anything about wages", "6 percent"},
 	})
 }
+
+// A pronoun that opens the answering sentence names its person a few
+// sentences back: "She said …" two sentences after "Wu spoke …".
+func TestSaidByAPronounNamedEarlier(t *testing.T) {
+	story := "---\ntitle: Mayor rejects bus cuts\n---\n" +
+		"Mayor Lena Wu spoke at a news conference at city hall on Tuesday.\n\n" +
+		"The budget includes $40 million for road repairs and a new fire station in the harbour district. " +
+		"She said the bus cuts would hurt low-income families most.\n\n" +
+		strings.Repeat("The city runs 41 bus routes and carried 90 million riders last year.\n\n", 3)
+	e := storyEngine(t, "wu.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"did wu say anything about low-income families", "low-income families"},
+		{"what did wu say about the bus cuts", "low-income families"},
+	})
+}

@@ -52,8 +52,12 @@ type question struct {
 
 var (
 	// mention is a Discord user, role or channel mention, a custom emoji,
-	// or a mass ping.
-	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b|(?:^|\s)@[\p{L}\p{N}_.-]+`)
+	// a mass ping, or a plain-text @name opening the question (the bot
+	// addressed as "@newsbot" without Discord resolving it).
+	mention = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b|^\s*@[\p{L}\p{N}_.-]+[,:]?`)
+	// atName is a plain-text @ before a word inside a question ("what
+	// did @buscher say"): the word is kept, a name the story may have.
+	atName = regexp.MustCompile(`(\s)@([\p{L}\p{N}])`)
 	// link is a web address pasted with a question, bare or in the
 	// angle brackets that stop Discord's preview: its words and numbers
 	// ("status/1891", "r/worldnews") are no part of what is asked.
@@ -124,6 +128,7 @@ func titleCase(w string) bool {
 // punctuation folded, and chat spellings written out.
 func foldChat(s string) string {
 	s = mention.ReplaceAllString(s, " ")
+	s = atName.ReplaceAllString(s, "$1$2")
 	s = link.ReplaceAllString(s, " ")
 	s = strings.Map(func(r rune) rune {
 		switch {

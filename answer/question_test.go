@@ -31,7 +31,8 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"what did Makin say abt the library", "what did Makin say about the library"},
 		{"is Ya Hui on the council", "is Ya Hui on the council"},
 		{"@newsbot where r the talks", "where are the talks"},
-		{"hey @News_Bot who won", "hey who won"},
+		{"@News_Bot, who won", "who won"},
+		{"what did @buscher say", "what did buscher say"},                    // inside a question, a name
 		{"mail press@example.org who won", "mail press@example.org who won"}, // no mention: an address
 	}
 	for _, c := range cases {

@@ -644,19 +644,13 @@ func prospectOnly(q *question, terms []qterm, text string, story []string) strin
 // Atlantic Ports Forum".
 var forNamed = regexp.MustCompile(`\bfor\s+(?:the\s+|a\s+|an\s+)?\p{Lu}`)
 
-// contentAsk asks what was talked about, agreed or decided: "what did the
-// spymasters talk about", "what did they agree on". A passage that says
-// only that they met does not say it.
-var contentAsk = regexp.MustCompile(`(?i)^\s*what\b.*\b(?:talk|talked|talking|discuss|discussed|discussing|agree|agreed|decide|decided|negotiate|negotiated)\b`)
-
 // echoOnly returns why the passage text does not answer the why-question
-// q, or the question what was talked about, agreed or decided
-// (contentAsk), or "": text says nothing but what q asks about (its words,
-// names, times and places) and no cause. "In the fall of 2022, U.S. and Russian
+// q, or "": text says nothing but what q asks about (its words, names,
+// times and places) and no cause. "In the fall of 2022, U.S. and Russian
 // spymasters met in Turkey" does not say why they met. A word of the
 // passage that q lacks (a word for a cause, or anything more) keeps it.
 func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
-	if q.kind != kindWhy && !(q.kind == kindOther && contentAsk.MatchString(q.text)) || causalRe.MatchString(text) || forNamed.MatchString(text) {
+	if q.kind != kindWhy || causalRe.MatchString(text) || forNamed.MatchString(text) {
 		return ""
 	}
 	asked := map[string]bool{}
@@ -677,39 +671,6 @@ func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
 	return "the passage says what is asked about, not why"
 }
 
-// cityAsk asks which city or town: "what city in india was that", "which
-// town did they meet in".
-var cityAsk = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:city|town|village)\b`)
-
-// cityUnnamed returns why the passage text does not say which city q
-// asks for, or "": every place it puts something in is a country ("on the
-// sidelines of a G-20 meeting in India"). A place that is no country, or a
-// city named by what it is ("the Saudi capital"), may be the city.
-func cityUnnamed(q *question, text string) string {
-	if !cityAsk.MatchString(q.text) || capitalWord.MatchString(text) {
-		return ""
-	}
-	var countries []string
-	for _, m := range placedName.FindAllStringSubmatch(text, -1) {
-		if !strings.HasPrefix(placeKey(m[1]), "country:") {
-			return ""
-		}
-		countries = append(countries, m[1])
-	}
-	if len(countries) == 0 {
-		return ""
-	}
-	return "the passage names a country, not a city: " + strings.Join(countries, ", ")
-}
-
-var (
-	// placedName is a capitalized name after a word of place: group 1 is
-	// the name, its words up to the first that is not capitalized.
-	placedName = regexp.MustCompile(`\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?(\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*)*)`)
-	// capitalWord names a city by what it is.
-	capitalWord = regexp.MustCompile(`(?i)\bcapital\b`)
-)
-
 // outcomeAsk asks how something already happening ended or what it
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or
@@ -719,10 +680,11 @@ var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|dec
 // stillToCome returns why the passage text does not answer q, or "": q
 // asks what something achieved or how it ended ("what did the talks agree
 // on in the end"), and text tells of it as still to come ("will hold
-// talks on improving their ties") without saying it done.
-func stillToCome(q *question, text string) string {
+// talks on improving their ties", futureOf) without saying anything done
+// (outcomeDone).
+func stillToCome(q *question, terms []qterm, text string) string {
 	m := outcomeAsk.FindStringSubmatchIndex(q.text)
-	if m == nil || !futureRe.MatchString(text) {
+	if m == nil || !futureOf(terms, text) {
 		return ""
 	}
 	verb := ""
@@ -750,5 +712,32 @@ func stillToCome(q *question, text string) string {
 // achieve", "will produce", "to reach".
 var predicted = regexp.MustCompile(`(?i)\b(?:would|will|could|might|can|to)\s+$`)
 
-// outcomeDone says something came to an end or an agreement.
-var outcomeDone = regexp.MustCompile(`(?i)\b(agreed|decided|concluded|ended|reached|signed|resulted|yielded|produced|achieved|failed|collapsed|broke down)\b`)
+// outcomeDone says something came to an end, to an agreement or to a
+// decision: a passage that says one reports an outcome.
+var outcomeDone = regexp.MustCompile(`(?i)\b(agreed|decided|concluded|ended|reached|signed|resulted|yielded|produced|achieved|failed|collapsed|broke down|won|lost|rejected|approved|passed|ruled|held|awarded|elected|voted|chose|named|sentenced|convicted|acquitted|settled|dismissed|accepted|adopted|vetoed|overturned|upheld|struck down|finished)\b`)
+
+// futureOf reports whether text tells of one of the question's terms as
+// still to come: a future marker ("will hold talks", "the talks,
+// scheduled for") with the term within three words of it. "Yost won the
+// race for governor and will take office in January" tells of the office,
+// not the race, as to come.
+func futureOf(terms []qterm, text string) bool {
+	asked := map[string]bool{}
+	for _, t := range terms {
+		if t.weight > 0 && !lightTerms[t.stem] {
+			asked[t.stem] = true
+		}
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		if !futureRe.MatchString(w) {
+			continue
+		}
+		for _, n := range words[max(0, i-3):min(len(words), i+4)] {
+			if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return asked[t] }) {
+				return true
+			}
+		}
+	}
+	return false
+}

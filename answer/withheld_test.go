@@ -3,6 +3,8 @@ package answer
 import (
 	"strings"
 	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
 )
 
 // withheldStory says, of several things, that they were not given.
@@ -175,7 +177,7 @@ var echoStory = "---\ntitle: Mayors of Arlen and Posk meet again\n---\n" +
 	strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3)
 
 // A passage that says only what a why-question asks about, with no cause,
-// does not answer it; nor does it say what was talked about.
+// does not answer it.
 func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 	e := storyEngine(t, "arlen.md", echoStory)
 	checkAnswers(t, e, []answerCase{
@@ -184,31 +186,7 @@ func TestWhyIsNotAnsweredByTheEcho(t *testing.T) {
 		{"Where did the mayors meet in 2019?", "Lisbon"},
 		// A purpose given by name ("for the Atlantic Ports Forum").
 		{"why did the mayors travel to oporto in 2023", "Atlantic Ports Forum"},
-		// What was talked about is not said by that they met.
-		{"and what did the mayors talk abt in lisbon", ""},
-		{"what did the mayors discuss in vigo in 2021", "ferry"},
 	})
-}
-
-// "What city" is not answered by a country, but is by a city, named or
-// called the capital.
-func TestCityUnnamed(t *testing.T) {
-	for _, c := range []struct {
-		q, text string
-		want    bool
-	}{
-		{"what city in india was that g20", "They talked briefly at a G-20 meeting in India two years ago.", true},
-		{"which town did the mayors meet in", "In 2017 the mayors met in Spain and Portugal.", true},
-		{"which town did the mayors meet in", "In 2019 the mayors met in Lisbon.", false},
-		{"which town did the mayors meet in", "In 2021 they met in Vigo, in Spain.", false},
-		{"what city are they flying to", "They will fly to the Saudi capital later in the day.", false},
-		{"what country did they meet in", "They met in Spain.", false},
-	} {
-		q := parseQuestion(c.q)
-		if got := cityUnnamed(&q, c.text) != ""; got != c.want {
-			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
-		}
-	}
 }
 
 // An outcome asked of what the passage tells as still to come.
@@ -227,9 +205,17 @@ func TestStillToCome(t *testing.T) {
 		// Told as done, the outcome is said.
 		{"what did the ministers agree on", "The foreign ministers agreed on Friday to reopen the border, and will meet again in May.", false},
 		{"what did the talks agree on", "The talks, held on Friday, ended without a deal; the ministers will meet again in May.", false},
+		// What is to come is something else ("will take office").
+		{"how did the ohio governor race turn out", "In Ohio, Dave Yost won the race for governor with 55 percent of the vote and will take office in January.", false},
+		{"what did the fed decide on rates", "The Federal Reserve kept interest rates steady and said it will keep watching inflation.", false},
+		{"what was the result of the vote on the farm bill", "The Senate passed the farm bill by a vote of 58 to 41, and the measure will now go to the House.", false},
 	} {
 		q := parseQuestion(c.q)
-		if got := stillToCome(&q, c.text) != ""; got != c.want {
+		var terms []qterm
+		for _, st := range retrieval.Terms(q.text) {
+			terms = append(terms, qterm{stem: st, weight: 1})
+		}
+		if got := stillToCome(&q, terms, c.text) != ""; got != c.want {
 			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
 		}
 	}
