@@ -272,6 +272,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		v.why, v.absent = "the story never mentions "+r, true
 		return v
 	}
+	if c := dayConflict(q, v.terms, a.sentenceTexts(doc)); c != "" && !q.meta {
+		v.why = c
+		return v
+	}
 	row := rule(q.kind)
 	for hi, h := range hits {
 		if h.Chunk.Doc != doc {
@@ -361,7 +365,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 				if a.entryOf(doc) != "" {
 					return "" // news stories only (unnamedThing)
 				}
-				return unnamedThing(q, best.text)
+				return unnamedThing(q, best.text, a.spokenBefore(doc, best.text))
 			},
 			func() string { return meantOnly(q, v.terms, best.text, a.doneIn(doc)) },
 			func() string { return a.kindUnnamed(q, best, doc) },
@@ -589,15 +593,38 @@ func deedsAfter(re *regexp.Regexp, q *question) []deed {
 // answering sentence may name its person (unsaid).
 const pronounReach = 3
 
-// sentencesBefore returns the n sentences of the story doc before the
-// sentence text, joined, or "" when text is none of its sentences.
-func (a *analyzer) sentencesBefore(doc, text string, n int) string {
+// spokenBefore returns the stems of the story doc's sentences before the
+// sentence text (none when text is none of them).
+func (a *analyzer) spokenBefore(doc, text string) map[string]bool {
+	ss := a.sentencesIn(doc)
+	out := map[string]bool{}
+	i := slices.Index(ss.texts, text)
+	for j := 0; j < i; j++ {
+		for t := range ss.stems[j] {
+			out[t] = true
+		}
+	}
+	return out
+}
+
+// personOpens opens a sentence on a pronoun for a person: "She said …".
+var personOpens = regexp.MustCompile(`^\s*["“'‘]?(?:He|She|They)\b`)
+
+// lastNamer returns the nearest of the n sentences of the story doc before
+// the sentence text that names anyone (a capitalized word after its
+// first), or "": the one a pronoun opening text stands for is named there,
+// and a sentence naming someone else in between ("Councilwoman Grace Lee
+// disagreed") is where the pronoun's person is found instead.
+func (a *analyzer) lastNamer(doc, text string, n int) string {
 	sents := a.sentenceTexts(doc)
 	i := slices.Index(sents, text)
-	if i < 0 {
-		return ""
+	for j := i - 1; i > 0 && j >= max(0, i-n); j-- {
+		ws := strings.Fields(sents[j])
+		if len(ws) > 1 && slices.ContainsFunc(ws[1:], func(w string) bool { return capitalized(strings.Trim(w, punct)) }) {
+			return sents[j]
+		}
 	}
-	return strings.Join(sents[max(0, i-n):i], " ")
+	return ""
 }
 
 // commonTopicShare: a word in more than this share of a story's
@@ -672,11 +699,11 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 		named := best.text
 		if anaphor.MatchString(best.text) || saidEnd.MatchString(best.text) || pronoun.MatchString(best.text) {
 			named = best.prev + " " + best.text
-			if pronoun.MatchString(best.text) {
+			if personOpens.MatchString(best.text) {
 				// "She said …" two sentences after "Wu spoke at a
 				// news conference": the one she is, named a little
 				// earlier in the story.
-				named = a.sentencesBefore(doc, best.text, pronounReach) + " " + named
+				named = a.lastNamer(doc, best.text, pronounReach) + " " + named
 			}
 		}
 		have := retrieval.Terms(named)

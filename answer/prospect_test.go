@@ -152,3 +152,52 @@ func TestSaidByAPronounNamedEarlier(t *testing.T) {
 		{"what did wu say about the bus cuts", "low-income families"},
 	})
 }
+
+// A weekday the question puts on something the story puts on another day,
+// and never on that one, is a false premise.
+func TestDayConflict(t *testing.T) {
+	story := []string{
+		"The talks, scheduled for Tuesday in Kesh, are the first in two years.",
+		"Varga said she would travel to Ostrava on Monday and to Belmund on Wednesday, but that the trip was unrelated to the talks.",
+		"The ministers met on Friday and again on Saturday.",
+	}
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"are the talks on wednesday", true},
+		{"why did they move the talks to thursday", true},
+		{"are the talks on tuesday", false},
+		{"where did varga say she would travel on wednesday", false}, // a list gives the day further off
+		{"did the ministers meet on saturday", false},
+		{"what happens on thursday", false}, // nothing the story dates
+	} {
+		q := parseQuestion(c.q)
+		var terms []qterm
+		for _, st := range retrieval.Terms(q.text) {
+			terms = append(terms, qterm{stem: st, weight: 1})
+		}
+		if got := dayConflict(&q, terms, story) != ""; got != c.want {
+			t.Errorf("%q: refused %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// A possessive may point back to a thing named before ("her company"
+// after "her company, Arden Foods"); a pronoun stands for the person last
+// named, not for one named before someone else.
+func TestPointingBack(t *testing.T) {
+	story := "---\ntitle: Council splits over farm tax\n---\n" +
+		"Council chair Amy Wu spoke first and urged members to back the farm tax. " +
+		"Councilwoman Grace Lee disagreed with the proposal. " +
+		"She said the tax would drive small farmers out of business.\n\n" +
+		"Rosa Diaz founded her company, Arden Foods, in 2009. " +
+		"She runs her company from a farm near Lusk.\n\n" +
+		strings.Repeat("The county has 1,200 farms, most of them under 50 hectares.\n\n", 3)
+	e := storyEngine(t, "farmtax.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"what did wu say about the tax on farmers", ""},
+		{"what did lee say about the tax", "small farmers"},
+		{"which company does diaz run", "Arden Foods"},
+	})
+}

@@ -337,7 +337,25 @@ var namingRe = regexp.MustCompile(`\b(?:called|named|known as|under the name|dub
 
 // listAfter open the list of the things of a kind that a sentence names.
 var listAfter = map[string]bool{"including": true, "such": true, "namely": true, "among": true, "chiefly": true,
-	"mainly": true, "mostly": true, "especially": true, "notably": true, "like": true}
+	"mainly": true, "mostly": true, "especially": true, "notably": true}
+
+// bareAfter reports whether the words of a sentence after a thing hold
+// nothing that may name it: no place by it ("its plant in Georgetown"), no
+// quotation or number in the next words, no list ("include lithium,
+// titanium and graphite").
+func bareAfter(rest []string) bool {
+	next := rest[:min(len(rest), 4)]
+	for i, w := range next {
+		lw := strings.ToLower(strings.Trim(w, punct))
+		if strings.ContainsAny(w, `"“‘0123456789`) || placedBy[lw] && i+1 < len(next) && capitalized(strings.Trim(next[i+1], punct)) {
+			return false
+		}
+	}
+	return !slices.ContainsFunc(rest, func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "includ") })
+}
+
+// placedBy puts a thing in a named place: "its plant in Georgetown".
+var placedBy = map[string]bool{"in": true, "at": true, "near": true, "of": true, "from": true, "outside": true, "called": true, "named": true}
 
 // describes opens what tells a thing of a kind from others: "a firm that
 // audits banks", "a business with two shops".
@@ -352,7 +370,10 @@ var indefiniteBefore = map[string]bool{"a": true, "an": true, "another": true, "
 
 // possessiveBefore reports whether w, right before a noun, is a possessive
 // that says whose the thing is but not which ("his country's mineral
-// resources", "its plants").
+// resources", "its plants"). It does so only of a thing the story has not
+// spoken of before (a possessive may point back: "her company" after "her
+// company, Arden Foods"), with nothing after it in the sentence that may
+// name it (bareAfter).
 func possessiveBefore(w string) bool {
 	switch w {
 	case "his", "her", "their", "its", "our", "your":
@@ -365,7 +386,7 @@ func possessiveBefore(w string) bool {
 // thing, or its name ("what forensic firm …", "the name of the care home"),
 // and text speaks of such a thing only as one of its kind ("an outside
 // forensic firm", "a care home on Weller Street") with no name by it.
-func unnamedThing(q *question, text string) string {
+func unnamedThing(q *question, text string, known map[string]bool) string {
 	var head string
 	if m := nameOfAsk.FindStringSubmatch(q.text); m != nil {
 		head = nounHead(strings.Fields(m[1]), false)
@@ -401,7 +422,7 @@ func unnamedThing(q *question, text string) string {
 		indefinite := false
 		for j := max(0, i-4); j < i; j++ {
 			b := words[j]
-			if lb := strings.ToLower(strings.Trim(b, punct)); indefiniteBefore[lb] || j == i-1 && possessiveBefore(lb) {
+			if lb := strings.ToLower(strings.Trim(b, punct)); indefiniteBefore[lb] || j == i-1 && possessiveBefore(lb) && !known[hs[0]] && bareAfter(words[i+1:]) {
 				indefinite = true
 			}
 			if capitalized(b) && j > 0 {
@@ -740,4 +761,96 @@ func futureOf(terms []qterm, text string) bool {
 		}
 	}
 	return false
+}
+
+// weekdayRe is a day of the week, group 1 its name.
+var weekdayRe = regexp.MustCompile(`(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s|’s)?\b`)
+
+// dayReach is how many words apart a weekday and the word it dates may
+// stand: "the talks, scheduled for Tuesday", "Tuesday's talks".
+const dayReach = 4
+
+// sameClause reports whether ws[i] and a word with the stem t stand in one
+// clause: no comma, semicolon, colon or dash, and no "but", between them.
+func sameClause(ws []string, i int, t string) bool {
+	for _, step := range []int{-1, 1} {
+		for j := i; j >= 0 && j < len(ws); j += step {
+			if j != i && slices.Contains(retrieval.Terms(ws[j]), t) {
+				return true
+			}
+			w := ws[j]
+			if strings.EqualFold(strings.Trim(w, punct), "but") ||
+				(step > 0 && strings.ContainsAny(w, ",;:—–")) || (step < 0 && j != i && strings.ContainsAny(w, ",;:—–")) {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// dayConflict returns why the story doc does not answer q, or "": q puts
+// something on a weekday ("are the talks on wednesday"), and the story
+// puts it on another day only ("the talks, scheduled for Tuesday"), never
+// on that one. A word of q within dayReach words of its weekday is what
+// the day dates; the story pairs a word and a day as closely.
+func dayConflict(q *question, terms []qterm, story []string) string {
+	qw := strings.Fields(strings.ToLower(q.text))
+	day := ""
+	at := -1
+	for i, w := range qw {
+		if m := weekdayRe.FindStringSubmatch(w); m != nil {
+			if day != "" {
+				return "" // two days asked: leave it to the passages
+			}
+			day, at = strings.ToLower(m[1]), i
+		}
+	}
+	if day == "" {
+		return ""
+	}
+	asked := map[string]bool{}
+	for _, t := range terms {
+		if t.weight > 0 && !lightTerms[t.stem] && !calendarWord.MatchString(t.stem) {
+			asked[t.stem] = true
+		}
+	}
+	var dated []string          // the question's words the day dates, as stems
+	word := map[string]string{} // and as typed
+	for _, w := range qw[max(0, at-dayReach):min(len(qw), at+dayReach+1)] {
+		for _, t := range retrieval.Terms(w) {
+			if asked[t] && !slices.Contains(dated, t) {
+				dated = append(dated, t)
+				word[t] = strings.Trim(w, punct)
+			}
+		}
+	}
+	for _, t := range dated {
+		other, same := "", false
+		for _, s := range story {
+			ws := strings.Fields(s)
+			for i, w := range ws {
+				m := weekdayRe.FindStringSubmatch(w)
+				if m == nil {
+					continue
+				}
+				has := func(reach int) bool {
+					near := ws[max(0, i-reach):min(len(ws), i+reach+1)]
+					return slices.ContainsFunc(near, func(n string) bool { return slices.Contains(retrieval.Terms(n), t) })
+				}
+				switch {
+				case strings.EqualFold(m[1], day):
+					// Said further off in its clause, the day may still
+					// be the word's: "travel to Turkey on Monday and to
+					// Saudi Arabia on Wednesday".
+					same = same || has(dayReach) || sameClause(ws, i, t)
+				case other == "" && has(dayReach):
+					other = m[1]
+				}
+			}
+		}
+		if other != "" && !same {
+			return "the story puts the " + word[t] + " on " + other + ", not " + day
+		}
+	}
+	return ""
 }

@@ -136,9 +136,13 @@ func TestUnnamedThingIsNoName(t *testing.T) {
 		{"which minerals exactly does the mayor want, lithium or what", "The mayor wants to open up the town's mineral resources to investors.", true},
 		{"which minerals exactly does the mayor want", "The mayor wants the town's minerals, chiefly lithium and cobalt.", false},
 		{"what company does she run", "She runs her company, Arden Foods, from a farm near Lusk.", false},
+		{"which plant is the carmaker closing", "The carmaker said it will close its plant in Georgetown, Kentucky.", false},
+		{"what minerals does the country have", "The country's minerals include lithium, titanium and graphite.", false},
+		{"what novel did the nurse write", "The nurse wrote her novel \u201cThe Night Ward\u201d during late shifts.", false},
+		{"which company does voss want to buy", "Voss said she is looking for a company she would like to buy outright.", true},
 	} {
 		q := parseQuestion(c.q)
-		if got := unnamedThing(&q, c.text) != ""; got != c.want {
+		if got := unnamedThing(&q, c.text, nil) != ""; got != c.want {
 			t.Errorf("unnamedThing(%q, %q) = %v, want %v", c.q, c.text, got, c.want)
 		}
 	}
