@@ -272,6 +272,10 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		v.why, v.absent = "the story never mentions "+r, true
 		return v
 	}
+	if c := roleNation(q, a.sentenceTexts(doc)); c != "" && !q.meta {
+		v.why, v.absent = c, true
+		return v
+	}
 	if c := dayConflict(q, v.terms, a.sentenceTexts(doc)); c != "" && !q.meta {
 		v.why = c
 		return v

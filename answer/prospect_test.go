@@ -201,3 +201,29 @@ func TestPointingBack(t *testing.T) {
 		{"which company does diaz run", "Arden Foods"},
 	})
 }
+
+// An office asked for one country, which the story gives only for others,
+// is one it never names.
+func TestRoleNation(t *testing.T) {
+	story := []string{
+		"Polish President Ilse Varga and Czech Foreign Minister Tomas Reel met in Brno.",
+		"The president said the talks went well.",
+		"French and German officials were not invited.",
+	}
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"what did the french president say", true},
+		{"is the czech president going to brno", true},
+		{"is the polish foreign minister there", true},
+		{"what did the polish president say", false},
+		{"who is the czech foreign minister", false},
+		{"what did the french officials say", false}, // officials are many, of several countries
+	} {
+		q := parseQuestion(c.q)
+		if got := roleNation(&q, story) != ""; got != c.want {
+			t.Errorf("%q: refused %v, want %v", c.q, got, c.want)
+		}
+	}
+}

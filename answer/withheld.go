@@ -854,3 +854,84 @@ func dayConflict(q *question, terms []qterm, story []string) string {
 	}
 	return ""
 }
+
+// officeNouns are offices a country has one or few of, named by the
+// country ("the French president", "Russian Foreign Minister Sergey
+// Lavrov"); "diplomats", "officials" and "leaders" are many and are said of
+// several countries at once ("U.S. and Russian officials").
+var officeNouns = stemSet(`president minister secretary chancellor premier king queen prince princess emir
+	ambassador spokesman spokeswoman spokesperson envoy`)
+
+// nationOf returns the country a nationality or country word names
+// ("french" France, "u.s." and "american" the U.S., "saudi" Saudi), or "".
+func nationOf(w string) string {
+	w = strings.Trim(w, punct)
+	if w == "" {
+		return ""
+	}
+	l := strings.ToLower(w)
+	switch l {
+	case "us", "u.s", "usa", "america", "american", "uk", "u.k", "britain", "british":
+		return sideName(l)
+	}
+	if _, ok := demonyms[l]; ok {
+		return sideName(l)
+	}
+	if d := strings.TrimSuffix(l, "n"); d != l && placeKey(d) != "" {
+		return sideName(l) // "russian": Russia
+	}
+	if k := placeKey(w); strings.HasPrefix(k, "country:") {
+		return k
+	}
+	return ""
+}
+
+// roleNation returns why the story doc (its sentences) does not answer q,
+// or "": q asks of a role held for a country ("the french president", "the
+// saudi foreign minister"), and the story gives that role only for other
+// countries ("U.S. President Donald Trump", "Russian Foreign Minister
+// Sergey Lavrov"), and never for that one. "The president" with no
+// country is read as one the story has introduced with theirs.
+func roleNation(q *question, story []string) string {
+	qw := strings.Fields(q.text)
+	for i, w := range qw {
+		nation := nationOf(w)
+		if nation == "" || i+1 >= len(qw) {
+			continue
+		}
+		// The role right after the country, or after one word of it
+		// ("saudi foreign minister", "us defense secretary").
+		role, asked := "", ""
+		for k, r := range qw[i+1 : min(len(qw), i+3)] {
+			if ts := retrieval.Terms(r); len(ts) == 1 && officeNouns[ts[0]] {
+				role, asked = ts[0], strings.Trim(strings.Join(qw[i:i+k+2], " "), punct)
+				break
+			}
+		}
+		if role == "" {
+			continue
+		}
+		other, same := "", false
+		for _, s := range story {
+			ws := strings.Fields(s)
+			for j, sw := range ws {
+				if ts := retrieval.Terms(sw); len(ts) != 1 || ts[0] != role {
+					continue
+				}
+				for _, b := range ws[max(0, j-3):j] {
+					switch n := nationOf(b); {
+					case n == "":
+					case n == nation:
+						same = true
+					default:
+						other = n
+					}
+				}
+			}
+		}
+		if other != "" && !same {
+			return "the story names no " + asked
+		}
+	}
+	return ""
+}
