@@ -173,6 +173,16 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 			a.byPrefix[t[:4]] = append(a.byPrefix[t[:4]], t)
 		}
 	})
+	// The index gives its terms in map order; sorted, a tie between two
+	// spellings as close and as frequent ("closest", "variant") is broken
+	// the same way on every run, so the same question gets the same
+	// answer.
+	for _, ts := range a.byLen {
+		slices.Sort(ts)
+	}
+	for _, ts := range a.byPrefix {
+		slices.Sort(ts)
+	}
 	n := float64(a.lex.Len())
 	a.maxIDF = math.Log(1 + (n+0.5)/0.5)
 	return a

@@ -923,6 +923,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 		text := h.Chunk.Text[s.Start:s.End]
 		terms := retrieval.Terms(text)
+		words := terms // the sentence's own, before roles and places are added
 		cov := a.coverage(qterms, terms)
 		if subject != nil {
 			// "Nicknamed "the Mariners", the club was founded …" is
@@ -961,11 +962,14 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		}
 		refs.see(text, terms)
 		prevTerms = terms
-		near := terms
+		// Two of the question's words side by side (bigramBonus) are
+		// read in the sentence's own words: the roles and places added
+		// above come in no order of the sentence.
+		near := words
 		if subject != nil {
 			// Nor do the words of its name stand together in that
-			// sentence alone (bigramBonus).
-			near = append(slices.Clip(subject), terms...)
+			// sentence alone.
+			near = append(slices.Clip(subject), words...)
 		}
 		score := cov + bigramBonus(qterms, near)
 		if q.kind == kindWho && ofNamedCountry(q, text) {
@@ -1884,7 +1888,7 @@ func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) strin
 	money := moneyQ.MatchString(q.text) || costQ.MatchString(q.text)
 	var absent []string
 	for _, t := range terms {
-		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || q.kind == kindCount && answerNouns[t.stem] || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
+		if name[t.stem] || lightTerms[t.stem] || t.weight == 0 || (q.kind == kindCount || q.kind == kindAge) && answerNouns[t.stem] || isNumber(t.stem) || storyWords[t.stem] || calendarWord.MatchString(t.stem) {
 			continue
 		}
 		if money && moneyWords[t.stem] {
@@ -2574,7 +2578,7 @@ var answerNouns = map[string]bool{
 	"significance": true, "status": true, "response": true, "reaction": true, "view": true, "position's": true,
 	"size": true, "amount": true, "number": true, "total": true, "value": true, "cost": true,
 	// What a when-question asks for: "what is the exact date of the vote".
-	"date": true, "day": true, "time": true, "year": true, "month": true,
+	"date": true, "day": true, "time": true, "year": true, "month": true, "age": true,
 	// Measures: "the length of the tunnel" is said "a 1,870-yard tunnel".
 	"length": true, "height": true, "width": true, "depth": true, "area": true, "weight": true,
 	"distance": true, "elevation": true, "altitude": true, "population": true, "capacity": true,

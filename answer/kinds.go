@@ -268,8 +268,9 @@ var (
 	// measureQ asks for a quantity that is not counted: an age, a distance,
 	// a size, a frequency. A number must be in the answer.
 	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b|\bwhat(?:'s| is| was| were| will be) (?:the|its|their) (?:[\p{L}-]+ ){0,2}(margin|tally|score|toll)\b`)
-	// ageQ asks someone's age, which is said in a recognisable way.
-	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their) age\b`)
+	// ageQ asks someone's age, which is said in a recognisable way: "how
+	// old is he", "what is her age", "ushakov age?".
+	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their|[\p{L}-]+['’]s) age\b|^\s*[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)?\s+age\s*\??\s*$`)
 	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
 	// durationQ asks how long something lasted or will last.
 	// clockQ asks for a time of day, which only a clock time answers.

@@ -220,10 +220,26 @@ func TestRoleNation(t *testing.T) {
 		{"what did the polish president say", false},
 		{"who is the czech foreign minister", false},
 		{"what did the french officials say", false}, // officials are many, of several countries
+		{"whos czechias president rn", true},         // a possessive typed without its apostrophe
+		{"who is poland's president", false},
 	} {
 		q := parseQuestion(c.q)
 		if got := roleNation(&q, story) != ""; got != c.want {
 			t.Errorf("%q: refused %v, want %v", c.q, got, c.want)
 		}
 	}
+}
+
+// "X age?" asks an age, which a story says in a recognisable way.
+func TestAgeAskedInChat(t *testing.T) {
+	story := "---\ntitle: Veteran diplomat leads the talks\n---\n" +
+		"The talks are led by Ilse Varga, 61, a former ambassador to Chile.\n\n" +
+		"Her deputy, Tomas Reel, joined the ministry in 2004.\n\n" +
+		strings.Repeat("The talks are the first in two years.\n\n", 3)
+	e := storyEngine(t, "varga.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"varga age?", "61"},
+		{"what is varga's age", "61"},
+		{"reel age?", ""},
+	})
 }

@@ -862,26 +862,37 @@ func dayConflict(q *question, terms []qterm, story []string) string {
 var officeNouns = stemSet(`president minister secretary chancellor premier king queen prince princess emir
 	ambassador spokesman spokeswoman spokesperson envoy`)
 
-// nationOf returns the country a nationality or country word names
-// ("french" France, "u.s." and "american" the U.S., "saudi" Saudi), or "".
+// nationOf returns the country a nationality or country word names, as
+// placeKey's "country:" key ("french" and "France" are FRA, "u.s." and
+// "american" USA, "ukraine's" UKR), or "".
 func nationOf(w string) string {
 	w = strings.Trim(w, punct)
-	if w == "" {
-		return ""
+	for _, suffix := range []string{"'s", "’s"} {
+		w = strings.TrimSuffix(w, suffix) // "ukraine's foreign minister"
 	}
 	l := strings.ToLower(w)
 	switch l {
-	case "us", "u.s", "usa", "america", "american", "uk", "u.k", "britain", "british":
-		return sideName(l)
+	case "":
+		return ""
+	case "us", "u.s", "usa", "america", "american":
+		return "country:USA"
+	case "uk", "u.k", "britain", "british":
+		return "country:GBR"
 	}
-	if _, ok := demonyms[l]; ok {
-		return sideName(l)
+	if w == l && len(l) <= 3 {
+		return "" // "us", "in": words, not codes, in lower case
 	}
-	if d := strings.TrimSuffix(l, "n"); d != l && placeKey(d) != "" {
-		return sideName(l) // "russian": Russia
+	for _, c := range []string{w, strings.TrimSuffix(l, "s")} {
+		// "Ukraine", and "ukraines" typed without the apostrophe.
+		if k := placeKey(c); strings.HasPrefix(k, "country:") {
+			return k
+		}
 	}
-	if k := placeKey(w); strings.HasPrefix(k, "country:") {
-		return k
+	if _, ok := demonyms[l]; ok || strings.HasSuffix(l, "n") {
+		// "french", "ukrainian": the country by its name.
+		if k := placeKey(sideName(l)); strings.HasPrefix(k, "country:") {
+			return k
+		}
 	}
 	return ""
 }
