@@ -364,6 +364,8 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return prospectOnly(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return a.echoOnly(q, v.terms, best.text) },
 			func() string { return stillToCome(q, v.terms, best.text) },
+			func() string { return unmade(q, v.terms, best.text) },
+			func() string { return notInPerson(q, best.text) },
 			func() string { return agentless(q, best.text) },
 			func() string {
 				if a.entryOf(doc) != "" {

@@ -946,3 +946,53 @@ func roleNation(q *question, story []string) string {
 	}
 	return ""
 }
+
+// notYetMade is a thing said to be still to make: "until we develop a
+// plan", "once they draw up a proposal"; group 1 is the thing.
+var notYetMade = regexp.MustCompile(`(?i)\b(?:until|unless|once|before)\s+(?:\p{L}+\s+){1,2}?(?:develop|draw up|drew up|come up with|work out|agree on|reach|prepare|draft|write|finalize|finalise|present|unveil)s?\s+(?:a|an|the|their|our|its|his|her)\s+(?:\p{L}+\s+)?(plan|proposal|deal|agreement|framework|roadmap|strategy|settlement|treaty|offer)\b`)
+
+// whatOrHow opens a question on what or how: "what does the plan look
+// like", "how would the plan work".
+var whatOrHow = regexp.MustCompile(`(?i)^\s*(?:what|wat|how)\b`)
+
+// unmade returns why the passage text does not answer q, or "": q asks of
+// a thing (its words: "what does yermak's plan look like") that text says
+// is still to be made ("no possibility of talks until we develop a
+// plan"), and text says nothing else of it.
+func unmade(q *question, terms []qterm, text string) string {
+	if q.kind != kindOther || !whatOrHow.MatchString(q.text) {
+		return "" // "which aide ruled out talks until a plan exists" asks a person
+	}
+	for _, m := range notYetMade.FindAllStringSubmatchIndex(text, -1) {
+		thing := retrieval.Terms(text[m[2]:m[3]])
+		if len(thing) != 1 || !slices.ContainsFunc(terms, func(t qterm) bool { return t.stem == thing[0] }) {
+			continue
+		}
+		if strings.Count(strings.ToLower(text), strings.ToLower(text[m[2]:m[3]])) > 1 {
+			continue // it is spoken of elsewhere in the passage too
+		}
+		return "the story says the " + text[m[2]:m[3]] + " is still to be made: " + strings.TrimSpace(text[m[0]:m[1]])
+	}
+	return ""
+}
+
+// inPersonAsk asks of a meeting in person; byPhone tells of contact by
+// telephone or video, not in person.
+var (
+	inPersonAsk = regexp.MustCompile(`(?i)\b(?:face to face|face-to-face|in person|in-person)\b`)
+	byPhone     = regexp.MustCompile(`(?i)\b(?:tele)?phone(?:d)?\b|\bvideo (?:call|link|conference)\b|\bby (?:tele)?phone\b|\bconference call\b`)
+)
+
+// notInPerson returns why the passage text does not answer q, or "": q
+// asks when or whether people met face to face, and text tells only of a
+// call ("last week's telephone call between Trump and Putin").
+func notInPerson(q *question, text string) string {
+	if !inPersonAsk.MatchString(q.text) || !byPhone.MatchString(text) || inPersonAsk.MatchString(text) || metIn.MatchString(text) {
+		return ""
+	}
+	return "the passage tells of a call, not of meeting in person"
+}
+
+// metIn tells of a meeting in a place: "met in Turkey", "talked on the
+// sidelines of".
+var metIn = regexp.MustCompile(`(?i)\b(?:met|meet|meets|meeting)\s+(?:in|at|on)\b|\bsidelines\b|\bvisit(?:ed|s)?\b`)

@@ -224,3 +224,32 @@ func TestStillToCome(t *testing.T) {
 		}
 	}
 }
+
+// A thing the story says is still to be made has no content to tell, and
+// a call is no meeting in person.
+func TestUnmadeAndNotInPerson(t *testing.T) {
+	const plan = "Aide Ana Lind has said there is no chance of direct talks until we develop a plan to end the dispute."
+	const call = "Tuesday's talks follow last week's telephone call between Varga and Reel."
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"what does linds plan to end the dispute look like", plan, true},
+		{"what is in the plan", plan, true},
+		{"which aide ruled out talks until a plan exists", plan, false},
+		{"what does the plan look like", "The council unveiled a plan on Monday to cut bus fares by half.", false},
+		{"when did varga n reel last meet face to face", call, true},
+		{"when did varga and reel last talk", call, false},
+		{"did varga and reel meet in person", "Varga and Reel met in person in Lisbon last year, after a phone call in May.", false},
+	} {
+		q := parseQuestion(c.q)
+		var terms []qterm
+		for _, st := range retrieval.Terms(q.text) {
+			terms = append(terms, qterm{stem: st, weight: 1})
+		}
+		got := unmade(&q, terms, c.text) != "" || notInPerson(&q, c.text) != ""
+		if got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
