@@ -153,7 +153,7 @@ var kinds = []kindRule{
 			}
 			return needNothing
 		}, refusal: "no time of the kind asked for (a time of day, a day)"},
-	{kind: kindAge, name: "how old", match: re(ageQ), typed: reText(ageRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
+	{kind: kindAge, name: "how old", match: func(q string) bool { return ageQ.MatchString(q) || nameAsAge(q) }, typed: reText(ageRe), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		need: func(*question) need { return needBest }, refusal: "no age where one is asked for"},
 	{kind: kindDuration, name: "how long", match: re(durationQ), bonus: typedBonus, penalty: -untypedPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool {
@@ -222,6 +222,18 @@ var kinds = []kindRule{
 	{kind: kindOther, name: "other"},
 }
 
+// nameAsAge reports whether q asks a name's age in two words ("ushakov
+// age?"): the word before "age" is no everyday word ("retirement age?"
+// asks no one's age).
+func nameAsAge(q string) bool {
+	m := nameAge.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	ts := retrieval.Terms(m[1])
+	return len(ts) == 1 && retrieval.Rarity(ts[0]) >= 1
+}
+
 // rule returns the row of kind k.
 func rule(k questionKind) *kindRule {
 	for i := range kinds {
@@ -269,9 +281,12 @@ var (
 	// a size, a frequency. A number must be in the answer.
 	measureQ = regexp.MustCompile(`(?i)\bhow (far|big|large|tall|high|often|fast|heavy|expensive)\b|\bwhat (percentage|percent|share|proportion|fraction)\b|\bwhat (?:is|was|are|were|will be) (?:the|its|their) (length|height|width|depth|area|weight|distance|elevation|altitude|population|capacity|diameter)\b|\bwhat(?:'s| is| was| were| will be) (?:the|its|their) (?:[\p{L}-]+ ){0,2}(margin|tally|score|toll)\b`)
 	// ageQ asks someone's age, which is said in a recognisable way: "how
-	// old is he", "what is her age", "ushakov age?".
-	ageQ  = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their|[\p{L}-]+['’]s) age\b|^\s*[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)?\s+age\s*\??\s*$`)
-	ageRe = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
+	// old is he", "what is her age", "what is varga's age".
+	ageQ = regexp.MustCompile(`(?i)\bhow old\b|\b(what is|what's) (the|his|her|their|[\p{L}-]+['’]s) age\b`)
+	// nameAge asks a name's age in chat: "ushakov age?", group 1 the word
+	// before "age" (a name, not "retirement").
+	nameAge = regexp.MustCompile(`(?i)^\s*(?:[\p{L}'’.-]+\s+)?([\p{L}'’.-]+)\s+age\s*\??\s*$`)
+	ageRe   = regexp.MustCompile(`(?i)\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|, \d{1,3},|\b(born|birthday)\b`)
 	// durationQ asks how long something lasted or will last.
 	// clockQ asks for a time of day, which only a clock time answers.
 	clockQ  = regexp.MustCompile(`(?i)\b(what|which) time\b|\bat what hour\b`)

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,6 +159,9 @@ func TestSaidByAPronounNamedEarlier(t *testing.T) {
 func TestDayConflict(t *testing.T) {
 	story := []string{
 		"The talks, scheduled for Tuesday in Kesh, are the first in two years.",
+		"Officials said Sunday that the strike, which has shut the port, will end Thursday.",
+		"The mediation began on Monday, and negotiators said they would resume Wednesday.",
+		"The council vote, originally set for Tuesday, was moved to Friday after two members fell ill.",
 		"Varga said she would travel to Ostrava on Monday and to Belmund on Wednesday, but that the trip was unrelated to the talks.",
 		"The ministers met on Friday and again on Saturday.",
 	}
@@ -170,7 +174,13 @@ func TestDayConflict(t *testing.T) {
 		{"are the talks on tuesday", false},
 		{"where did varga say she would travel on wednesday", false}, // a list gives the day further off
 		{"did the ministers meet on saturday", false},
-		{"what happens on thursday", false}, // nothing the story dates
+		{"what happens on thursday", false},               // nothing the story dates
+		{"will the strike end thursday", false},           // "said Sunday" is when it was said
+		{"will the mediation resume on wednesday", false}, // "resume" is put on Wednesday
+		{"why was the council vote moved to friday", false},
+		{"is the mediation on friday", true},
+		{"is the mediation back on wednesday", false}, // one sentence, no "but" between
+		{"is the council vote on friday", false},
 	} {
 		q := parseQuestion(c.q)
 		var terms []qterm
@@ -227,6 +237,15 @@ func TestRoleNation(t *testing.T) {
 		if got := roleNation(&q, story) != ""; got != c.want {
 			t.Errorf("%q: refused %v, want %v", c.q, got, c.want)
 		}
+	} // An office given after the name ("the president of Czechia"), or as
+	// a title with no country ("President Ema Dolna"), may be the one
+	// asked.
+	more := append(slices.Clip(story), "Karel Nemec, the president of Czechia, warned of delays.", "President Ema Dolna did not attend.")
+	for _, q := range []string{"what did the czech president warn", "what did the slovak president say"} {
+		pq := parseQuestion(q)
+		if r := roleNation(&pq, more); r != "" {
+			t.Errorf("%q: refused (%s), want an answer", q, r)
+		}
 	}
 }
 
@@ -234,12 +253,14 @@ func TestRoleNation(t *testing.T) {
 func TestAgeAskedInChat(t *testing.T) {
 	story := "---\ntitle: Veteran diplomat leads the talks\n---\n" +
 		"The talks are led by Ilse Varga, 61, a former ambassador to Chile.\n\n" +
-		"Her deputy, Tomas Reel, joined the ministry in 2004.\n\n" +
+		"Her deputy, Tomas Brekke, joined the ministry in 2004.\n\n" +
+		"A pension bill raises the retirement age from 62 to 64.\n\n" +
 		strings.Repeat("The talks are the first in two years.\n\n", 3)
 	e := storyEngine(t, "varga.md", story)
 	checkAnswers(t, e, []answerCase{
 		{"varga age?", "61"},
+		{"retirement age?", "64"}, // not a name's age
 		{"what is varga's age", "61"},
-		{"reel age?", ""},
+		{"brekke age?", ""},
 	})
 }

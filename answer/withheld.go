@@ -771,16 +771,21 @@ var weekdayRe = regexp.MustCompile(`(?i)\b(monday|tuesday|wednesday|thursday|fri
 const dayReach = 4
 
 // sameClause reports whether ws[i] and a word with the stem t stand in one
-// clause: no comma, semicolon, colon or dash, and no "but", between them.
+// sentence with no "but", "though", "although", "while" or "whereas"
+// between them: "began on Monday, and … would resume Wednesday" may put
+// the talks on Wednesday; "to Saudi Arabia on Wednesday, but … unrelated
+// to the U.S.-Russia talks" does not.
 func sameClause(ws []string, i int, t string) bool {
 	for _, step := range []int{-1, 1} {
-		for j := i; j >= 0 && j < len(ws); j += step {
-			if j != i && slices.Contains(retrieval.Terms(ws[j]), t) {
+		for j := i + step; j >= 0 && j < len(ws); j += step {
+			if slices.Contains(retrieval.Terms(ws[j]), t) {
 				return true
 			}
-			w := ws[j]
-			if strings.EqualFold(strings.Trim(w, punct), "but") ||
-				(step > 0 && strings.ContainsAny(w, ",;:—–")) || (step < 0 && j != i && strings.ContainsAny(w, ",;:—–")) {
+			switch strings.ToLower(strings.Trim(ws[j], punct)) {
+			case "but", "though", "although", "while", "whereas":
+				j = -2 // stop this direction
+			}
+			if j < -1 {
 				break
 			}
 		}
@@ -792,7 +797,10 @@ func sameClause(ws []string, i int, t string) bool {
 // something on a weekday ("are the talks on wednesday"), and the story
 // puts it on another day only ("the talks, scheduled for Tuesday"), never
 // on that one. A word of q within dayReach words of its weekday is what
-// the day dates; the story pairs a word and a day as closely.
+// the day dates; the story pairs a word and a day as closely. Any such
+// word the story puts on the day asked ("will the talks resume wednesday"
+// of "began Monday … would resume Wednesday") clears it; the day a thing
+// was said ("said Tuesday") dates nothing.
 func dayConflict(q *question, terms []qterm, story []string) string {
 	qw := strings.Fields(strings.ToLower(q.text))
 	day := ""
@@ -824,13 +832,14 @@ func dayConflict(q *question, terms []qterm, story []string) string {
 			}
 		}
 	}
+	conflict := ""
 	for _, t := range dated {
 		other, same := "", false
 		for _, s := range story {
 			ws := strings.Fields(s)
 			for i, w := range ws {
 				m := weekdayRe.FindStringSubmatch(w)
-				if m == nil {
+				if m == nil || reportedOn(ws, i) {
 					continue
 				}
 				has := func(reach int) bool {
@@ -848,11 +857,27 @@ func dayConflict(q *question, terms []qterm, story []string) string {
 				}
 			}
 		}
-		if other != "" && !same {
-			return "the story puts the " + word[t] + " on " + other + ", not " + day
+		if same {
+			return "" // "resume" is put on the day asked, whatever "talks" is
+		}
+		if other != "" && conflict == "" {
+			conflict = "the story puts the " + word[t] + " on " + other + ", not " + day
 		}
 	}
-	return ""
+	return conflict
+}
+
+// reportedOn reports whether the weekday ws[i] is the day something was
+// said ("officials said Tuesday that the talks …"), not the day of what
+// was said.
+func reportedOn(ws []string, i int) bool {
+	for j := max(0, i-2); j < i; j++ {
+		switch strings.ToLower(strings.Trim(ws[j], punct)) {
+		case "said", "says", "announced", "told", "reported", "confirmed", "added", "warned", "wrote", "statement":
+			return true
+		}
+	}
+	return false
 }
 
 // officeNouns are offices a country has one or few of, named by the
@@ -901,8 +926,10 @@ func nationOf(w string) string {
 // or "": q asks of a role held for a country ("the french president", "the
 // saudi foreign minister"), and the story gives that role only for other
 // countries ("U.S. President Donald Trump", "Russian Foreign Minister
-// Sergey Lavrov"), and never for that one. "The president" with no
-// country is read as one the story has introduced with theirs.
+// Sergey Lavrov"), and never for that one. "The president" in lower case
+// stands for one the story has introduced with a country; a title with a
+// name and no country ("President Trump") takes the country the story gives
+// that name elsewhere, or, with none, may be the one asked.
 func roleNation(q *question, story []string) string {
 	qw := strings.Fields(q.text)
 	for i, w := range qw {
@@ -922,22 +949,65 @@ func roleNation(q *question, story []string) string {
 		if role == "" {
 			continue
 		}
-		other, same := "", false
+		// Each time the story names the office: the countries it is
+		// given for, before it ("Russian Foreign Minister") or after
+		// ("the president of France"), and the names of its holders.
+		holders := map[string]string{} // a holder's last name -> the country
+		type use struct {
+			nation, holder string
+			titled         bool // capitalized, as a title: "President Trump"
+		}
+		var uses []use
 		for _, s := range story {
 			ws := strings.Fields(s)
 			for j, sw := range ws {
 				if ts := retrieval.Terms(sw); len(ts) != 1 || ts[0] != role {
 					continue
 				}
+				u := use{titled: capitalized(strings.Trim(sw, punct))}
 				for _, b := range ws[max(0, j-3):j] {
-					switch n := nationOf(b); {
-					case n == "":
-					case n == nation:
-						same = true
-					default:
-						other = n
+					if n := nationOf(b); n != "" {
+						u.nation = n
 					}
 				}
+				if j+2 < len(ws) && strings.EqualFold(ws[j+1], "of") {
+					if n := nationOf(ws[j+2]); n != "" {
+						u.nation = n
+					}
+				}
+				// The holder: the last of the capitalized words after
+				// the title ("President Donald Trump").
+				for _, n := range ws[j+1 : min(len(ws), j+5)] {
+					w := strings.Trim(n, punct)
+					if !capitalized(w) || strings.EqualFold(w, "of") {
+						break
+					}
+					u.holder = w
+					if w != n {
+						break
+					}
+				}
+				if u.nation != "" && u.holder != "" {
+					holders[u.holder] = u.nation
+				}
+				uses = append(uses, u)
+			}
+		}
+		other, same := "", false
+		for _, u := range uses {
+			n := u.nation
+			if n == "" && u.holder != "" {
+				n = holders[u.holder] // "President Trump", of "U.S. President Donald Trump"
+			}
+			switch {
+			case n == nation:
+				same = true
+			case n != "":
+				other = n
+			case u.titled:
+				// "President Donald Trump", a title with no country
+				// and no holder named with one: it may be the one asked.
+				same = true
 			}
 		}
 		if other != "" && !same {
@@ -948,8 +1018,13 @@ func roleNation(q *question, story []string) string {
 }
 
 // notYetMade is a thing said to be still to make: "until we develop a
-// plan", "once they draw up a proposal"; group 1 is the thing.
-var notYetMade = regexp.MustCompile(`(?i)\b(?:until|unless|once|before)\s+(?:\p{L}+\s+){1,2}?(?:develop|draw up|drew up|come up with|work out|agree on|reach|prepare|draft|write|finalize|finalise|present|unveil)s?\s+(?:a|an|the|their|our|its|his|her)\s+(?:\p{L}+\s+)?(plan|proposal|deal|agreement|framework|roadmap|strategy|settlement|treaty|offer)\b`)
+// plan", "unless they draw up a proposal"; group 1 is the thing. "Before
+// it unveils its plan" and "until they drew up a plan" tell of one made.
+var notYetMade = regexp.MustCompile(`(?i)\b(?:until|unless)\s+(?:\p{L}+\s+){1,2}?(?:develop|draw up|come up with|work out|agree on|reach|prepare|draft|write|finalize|finalise)s?\s+(?:a|an|the|their|our|its|his|her)\s+(?:\p{L}+\s+)?(plan|proposal|deal|agreement|framework|roadmap|strategy|settlement|treaty|offer)\b`)
+
+// describedAfter opens what tells a thing after its noun: "a plan that
+// raises the levee", "its plan, which would cap insulin".
+var describedAfter = regexp.MustCompile(`^\s*(?:,\s*)?(?:that|which|under which|calling for)\b`)
 
 // whatOrHow opens a question on what or how: "what does the plan look
 // like", "how would the plan work".
@@ -968,8 +1043,8 @@ func unmade(q *question, terms []qterm, text string) string {
 		if len(thing) != 1 || !slices.ContainsFunc(terms, func(t qterm) bool { return t.stem == thing[0] }) {
 			continue
 		}
-		if strings.Count(strings.ToLower(text), strings.ToLower(text[m[2]:m[3]])) > 1 {
-			continue // it is spoken of elsewhere in the passage too
+		if strings.Count(strings.ToLower(text), strings.ToLower(text[m[2]:m[3]])) > 1 || describedAfter.MatchString(text[m[3]:]) {
+			continue // it is spoken of elsewhere in the passage too, or told
 		}
 		return "the story says the " + text[m[2]:m[3]] + " is still to be made: " + strings.TrimSpace(text[m[0]:m[1]])
 	}
@@ -993,6 +1068,7 @@ func notInPerson(q *question, text string) string {
 	return "the passage tells of a call, not of meeting in person"
 }
 
-// metIn tells of a meeting in a place: "met in Turkey", "talked on the
-// sidelines of".
-var metIn = regexp.MustCompile(`(?i)\b(?:met|meet|meets|meeting)\s+(?:in|at|on)\b|\bsidelines\b|\bvisit(?:ed|s)?\b`)
+// metIn tells of a meeting in person: "met for the first time", "talked on
+// the sidelines of", "held his first talks with him at the White House",
+// "hosted".
+var metIn = regexp.MustCompile(`(?i)\bmet\b|\b(?:meet|meets|meeting)\s+(?:in|at|on|for)\b|\bsidelines\b|\bvisit(?:ed|s)?\b|\bhost(?:ed|s)?\b|\bheld\s+(?:\p{L}+\s+){0,2}talks\b|\bsat down\b`)

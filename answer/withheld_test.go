@@ -241,6 +241,9 @@ func TestUnmadeAndNotInPerson(t *testing.T) {
 		{"when did varga n reel last meet face to face", call, true},
 		{"when did varga and reel last talk", call, false},
 		{"did varga and reel meet in person", "Varga and Reel met in person in Lisbon last year, after a phone call in May.", false},
+		{"when did carney and trump meet in person", "Carney, who had spoken with Trump by phone several times, held his first talks with him at the White House on Tuesday.", false},
+		{"what would the plan do", "The ministry will wait before it unveils its plan, which would cap rents for three years.", false},
+		{"what is in the plan", "They worked through the night until they drew up a plan that raises the levee by a metre.", false},
 	} {
 		q := parseQuestion(c.q)
 		var terms []qterm
