@@ -67,10 +67,7 @@ func TestProspectOnly(t *testing.T) {
 		{"who will attend the varga reel summit", summit, false},
 	} {
 		q := parseQuestion(c.q)
-		var terms []qterm
-		for _, s := range retrieval.Terms(c.q) {
-			terms = append(terms, qterm{stem: s, weight: 1})
-		}
+		terms := flatTerms(c.q)
 		var story []string
 		for _, sp := range retrieval.SplitSentences(c.text) {
 			story = append(story, c.text[sp.Start:sp.End])
@@ -183,10 +180,7 @@ func TestDayConflict(t *testing.T) {
 		{"is the council vote on friday", false},
 	} {
 		q := parseQuestion(c.q)
-		var terms []qterm
-		for _, st := range retrieval.Terms(q.text) {
-			terms = append(terms, qterm{stem: st, weight: 1})
-		}
+		terms := flatTerms(q.text)
 		if got := dayConflict(&q, terms, story) != ""; got != c.want {
 			t.Errorf("%q: refused %v, want %v", c.q, got, c.want)
 		}
@@ -263,4 +257,14 @@ func TestAgeAskedInChat(t *testing.T) {
 		{"what is varga's age", "61"},
 		{"brekke age?", ""},
 	})
+}
+
+// flatTerms returns the terms of q, each of weight 1: what the gate's
+// checks read, without the corpus weights.
+func flatTerms(q string) []qterm {
+	var out []qterm
+	for _, s := range retrieval.Terms(q) {
+		out = append(out, qterm{stem: s, weight: 1})
+	}
+	return out
 }

@@ -3,8 +3,6 @@ package answer
 import (
 	"strings"
 	"testing"
-
-	"github.com/newsbot/newsbot/retrieval"
 )
 
 // withheldStory says, of several things, that they were not given.
@@ -215,10 +213,7 @@ func TestStillToCome(t *testing.T) {
 		{"what was the result of the vote on the farm bill", "The Senate passed the farm bill by a vote of 58 to 41, and the measure will now go to the House.", false},
 	} {
 		q := parseQuestion(c.q)
-		var terms []qterm
-		for _, st := range retrieval.Terms(q.text) {
-			terms = append(terms, qterm{stem: st, weight: 1})
-		}
+		terms := flatTerms(q.text)
 		if got := stillToCome(&q, terms, c.text) != ""; got != c.want {
 			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
 		}
@@ -246,10 +241,7 @@ func TestUnmadeAndNotInPerson(t *testing.T) {
 		{"what is in the plan", "They worked through the night until they drew up a plan that raises the levee by a metre.", false},
 	} {
 		q := parseQuestion(c.q)
-		var terms []qterm
-		for _, st := range retrieval.Terms(q.text) {
-			terms = append(terms, qterm{stem: st, weight: 1})
-		}
+		terms := flatTerms(q.text)
 		got := unmade(&q, terms, c.text) != "" || notInPerson(&q, c.text) != ""
 		if got != c.want {
 			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
