@@ -1059,14 +1059,21 @@ var (
 )
 
 // notInPerson returns why the passage text does not answer q, or "": q
-// asks when or whether people met face to face, and text tells only of a
-// call ("last week's telephone call between Trump and Putin").
+// asks when or whether people met face to face, or when or where they meet,
+// and text tells only of a call ("last week's telephone call between Trump
+// and Putin").
 func notInPerson(q *question, text string) string {
-	if !inPersonAsk.MatchString(q.text) || !byPhone.MatchString(text) || inPersonAsk.MatchString(text) || metIn.MatchString(text) {
+	asked := inPersonAsk.MatchString(q.text) ||
+		meetAsk.MatchString(q.text) && (q.kind == kindWhen || q.kind == kindWhere || slices.Contains(q.also, kindWhen))
+	if !asked || !byPhone.MatchString(text) || inPersonAsk.MatchString(text) || metIn.MatchString(text) {
 		return ""
 	}
 	return "the passage tells of a call, not of meeting in person"
 }
+
+// meetAsk asks of a meeting: "when do trump and putin meet", "is there a
+// date for the summit"; when or where one is, a call does not say.
+var meetAsk = regexp.MustCompile(`(?i)\b(?:meet|meets|meeting|summit|sit down)\b`)
 
 // metIn tells of a meeting in person: "met for the first time", "talked on
 // the sidelines of", "held his first talks with him at the White House",

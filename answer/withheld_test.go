@@ -235,6 +235,9 @@ func TestUnmadeAndNotInPerson(t *testing.T) {
 		{"what does the plan look like", "The council unveiled a plan on Monday to cut bus fares by half.", false},
 		{"when did varga n reel last meet face to face", call, true},
 		{"when did varga and reel last talk", call, false},
+		{"ok so when do varga n reel actually meet", call, true},
+		{"is there a date for the varga reel summit yet", call, true},
+		{"who did varga meet", call, false}, // a who-question: the call may name them
 		{"did varga and reel meet in person", "Varga and Reel met in person in Lisbon last year, after a phone call in May.", false},
 		{"when did carney and trump meet in person", "Carney, who had spoken with Trump by phone several times, held his first talks with him at the White House on Tuesday.", false},
 		{"what would the plan do", "The ministry will wait before it unveils its plan, which would cap rents for three years.", false},
