@@ -1064,7 +1064,7 @@ var (
 // and Putin").
 func notInPerson(q *question, text string) string {
 	asked := inPersonAsk.MatchString(q.text) ||
-		meetAsk.MatchString(q.text) && (q.kind == kindWhen || q.kind == kindWhere || slices.Contains(q.also, kindWhen))
+		meetAsk.MatchString(q.text) && !meetAsk.MatchString(text) && (q.kind == kindWhen || q.kind == kindWhere || slices.Contains(q.also, kindWhen))
 	if !asked || !byPhone.MatchString(text) || inPersonAsk.MatchString(text) || metIn.MatchString(text) {
 		return ""
 	}
@@ -1072,7 +1072,9 @@ func notInPerson(q *question, text string) string {
 }
 
 // meetAsk asks of a meeting: "when do trump and putin meet", "is there a
-// date for the summit"; when or where one is, a call does not say.
+// date for the summit"; when or where one is, a call does not say, unless
+// the passage speaks of the meeting too ("agreed in a phone call to hold
+// the summit on June 3").
 var meetAsk = regexp.MustCompile(`(?i)\b(?:meet|meets|meeting|summit|sit down)\b`)
 
 // metIn tells of a meeting in person: "met for the first time", "talked on

@@ -238,6 +238,7 @@ func TestUnmadeAndNotInPerson(t *testing.T) {
 		{"ok so when do varga n reel actually meet", call, true},
 		{"is there a date for the varga reel summit yet", call, true},
 		{"who did varga meet", call, false}, // a who-question: the call may name them
+		{"when is the varga reel summit", "Varga and Reel agreed in a phone call on Monday to hold the summit on June 3.", false},
 		{"did varga and reel meet in person", "Varga and Reel met in person in Lisbon last year, after a phone call in May.", false},
 		{"when did carney and trump meet in person", "Carney, who had spoken with Trump by phone several times, held his first talks with him at the White House on Tuesday.", false},
 		{"what would the plan do", "The ministry will wait before it unveils its plan, which would cap rents for three years.", false},
