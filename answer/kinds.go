@@ -206,7 +206,7 @@ var kinds = []kindRule{
 	{kind: kindWhy, name: "why", match: re(whyQ), typed: reText(causalRe), bonus: causalBonus, lead: true},
 	{kind: kindAfter, name: "what happened after", match: re(afterQ), bonus: typedBonus, lead: true,
 		typed: func(_ *question, terms []qterm, text string) bool { return sequelOf(terms, text) }},
-	{kind: kindWho, name: "who", match: re(whoQ), bonus: typedBonus, penalty: -weakPenalty, lead: true,
+	{kind: kindWho, name: "who", match: func(q string) bool { return whoQ.MatchString(q) || whichPeople(q) }, bonus: typedBonus, penalty: -weakPenalty, lead: true,
 		typed: func(q *question, _ []qterm, text string) bool { return namesSomeoneElse(q, text) },
 		need: func(q *question) need {
 			if namesAsked.MatchString(q.text) {
@@ -220,6 +220,26 @@ var kinds = []kindRule{
 		near: func(q *question, terms []qterm, text string) bool { return auxPhrase(text, q.aux, terms) }},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
+}
+
+// whichAsk opens "which" and up to three words: "which us officials",
+// "which three U.S. officials".
+var whichAsk = regexp.MustCompile(`(?i)^\s*which\s+((?:[\p{L}.'’-]+\s+){0,2}[\p{L}.'’-]+)`)
+
+// whichPeople reports whether q asks which people: "which us officials r
+// going", "which ministers attended" ask who, by name.
+func whichPeople(q string) bool {
+	m := whichAsk.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	for _, w := range strings.Fields(m[1]) {
+		ts := retrieval.Terms(w)
+		if len(ts) == 1 && (roleNouns[ts[0]] || peopleWords[strings.ToLower(strings.Trim(w, punct))]) && strings.HasSuffix(strings.ToLower(strings.Trim(w, punct)), "s") {
+			return true // a plural: "officials", "ministers", "people"
+		}
+	}
+	return false
 }
 
 // nameAsAge reports whether q asks a name's age in two words ("ushakov

@@ -268,3 +268,29 @@ func flatTerms(q string) []qterm {
 	}
 	return out
 }
+
+// "Which officials …" asks who, and is answered by the sentence that names
+// them rather than the one that speaks of officials.
+func TestWhichPeopleAsksWho(t *testing.T) {
+	story := "---\ntitle: Border talks next week\n---\n" +
+		"Senior officials from both countries will hold talks next week on reopening the border, officials said.\n\n" +
+		strings.Repeat("The border has been closed to trucks since a dispute over tolls began.\n\n", 2) +
+		"Foreign Minister Ilse Varga, trade envoy Piet Hals and adviser Ana Lind will sit down with the other side, a spokeswoman said.\n"
+	e := storyEngine(t, "border.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"Which officials will meet the other side?", "Varga"},
+	})
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"which us officials r going", true},
+		{"which ministers attended", true},
+		{"which minister attended", false}, // one, by role: the kinds rule reads it
+		{"which border is closed", false},
+	} {
+		if got := whichPeople(c.q); got != c.want {
+			t.Errorf("whichPeople(%q) = %v, want %v", c.q, got, c.want)
+		}
+	}
+}
