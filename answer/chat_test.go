@@ -248,9 +248,7 @@ func TestOpenAIChatRetriesRateLimitThenAnswers(t *testing.T) {
 
 func TestOpenAIChatEndpointDownNamesTheURL(t *testing.T) {
 	t.Parallel()
-	s := fakeopenai.New(fakeopenai.Options{})
-	url := s.URL
-	s.Close()
+	url := fakeopenai.DownURL
 	for _, m := range modes {
 		var deltas []string
 		_, err := newChat(t, url, nil).Chat(context.Background(), chatMsgs, m.onDelta(&deltas))

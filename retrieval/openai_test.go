@@ -314,9 +314,7 @@ func TestOpenAIEmbedderFailedBatchStopsConcurrentBatches(t *testing.T) {
 
 func TestOpenAIEmbedderEndpointDownNamesTheURL(t *testing.T) {
 	t.Parallel()
-	s := fakeopenai.New(fakeopenai.Options{})
-	url := s.URL
-	s.Close()
+	url := fakeopenai.DownURL
 	_, err := newEmbedder(t, url, nil).Embed(context.Background(), texts(3))
 	if err == nil {
 		t.Fatal("no error from a closed server")

@@ -389,3 +389,11 @@ func ClientConfig(baseURL string) openaiclient.Config {
 		MaxBackoff:     5 * time.Millisecond,
 	}
 }
+
+// DownURL is the base URL of an endpoint that is down: loopback port 1,
+// where nothing listens on a test machine, so a request is refused. A
+// closed server's own URL is not one: its port goes back to the pool of
+// ephemeral ports, and a server another test starts in parallel may be
+// given it (a test then "reached" the down endpoint and a parallel test
+// counted a request it never sent). Port 1 is below that pool.
+const DownURL = "http://127.0.0.1:1"

@@ -197,9 +197,7 @@ func TestErrorsAreClearAndNameTheURL(t *testing.T) {
 
 func TestEndpointDownNamesTheURLAfterRetries(t *testing.T) {
 	t.Parallel()
-	s := fakeopenai.New(fakeopenai.Options{})
-	url := s.URL
-	s.Close()
+	url := fakeopenai.DownURL
 	cfg := fastConfig(url, nil)
 	cfg.MaxRetries = 2
 	err := openaiclient.Wrap(embed(context.Background(), openaiclient.New(cfg)), "embeddings", url)
