@@ -184,9 +184,7 @@ func TestUnknownQuestionIsRefusedWithoutCallingTheModel(t *testing.T) {
 
 func TestDeadEndpointNamesTheURL(t *testing.T) {
 	t.Parallel()
-	srv := fakeopenai.New(fakeopenai.Options{})
-	url := srv.URL
-	srv.Close()
+	url := fakeopenai.DownURL
 	_, _, err := runCLI(t, map[string]string{"OPENAI_BASE_URL": url}, "", "ask", "Who is the Kremlin spokesman?")
 	if err == nil || !strings.Contains(err.Error(), url) {
 		t.Errorf("err = %v, want one naming %s", err, url)
