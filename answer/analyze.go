@@ -121,9 +121,9 @@ type analyzer struct {
 	// use of a story.
 	words map[string][]string
 	done  map[string]map[string]bool
-	// sentStems: doc slug -> its sentences and the stems of each, for how
-	// seldom the story uses a word (storyShare) and what else it says of
-	// an event (prospectOnly).
+	// sentStems: doc slug -> its sentences and the stems of each, for what
+	// else it says of an event (prospectOnly) and what it has spoken of
+	// before a sentence (spokenBefore).
 	sentStems map[string]sentenceStems
 }
 
@@ -296,22 +296,6 @@ func (a *analyzer) sentencesIn(doc string) sentenceStems {
 // sentenceTexts returns the sentences of the story doc.
 func (a *analyzer) sentenceTexts(doc string) []string { return a.sentencesIn(doc).texts }
 
-// storyShare returns the share of the story doc's sentences that hold the
-// stem t, in [0, 1]: 0 for a stem the story lacks.
-func (a *analyzer) storyShare(t, doc string) float64 {
-	sets := a.sentencesIn(doc).stems
-	if len(sets) == 0 {
-		return 0
-	}
-	n := 0
-	for _, set := range sets {
-		if set[t] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(sets))
-}
-
 func (a *analyzer) questionTerms(q string, history []Turn, doc string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}
@@ -428,6 +412,16 @@ func capitalizedIn(text, t string) bool {
 	return slices.ContainsFunc(strings.Fields(text), func(w string) bool {
 		return capitalized(w) && slices.Contains(retrieval.Terms(w), t)
 	})
+}
+
+// wordSet returns the set of the space-separated words, as written (no
+// stems): for lists of words that must match exactly.
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
 }
 
 // stemSet returns the stems of the words in words (separated by white

@@ -371,7 +371,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 				if a.entryOf(doc) != "" {
 					return "" // news stories only (unnamedThing)
 				}
-				return unnamedThing(q, best.text, a.spokenBefore(doc, best.text))
+				return unnamedThing(q, best.text, func(t string) bool { return a.spokenBefore(doc, best.text, t) })
 			},
 			func() string { return meantOnly(q, v.terms, best.text, a.doneIn(doc)) },
 			func() string { return a.kindUnnamed(q, best, doc) },
@@ -599,18 +599,12 @@ func deedsAfter(re *regexp.Regexp, q *question) []deed {
 // answering sentence may name its person (unsaid).
 const pronounReach = 3
 
-// spokenBefore returns the stems of the story doc's sentences before the
-// sentence text (none when text is none of them).
-func (a *analyzer) spokenBefore(doc, text string) map[string]bool {
+// spokenBefore reports whether a sentence of the story doc before the
+// sentence text holds the stem t (none does when text is none of them).
+func (a *analyzer) spokenBefore(doc, text, t string) bool {
 	ss := a.sentencesIn(doc)
-	out := map[string]bool{}
 	i := slices.Index(ss.texts, text)
-	for j := 0; j < i; j++ {
-		for t := range ss.stems[j] {
-			out[t] = true
-		}
-	}
-	return out
+	return i > 0 && slices.ContainsFunc(ss.stems[:i], func(set map[string]bool) bool { return set[t] })
 }
 
 // personOpens opens a sentence on a pronoun for a person: "She said …".
@@ -672,7 +666,7 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 			// uses ("the barriers project") may be the asker's own.
 			var rare []string
 			for _, t := range topic {
-				if sh := a.storyShare(t, doc); sh > 0 && sh <= commonTopicShare {
+				if sh := a.shareOf(doc, t); sh > 0 && sh <= commonTopicShare {
 					rare = append(rare, t)
 				}
 			}
@@ -1821,14 +1815,8 @@ var yesNoAsk = regexp.MustCompile(`(?i)^\s*(?:is|are|was|were)\s+(?:the|a|an|any
 
 // subjectEnd ends a yes/no question's subject: a verb, an adverb, a
 // particle or a preposition ("is the crown prince sitting in on …").
-var subjectEnd = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`be been being going gonna also still even actually really too already ever now yet
-		there in on at to for with from by about into over out off up down behind against among part`) {
-		subjectEnd[w] = true
-	}
-}
+var subjectEnd = wordSet(`be been being going gonna also still even actually really too already ever now yet
+	there in on at to for with from by about into over out off up down behind against among part`)
 
 // yesNoSubject returns the head noun of a yes/no question's subject
 // ("prince" in "is the saudi crown prince sitting in on the talks"), or
@@ -1863,16 +1851,10 @@ func yesNoSubject(q string) string {
 
 // predicateWords are said of a subject after "is" or "are" ("are the
 // repairs done", "is the bridge open") and so end its noun phrase.
-var predicateWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`done over open closed shut safe ready true real likely possible expensive costly
-		cheap free new old big small good bad right wrong happy angry upset ok okay alive dead sure able gone here
-		back late early finished complete official final legal illegal necessary enough worth certain
-		different same serious important bigger smaller better worse higher lower`) {
-		predicateWords[w] = true
-	}
-}
+var predicateWords = wordSet(`done over open closed shut safe ready true real likely possible expensive costly
+	cheap free new old big small good bad right wrong happy angry upset ok okay alive dead sure able gone here
+	back late early finished complete official final legal illegal necessary enough worth certain
+	different same serious important bigger smaller better worse higher lower`)
 
 // missingRelation returns the words of the question that are neither names
 // nor light words when the story mentions none of them ("What did the

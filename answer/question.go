@@ -106,15 +106,17 @@ var chatWords = map[string]string{
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",
 }
 
-// nameToo are chat spellings that are also names: "Makin", "Wen", "Ya".
-var nameToo = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`ya wen ty bout tho wat goin doin sayin comin gettin talkin tryin lookin nothin
-		somethin meetin happenin headin sendin makin takin plannin fightin leavin flyin`) {
-		nameToo[w] = true
+// nameToo are chat spellings that are also names: "Makin", "Wen", "Ya",
+// and every dropped g ("goin" for "going").
+var nameToo = func() map[string]bool {
+	m := wordSet("ya wen ty bout tho wat")
+	for k, v := range chatWords {
+		if k+"g" == v {
+			m[k] = true
+		}
 	}
-}
+	return m
+}()
 
 // titleCase reports whether w opens with a capital and goes on in lower
 // case ("Makin", not "WHATS").

@@ -386,7 +386,9 @@ func possessiveBefore(w string) bool {
 // thing, or its name ("what forensic firm …", "the name of the care home"),
 // and text speaks of such a thing only as one of its kind ("an outside
 // forensic firm", "a care home on Weller Street") with no name by it.
-func unnamedThing(q *question, text string, known map[string]bool) string {
+// spokenBefore, when not nil, reports whether the story spoke of a stem
+// before text: a possessive ("her company") then points back to it.
+func unnamedThing(q *question, text string, spokenBefore func(stem string) bool) string {
 	var head string
 	if m := nameOfAsk.FindStringSubmatch(q.text); m != nil {
 		head = nounHead(strings.Fields(m[1]), false)
@@ -422,7 +424,7 @@ func unnamedThing(q *question, text string, known map[string]bool) string {
 		indefinite := false
 		for j := max(0, i-4); j < i; j++ {
 			b := words[j]
-			if lb := strings.ToLower(strings.Trim(b, punct)); indefiniteBefore[lb] || j == i-1 && possessiveBefore(lb) && !known[hs[0]] && bareAfter(words[i+1:]) {
+			if lb := strings.ToLower(strings.Trim(b, punct)); indefiniteBefore[lb] || j == i-1 && possessiveBefore(lb) && !(spokenBefore != nil && spokenBefore(hs[0])) && bareAfter(words[i+1:]) {
 				indefinite = true
 			}
 			if capitalized(b) && j > 0 {
