@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -2013,7 +2014,9 @@ func (a *analyzer) conflict(q *question, v verdict, hits []retrieval.Hit) string
 				found = found || a.implicit(v.doc, a.spelling(t, v.doc), func() bool { return false })
 			}
 			kind, _, _ := strings.Cut(k, ":")
-			for other := range namedPlaces {
+			// In sorted order, so that a passage naming several others
+			// gives the same reason on every run.
+			for _, other := range slices.Sorted(maps.Keys(namedPlaces)) {
 				if strings.HasPrefix(other, kind+":") && !found {
 					return "the passage that answers does not name " + n + " but " + placeName(other)
 				}
