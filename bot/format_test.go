@@ -244,6 +244,11 @@ func TestEveryoneInQuestionPingsNobody(t *testing.T) {
 		t.Fatalf("the test needs an answer that repeats the mentions, got %q", st.Original.Content)
 	}
 	_, _ = h.mention("@everyone what happened outside the Riyadh venue?")
+	// The fake records a request once its handler has run, after the
+	// message it created can be seen: wait for the reply's request too.
+	if _, err := h.fd.WaitForRequest(h.ctx(), func(r fakediscord.Request) bool { return r.Route == fakediscord.RouteMessageCreate }); err != nil {
+		t.Fatal(err)
+	}
 	if pings := h.fd.Pings(); len(pings) != 0 {
 		t.Errorf("the bot's messages pinged %+v", pings)
 	}
