@@ -694,6 +694,55 @@ func (a *analyzer) echoOnly(q *question, terms []qterm, text string) string {
 	return "the passage says what is asked about, not why"
 }
 
+// reasonWords ask for a reason in so many words ("whats the reason"),
+// and are no part of the event a why-question asks about.
+var reasonWords = stemSet("reason reasons cause causes motive motives motivation purpose rationale why")
+
+// reasonGiven marks a reason given the way news writing gives one: in a
+// participle after the deed ("fired Comey, citing …", "blaming what he
+// said was …") or as a purpose ("the renovation was needed to fix a
+// leaking roof").
+var reasonGiven = regexp.MustCompile(`(?i)\b(?:citing|blaming|blamed|(?:needed|necessary|meant|designed|intended|aimed|aiming|seeking|sought|wants|wanted|hoping|hoped)\s+to\s+\p{L}+)\b`)
+
+// reasonless returns why the passage text (with prev, the sentence before
+// it) does not answer the why-question q, or "": it gives no reason
+// (causalRe, reasonGiven, forNamed), and it does not tell of the deed asked
+// about, holding under half of the question's words that are not names,
+// places, times or numbers. "Why did Ukraine agree to take part in the
+// talks?" is not answered by Zelenskyy's trip "unrelated to the talks",
+// while "Why was Comey fired?" is answered by "… when he fired Comey", the
+// reason said around the deed.
+func reasonless(q *question, terms []qterm, prev, text string) string {
+	if q.kind != kindWhy || causalRe.MatchString(text) || reasonGiven.MatchString(text) || forNamed.MatchString(text) {
+		return ""
+	}
+	named := map[string]bool{}
+	for _, n := range q.names {
+		for _, t := range retrieval.Terms(n) {
+			named[t] = true
+		}
+	}
+	have := map[string]bool{}
+	for _, t := range retrieval.Terms(prev + " " + text) {
+		have[t] = true
+	}
+	deed, told := 0, 0
+	for _, t := range terms {
+		if named[t.stem] || lightTerms[t.stem] || chatFiller[t.stem] || reasonWords[t.stem] || isNumber(t.stem) ||
+			temporal.MatchString(t.stem) || calendarWord.MatchString(t.stem) {
+			continue
+		}
+		deed++
+		if have[t.stem] {
+			told++
+		}
+	}
+	if deed == 0 || 2*told >= deed {
+		return ""
+	}
+	return "the passage gives no reason and does not tell of what is asked about"
+}
+
 // outcomeAsk asks how something already happening ended or what it
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or

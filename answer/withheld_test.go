@@ -252,3 +252,39 @@ func TestUnmadeAndNotInPerson(t *testing.T) {
 		}
 	}
 }
+
+// A why-question is answered by a passage that gives a reason or tells of
+// the deed asked about; one that shares only its names and nouns does
+// neither.
+func TestReasonless(t *testing.T) {
+	for _, c := range []struct {
+		q, prev, text string
+		want          bool
+	}{
+		// Neither a reason nor the deed ("cancel the ferry contract").
+		{"why did Arlen cancel the ferry contract signed in Posk", "",
+			"Lind said she would travel to Posk on Wednesday, but that her trip was unrelated to the ferry talks.", true},
+		{"why is varga leading the arlen team and not someone else", "",
+			"Varga and Posk's mayor talked briefly at a ports forum two years ago.", true},
+		// The deed told, the reason around it.
+		{"Why was the harbour master fired?", "",
+			"The council said it fired the harbour master, who it called an ineffective leader, on Friday.", false},
+		// A reason given as a purpose or a participle.
+		{"Why did the presiding officer oppose postponing the work?", "",
+			"Council President Ana Lind said the renovation was needed to fix a leaking roof.", false},
+		{"why did the ferry stop running", "",
+			"The operator halted the service on Monday, citing a shortage of crew.", false},
+		// The deed in the sentence before.
+		{"why did the ferry stop running", "The ferry stopped running on Monday.",
+			"Crews had walked out over pay.", false},
+		// Not a why-question.
+		{"did Arlen cancel the ferry contract signed in Posk", "",
+			"Lind said she would travel to Posk on Wednesday, but that her trip was unrelated to the ferry talks.", false},
+	} {
+		q := parseQuestion(c.q)
+		q.names = questionNames(c.q)
+		if got := reasonless(&q, flatTerms(q.text), c.prev, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
