@@ -693,7 +693,17 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 			ts := retrieval.Terms(best.text)
 			ts = append(ts, rolesIn(roles, ts)...) // "Peskov" speaks for the Kremlin
 			inBest := func(t string) bool { return slices.Contains(ts, a.spelling(t, doc)) }
-			if otherSpeaks(who, best.text) && !slices.ContainsFunc(retrieval.Terms(d.name), inBest) {
+			// Named but not speaking ("Zelenskyy also confirmed that
+			// … Kellogg would arrive … for “broad conversations …”"),
+			// the one asked about is not who is quoted either; one who
+			// speaks for them (Peskov for the Kremlin) is.
+			voices := slices.Clip(who)
+			for n, rs := range roles {
+				if slices.ContainsFunc(rs, func(r string) bool { return slices.Contains(who, r) }) {
+					voices = append(voices, n)
+				}
+			}
+			if otherSpeaks(voices, best.text) && (!slices.ContainsFunc(retrieval.Terms(d.name), inBest) || !speaks(voices, best.text)) {
 				return "in the passage that answers, " + d.name + " is not the one who speaks"
 			}
 			continue

@@ -678,8 +678,12 @@ func speakerAt(text string, gap int, is func(w string) bool) bool {
 		if !speechWord(w) {
 			continue
 		}
-		for n := max(0, s-gap); n < s; n++ {
-			if n == s-1 && strings.HasSuffix(words[n], ",") && gap == 1 {
+		at := s
+		if at > 1 && speechAdverbs[strings.ToLower(words[at-1])] {
+			at-- // "Zelenskyy also confirmed"
+		}
+		for n := max(0, at-gap); n < at; n++ {
+			if n == at-1 && strings.HasSuffix(words[n], ",") && gap == 1 {
 				continue
 			}
 			if is(strings.Trim(words[n], punct)) {
@@ -715,7 +719,13 @@ func speechWord(w string) bool {
 // stop words ("told", "says") and those speechVerbs leaves to other rules
 // ("stressed", "vowed").
 var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true,
-	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true}
+	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true,
+	"confirmed": true, "confirms": true}
+
+// speechAdverbs may stand between a speaker and the verb of speech:
+// "Zelenskyy also confirmed", "Peskov later said".
+var speechAdverbs = map[string]bool{"also": true, "later": true, "then": true, "again": true, "earlier": true,
+	"previously": true, "separately": true, "repeatedly": true, "had": true, "has": true, "have": true}
 
 // timeUnits are the stems of units of time: what "how many days" counts
 // is a length of time.

@@ -390,3 +390,21 @@ func TestWhatSomeoneSaidNamesTheSpeaker(t *testing.T) {
 		{"What did Quell say about the figures?", "agreed to share", ""},
 	})
 }
+
+// Named in a quoting sentence, the one asked about is not who speaks
+// there: "Vesz also confirmed that … Quell would arrive … for “talks on
+// the weir”" does not say what Quell said. One who speaks for them does:
+// a spokesman for the ministry.
+func TestQuotedBySomeoneElse(t *testing.T) {
+	story := "---\ntitle: Envoy to visit the weir\n---\n" +
+		"Lorant Vesz also confirmed that the special envoy Marta Quell would arrive in Gyor on Friday for “long talks on the weir.”\n\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n\n", 3) +
+		"Ministry spokesman Pal Ronai said the weir talks would be “mostly about the spring floods.”\n\n" +
+		strings.Repeat("Farmers downstream say the river ran lower last summer than in any year on record.\n\n", 3)
+	e := storyEngine(t, "weir.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what did quell say after her trip to gyor", "", "quell is not the one who speaks"},
+		{"what did vesz confirm about quell", "Gyor", ""},
+		{"what does the ministry say the weir talks will be about", "spring floods", ""},
+	})
+}
