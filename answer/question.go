@@ -390,12 +390,12 @@ func smallTalk(q string) string {
 }
 
 // delegationQ asks who speaks for a side at talks, the side in group 1 or
-// 2: "who is russia sending", "who's on the american side", "who is going
-// for the US". Such a question asks who will represent it, which the
-// thesaurus (represent: delegation, envoy, minister) and the nationality
+// later: "who is russia sending", "who's on the american side", "who is
+// going to the talks for the US", "what about the us side, who's going".
+// Such a question asks who will represent it, which the thesaurus (represent: delegation, envoy, minister) and the nationality
 // of a person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
-var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will| does| did)\s+(?:the\s+)?([\p{L}.]+)\s+(?:(?:actually|really|even|exactly|officially|now|finally)\s+)?(?:sending|going to send|gonna send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
+var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will| does| did)\s+(?:the\s+)?([\p{L}.]+)\s+(?:(?:actually|really|even|exactly|officially|now|finally)\s+)?(?:sending|going to send|gonna send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:to\s+(?:the\s+)?[\p{L}]+\s+)?(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|\bthe\s+([\p{L}.]+)\s+(?:side|team)\b[^?.!]*?\bwho(?:'s|’s| is| are)?\s+(?:going|flying|heading|attending)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks
 // who speaks for the side X (delegationQ), or q. What comes before that

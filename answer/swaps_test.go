@@ -1028,16 +1028,19 @@ func TestReflexiveBeforeTheVerb(t *testing.T) {
 // Who a side sends to talks is who will represent it.
 func TestDelegationAsk(t *testing.T) {
 	for in, want := range map[string]string{
-		"who is russia sending to this thing":          "who will represent Russia?",
-		"who is russia actually sending to this thing": "who will represent Russia?",
-		"who does the us send":                         "who will represent the U.S.?",
-		"who's on the american side":                   "who will represent the U.S.?",
-		"who is going for the us side":                 "who will represent the U.S.?",
-		"who are the danes sending":                    "who will represent Denmark?",
-		"who's in the russian delegation":              "who will represent Russia?",
-		"who is going to the talks on Tuesday":         "who is going to the talks on Tuesday",
-		"who sent the letter":                          "who sent the letter",
-		"the americans? who is going for the us side":  "who will represent the U.S.?",
+		"who is russia sending to this thing":            "who will represent Russia?",
+		"who is russia actually sending to this thing":   "who will represent Russia?",
+		"who does the us send":                           "who will represent the U.S.?",
+		"who's on the american side":                     "who will represent the U.S.?",
+		"who is going for the us side":                   "who will represent the U.S.?",
+		"who are the danes sending":                      "who will represent Denmark?",
+		"who's in the russian delegation":                "who will represent Russia?",
+		"who is going to the talks on Tuesday":           "who is going to the talks on Tuesday",
+		"who sent the letter":                            "who sent the letter",
+		"the americans? who is going for the us side":    "who will represent the U.S.?",
+		"who is going to the talks from the danish side": "who will represent Denmark?",
+		"and what abt the russian side, who is going":    "who will represent Russia?",
+		"on the other side, who is going to win":         "on the other side, who is going to win",
 	} {
 		if got := delegationAsk(in); got != want {
 			t.Errorf("delegationAsk(%q) = %q, want %q", in, got, want)
