@@ -1604,6 +1604,15 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 	if len(ts) != 1 || isName(head) || lightTerms[ts[0]] || nameKinds[ts[0]] || peopleKinds[ts[0]] || timeUnits[ts[0]] || answerNouns[strings.ToLower(head)] {
 		return ""
 	}
+	if h := countHow.FindStringSubmatch(q.text); h != nil && strings.EqualFold(h[1], "much") {
+		// "How much rain …" is answered by an amount ("142
+		// millimeters", "$58 million in lost output", "240,000
+		// crowns"), written in figures, not by "two key items".
+		if amountRe.MatchString(withoutYears(window)) || moneyRe().MatchString(window) || lengthRe.MatchString(window) || shareRe.MatchString(window) {
+			return ""
+		}
+		return "the passage that answers gives no amount of " + head
+	}
 	if unitWords[ts[0]] && (lengthRe.MatchString(window) || moneyRe().MatchString(window) || shareRe.MatchString(window)) {
 		return "" // "12 km" for kilometres, "$4 million" for dollars
 	}
@@ -1718,7 +1727,14 @@ const peopleKindWords = `employees employee workers staff inhabitants residents 
 
 // countMany is the words after "how many" (and "of", a possessive or
 // "the": "how many of Quernlein's siblings").
-var countMany = regexp.MustCompile(`(?i)\bhow many\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
+// countHow is "many" or "much" in a countMany question.
+var countHow = regexp.MustCompile(`(?i)\bhow (many|much)\s`)
+
+// amountRe is an amount written in figures: "142 millimeters", "240,000
+// crowns".
+var amountRe = regexp.MustCompile(`\b\d[\d,.]*\s*(?:million|billion|thousand)?\s+\p{L}`)
+
+var countMany = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
 
 // peopleWords ask for someone, whom a story names rather than calls a
 // person: "Who was the first person to receive the medal?"

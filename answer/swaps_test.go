@@ -268,6 +268,23 @@ func TestCountMustNameWhatItCounts(t *testing.T) {
 	})
 }
 
+// "How much N" is answered by an amount in figures, of money or a measure
+// ("142 millimeters of rain", "about $58 million in lost output", "240,000
+// crowns"), not by a count of something else ("two key demands").
+func TestHowMuchNeedsAnAmount(t *testing.T) {
+	story := envoyStory + "Vesz said Hungary should give up hopes of winning back its water rights, two key demands of Budapest.\n" +
+		"Rain dumped 142 millimeters on the upper river in six hours.\n" +
+		"The blockade cost the river ports about $58 million in lost freight.\n" +
+		"The Tisza fund gave 240,000 crowns for the new weir.\n"
+	e := storyEngine(t, "envoy.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"how much of its water rights would hungary have to give up", "", "gives no amount of"},
+		{"How much rain fell on the upper river?", "142", ""},
+		{"how much freight did the blockade cost the river ports", "58 million", ""},
+		{"How much did the Tisza fund give for the new weir?", "240,000", ""},
+	})
+}
+
 // A question that puts a name after "the N of" where the passage has
 // another name there asks about something the passage does not say.
 func TestOfSwap(t *testing.T) {
