@@ -365,6 +365,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return prospectOnly(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return a.echoOnly(q, v.terms, best.text) },
 			func() string { return reasonless(q, v.terms, best.prev, best.text) },
+			func() string { return topicless(q, best.text) },
 			func() string { return stillToCome(q, v.terms, best.text) },
 			func() string { return unmade(q, v.terms, best.text) },
 			func() string { return notInPerson(q, best.text) },
@@ -992,6 +993,11 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		}
 		bonus, typed := row.typedScore(q, qterms, text)
 		score += bonus
+		if topicless(q, text) != "" {
+			// "What will they talk about?" is not answered by a
+			// sentence that tells of the talks without their topic.
+			score -= untypedPenalty
+		}
 		sim := 0.0
 		if q.vec != nil {
 			if sv := a.sentenceVector(ctx, h.Chunk.Doc, text); sv != nil {

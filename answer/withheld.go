@@ -743,6 +743,55 @@ func reasonless(q *question, terms []qterm, prev, text string) string {
 	return "the passage gives no reason and does not tell of what is asked about"
 }
 
+// topicAsk asks what people talked about at a meeting: "what did the
+// spymasters talk abt in turkey", "what did they discuss", "what were
+// they chatting about".
+var topicAsk = regexp.MustCompile(`(?i)^\s*(?:and\s+|so\s+)?what\s+(?:did|do|does|will|would|are|were|was|is|have|has)\s+(?:[\p{L}'’.-]+\s+){1,5}?(?:talk|talked|talking|discuss|discussed|discussing|chat|chatted|chatting|speak|spoke|speaking)\b`)
+
+// talkVerb tells of a meeting or a talk in a passage; what follows it may
+// give its topic ("talks on improving ties", "discussed Syria").
+var talkVerb = regexp.MustCompile(`(?i)\b(?:met|meet|meets|meeting|talked|talk|talks|spoke|speak|chatted|discussed|discuss|discusses|conversation|conversations|call|called|phoned|phone)\b`)
+
+// topicAfter opens the topic after a talk verb: "on improving", "about
+// the war", "over pay", "phoned Zelenskyy to inform him about"; "on
+// Monday", "on the sidelines" are no topic.
+var topicAfter = regexp.MustCompile(`(?i)^\s*(?:[\p{L}'’.,-]+\s+){0,6}?(?:about|regarding|concerning|to\s+(?:discuss|inform|brief|tell|update|ask|press|urge|warn))\b|^\s*(?:[\p{L}'’-]+\s+){0,2}?(?:over|on\s+(?:the\s+)?(?:issue|question|subject|matter|future|possibility|ways?)\b|on\s+(?:[\p{L}-]+ing|how|what|whether|ties|relations|trade|security|peace|the\s+war)\b|focused|to\s+discuss)`)
+
+// topicSaid gives a meeting's topic anywhere in a passage: "the talks
+// will be primarily focused on …", "on the agenda".
+var topicSaid = regexp.MustCompile(`(?i)\b(?:focus|focused|focuses|focusing|centred|centered|agenda|aimed\s+at|dedicated\s+to|devoted\s+to)\b`)
+
+// topicGiven reports whether text gives what was talked about: it quotes
+// someone, names a topic anywhere (topicSaid), or follows a talk verb with
+// one (topicAfter, "discussed Syria").
+func topicGiven(text string) bool {
+	if strings.ContainsAny(text, "“\"") || topicSaid.MatchString(text) {
+		return true
+	}
+	for _, loc := range talkVerb.FindAllStringIndex(text, -1) {
+		verb := strings.ToLower(text[loc[0]:loc[1]])
+		rest := text[loc[1]:]
+		if strings.HasPrefix(verb, "discuss") && !strings.HasPrefix(strings.TrimSpace(rest), ".") {
+			return true // "discussed Syria and Libya"
+		}
+		if topicAfter.MatchString(rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// topicless returns why the passage text does not answer q, or "": q asks
+// what was talked about (topicAsk), and text tells of the meeting ("U.S.
+// and Russian spymasters met in Turkey", talkVerb) without its topic
+// (topicGiven).
+func topicless(q *question, text string) string {
+	if !topicAsk.MatchString(q.text) || !talkVerb.MatchString(text) || topicGiven(text) {
+		return ""
+	}
+	return "the passage tells of the meeting, not what was talked about"
+}
+
 // outcomeAsk asks how something already happening ended or what it
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or

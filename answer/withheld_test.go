@@ -288,3 +288,47 @@ func TestReasonless(t *testing.T) {
 		}
 	}
 }
+
+// "What did they talk about?" is not answered by a passage that tells of
+// the meeting without its topic; a topic after the verb, anywhere in the
+// passage or in a quotation is one.
+func TestTopicless(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"what did the spymasters talk abt in posk", "In the fall of 2022, Arlen and Posk spymasters met in Vigo.", true},
+		{"what did the mayors discuss in lisbon", "The mayors of Arlen and Posk met in Lisbon on Monday.", true},
+		{"what will they talk about on tuesday", "The mayors will hold talks on Tuesday in Vigo.", true},
+		// The topic given.
+		{"what will they talk about on tuesday", "The mayors will hold talks on reopening the ferry on Tuesday.", false},
+		{"what did the mayors discuss in lisbon", "The mayors discussed the ferry and the port fees in Lisbon.", false},
+		{"what did lind talk to varga about", "After the vote, Lind phoned Varga to inform him about the result.", false},
+		{"what will the talks be about", "Lind said the talks will be primarily focused on the ferry.", false},
+		{"what did they talk about", "The mayors met on Monday and said they “agreed to start work at once.”", false},
+		// No meeting told of: other rules judge it.
+		{"what did the mayors discuss", "The ferry carries 900 passengers a day.", false},
+		// Not asked what was said.
+		{"where did the mayors meet", "The mayors of Arlen and Posk met in Lisbon on Monday.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := topicless(&q, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
+
+// Asked what was talked about, the answer is the sentence that gives the
+// topic, not the one that tells of the talks.
+func TestTopicLeadsTheAnswer(t *testing.T) {
+	story := "---\ntitle: Mayors of Arlen and Posk to meet in Vigo\n---\n" +
+		"The mayors of Arlen and Posk will hold talks in Vigo on Tuesday, their first meeting in four years.\n\n" +
+		strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 2) +
+		"A spokeswoman said the mayors’ talks in Vigo would be focused on reopening the night service.\n\n" +
+		strings.Repeat("Port fees have risen twice since 2021.\n\n", 2)
+	e := storyEngine(t, "vigo.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"what will the mayors talk about in vigo", "night service"},
+		{"when will the mayors meet in vigo", "Tuesday"},
+	})
+}
