@@ -796,7 +796,7 @@ func topicless(q *question, text string) string {
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or
 // noun of the outcome.
-var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|decide|achieve|conclude|produce|reach|sign|result|yield|accomplish)\b|\bhow\s+did\b.*\b(go|turn out|end)\b|\bwhat\s+(?:was|were|is|are)\s+the\s+(?:final\s+)?(outcome|result|results|upshot)\b|\bwhat\s+came\s+(?:out\s+)?of\b`)
+var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|decide|achieve|conclude|produce|reach|sign|result|yield|accomplish|end)\b|\bhow\s+did\b.*\b(go|turn out|end)\b|\bwhat\s+(?:was|were|is|are)\s+the\s+(?:final\s+)?(outcome|result|results|upshot)\b|\bwhat\s+came\s+(?:out\s+)?of\b`)
 
 // stillToCome returns why the passage text does not answer q, or "": q
 // asks what something achieved or how it ended ("what did the talks agree

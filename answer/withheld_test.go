@@ -201,6 +201,8 @@ func TestStillToCome(t *testing.T) {
 		{"so what did the talks actually agree on in the end", coming, true},
 		{"how did the talks in kesh go", coming, true},
 		{"what was the outcome of the talks", coming, true},
+		{"did the talks in kesh actually end w a deal", coming, true},
+		{"did the talks in kesh end with a deal", "The talks in Kesh ended on Friday with a deal to reopen the border.", false},
 		{"when will the talks be held", coming, false},
 		// Asked as a prediction, it is a view, not an outcome.
 		{"what did the ministers predict the talks would achieve", coming, false},
