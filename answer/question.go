@@ -72,7 +72,7 @@ var (
 	// capitals is read as the initialism already.)
 	theUS = regexp.MustCompile(`\b(?:the|The) us\b|\bus-`)
 	// chatWord finds the words chatWords spells out.
-	chatWord = regexp.MustCompile(`(?i)\b[a-z]+\b`)
+	chatWord = regexp.MustCompile(`(?i)\b[a-z0-9]+\b`)
 )
 
 // chatWords are chat spellings and apostrophe-less contractions, spelled

@@ -34,6 +34,9 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"@News_Bot, who won", "who won"},
 		{"what did @buscher say", "what did buscher say"},                    // inside a question, a name
 		{"mail press@example.org who won", "mail press@example.org who won"}, // no mention: an address
+		{"did they talk b4 this", "did they talk before this"},               // shorthand with a figure
+		{"is the vote 2day or 2morrow", "is the vote today or tomorrow"},
+		{"who won the 4x4 race in 2024", "who won the 4x4 race in 2024"},
 	}
 	for _, c := range cases {
 		if got := foldChat(c.in); got != c.want {
