@@ -95,7 +95,9 @@ var chatWords = map[string]string{
 	"kinda": "kind of", "sorta": "sort of", "info": "information",
 	"whatd": "what did", "whered": "where did", "whod": "who did", "howd": "how did", "whyd": "why did",
 	"whend": "when did", "whatre": "what are", "tryna": "trying to", "lemme": "let me", "dunno": "do not know",
-	"bcuz": "because", "becuz": "because", "ya": "you",
+	"bcuz": "because", "becuz": "because", "ya": "you", "bcs": "because", "bcoz": "because",
+	"yday": "yesterday", "tmr": "tomorrow", "tonite": "tonight", "2nite": "tonight", "mtg": "meeting",
+	"rly": "really", "wks": "weeks", "mos": "months",
 	// Dropped g's: "goin", "sayin".
 	"goin": "going", "doin": "doing", "sayin": "saying", "comin": "coming", "gettin": "getting",
 	"talkin": "talking", "tryin": "trying", "lookin": "looking", "nothin": "nothing", "somethin": "something",

@@ -36,6 +36,7 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"mail press@example.org who won", "mail press@example.org who won"}, // no mention: an address
 		{"did they talk b4 this", "did they talk before this"},               // shorthand with a figure
 		{"is the vote 2day or 2morrow", "is the vote today or tomorrow"},
+		{"was the mtg yday or is it tmr", "was the meeting yesterday or is it tomorrow"},
 		{"who won the 4x4 race in 2024", "who won the 4x4 race in 2024"},
 	}
 	for _, c := range cases {
