@@ -399,10 +399,20 @@ func smallTalk(q string) string {
 // ofNamedCountry) answer.
 var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will| does| did)\s+(?:the\s+)?([\p{L}.]+)\s+(?:(?:actually|really|even|exactly|officially|now|finally)\s+)?(?:sending|going to send|gonna send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:to\s+(?:the\s+)?[\p{L}]+\s+)?(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|\bthe\s+([\p{L}.]+)\s+(?:side|team)\b[^?.!]*?\bwho(?:'s|’s| is| are)?\s+(?:going|flying|heading|attending)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
 
+// delegationFor asks who goes for a country, named last: "who's going for
+// the US", "who is flying from russia?". The country must be one
+// (placeKey): "who is going for the weekend" asks no side.
+var delegationFor = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading)\s+(?:for|from)\s+(?:the\s+)?([\p{L}.]+?)\.?\s*[?.!]*\s*$`)
+
 // delegationAsk returns q asked as "who will represent X?" when it asks
 // who speaks for the side X (delegationQ), or q. What comes before that
 // question ("the americans? who's going …") is dropped with the rest.
 func delegationAsk(q string) string {
+	if m := delegationFor.FindStringSubmatch(q); m != nil {
+		if name := sideName(m[1]); placeKey(name) != "" || placeKey(strings.TrimPrefix(name, "the ")) != "" {
+			return "who will represent " + name + "?"
+		}
+	}
 	loc := delegationQ.FindStringSubmatchIndex(q)
 	if loc == nil {
 		return q

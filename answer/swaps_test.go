@@ -1058,6 +1058,9 @@ func TestDelegationAsk(t *testing.T) {
 		"who is going to the talks from the danish side": "who will represent Denmark?",
 		"and what abt the russian side, who is going":    "who will represent Russia?",
 		"on the other side, who is going to win":         "on the other side, who is going to win",
+		"who's going for the US":                         "who will represent the U.S.?",
+		"ok and who is flying from denmark?":             "who will represent Denmark?",
+		"who is going for the weekend":                   "who is going for the weekend",
 	} {
 		if got := delegationAsk(in); got != want {
 			t.Errorf("delegationAsk(%q) = %q, want %q", in, got, want)
