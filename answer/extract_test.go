@@ -304,3 +304,17 @@ func TestYesNoReadsNobodyAsNo(t *testing.T) {
 		t.Errorf("answer %q (%v, reason %q), want it to open with No. and quote 'Nobody was hurt'", a.Text, err, a.Reason)
 	}
 }
+
+// "Who did X verb?" is answered where X does it to someone named, though
+// another sentence repeats more of the question's words.
+func TestWhoDidXVerbLeadsWithTheOneItWasDoneTo(t *testing.T) {
+	story := "---\ntitle: Mayors talk ferry fees\n---\n" +
+		"Friday's meeting follows last week's telephone call between Mayor Ana Lind and Governor Piet Varga in which the governor said they talked about fees.\n\n" +
+		"After the call, Lind phoned harbour master Tomas Eberle to tell him about their talk.\n\n" +
+		strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3) +
+		"Port director Ines Rask said last week that the fees were too high and that Governor Varga should cut them.\n\n"
+	e := storyEngine(t, "fees.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"who did lind phone right after talking to varga", "Eberle"},
+	})
+}

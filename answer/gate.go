@@ -569,6 +569,31 @@ var mutualWords = map[string]bool{"between": true, "among": true, "with": true, 
 // deed is a name of a question and the verb it asks what that name did.
 type deed struct{ name, verb string }
 
+// objectReach is how many words after its verb the one a deed is done to
+// may be named: "phoned Ukrainian President Volodymyr Zelenskyy".
+const objectReach = 5
+
+// deedObject reports whether text does one of deeds, the verbs a "who did
+// X verb" question asks about, to someone the question does not name:
+// the verb, by its stem, followed within objectReach words by a name
+// (namesSomeoneElse).
+func deedObject(deeds []deed, q *question, text string) bool {
+	words := strings.Fields(text)
+	for _, d := range deeds {
+		vs := retrieval.Terms(d.verb)
+		if len(vs) != 1 || lightTerms[vs[0]] {
+			continue
+		}
+		for i, w := range words {
+			if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == vs[0] &&
+				namesSomeoneElse(q, strings.Join(words[i+1:min(len(words), i+1+objectReach)], " ")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // askedDeeds returns what a "who/what did X verb" question (didAsk) asks
 // its names did: "What did Vesz say …" gives Vesz and "say".
 func askedDeeds(q *question) []deed { return deedsAfter(didAsk, q) }
@@ -929,6 +954,10 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	roles := a.rolesOf(h.Chunk.Doc)
 	prev := ""
 	subject := a.entrySubject(qterms, h.Chunk.Doc)
+	var deeds []deed
+	if q.kind == kindWho {
+		deeds = askedDeeds(q)
+	}
 	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 		text := h.Chunk.Text[s.Start:s.End]
 		terms := retrieval.Terms(text)
@@ -993,6 +1022,12 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		}
 		bonus, typed := row.typedScore(q, qterms, text)
 		score += bonus
+		if deedObject(deeds, q, text) {
+			// "Who did Trump phone after …?" is answered where the
+			// deed is done to someone named: "Trump phoned Ukrainian
+			// President Volodymyr Zelenskyy".
+			score += strongTypedBonus
+		}
 		if topicless(q, text) != "" {
 			// "What will they talk about?" is not answered by a
 			// sentence that tells of the talks without their topic.
