@@ -807,8 +807,20 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 			}
 		}
 	}
+	exact := false
+	if m := whenDoing.FindStringSubmatch(q.text); m != nil && verb == "" {
+		if rest, ok := afterNames(m[1], q.names); ok {
+			if v := nameThenVerb.FindStringSubmatch(rest); v != nil && strings.HasSuffix(strings.ToLower(v[1]), "ing") {
+				// "What day is Putin flying …": a deed the story tells of
+				// others by that very verb ("Lavrov … will fly"), not by
+				// a synonym ("landing" for "arrive" is a paraphrase).
+				verb, exact = v[1], true
+			}
+		}
+	}
 	vs := retrieval.Terms(verb)
-	if len(vs) != 1 || speechVerbs[vs[0]] || talkVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) {
+	if len(vs) != 1 || speechVerbs[vs[0]] || talkVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) ||
+		exact && !a.toldExactly(vs[0], doc) {
 		return ""
 	}
 	here := map[string]bool{}
@@ -869,10 +881,10 @@ var converses = func() map[string][]string {
 // between them"): a passage lacking the word says the deed all the same.
 var talkVerbs = stemSet("speak spoke talk talked chat chatted")
 
-// afterNames returns what follows the last of the first four words of s
-// that is a word of one of names ("anna lint die" with the name "lint"
-// gives " die": a first name typed in lower case may not read as one), and
-// whether there was one.
+// afterNames returns what follows the run of names among the first four
+// words of s ("anna lint die" with the name "lint" gives " die": a first
+// name typed in lower case may not read as one; "putin flying to saudi"
+// gives " flying to saudi"), and whether there was one.
 func afterNames(s string, names []string) (string, bool) {
 	var words []string
 	for _, n := range names {
@@ -881,8 +893,11 @@ func afterNames(s string, names []string) (string, bool) {
 	f := strings.Fields(s)
 	last := -1
 	for k := 0; k < min(4, len(f)); k++ {
-		if slices.Contains(words, strings.ToLower(f[k])) {
+		w := strings.ToLower(f[k])
+		if slices.Contains(words, w) {
 			last = k
+		} else if w != "and" && last >= 0 {
+			break // the run of names ends: "putin flying to saudi arabia"
 		}
 	}
 	if last < 0 {
@@ -896,6 +911,10 @@ func afterNames(s string, names []string) (string, bool) {
 // "Percival Dunstan die?"; the name and its verb are read from it as in
 // askedDeeds.
 var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?i:did|does|do|will|would)\s+(?:(?i:the)\s+)?(.+)`)
+
+// whenDoing asks when or what day a name is doing something: "what day is
+// putin flying to saudi arabia"; group 1 as in whenDid.
+var whenDoing = regexp.MustCompile(`^\s*(?i:when|(?:on )?(?:what|which) (?:day|date))\s+(?i:is|are)\s+(?:(?i:the)\s+)?(.+)`)
 
 // agentWindow is how many words either side of a verb a name may stand to
 // be the one who did it ("Garrity, who in 1839 founded", "opened by the
@@ -912,6 +931,15 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 	told := a.told[doc]
 	a.rolesMu.Unlock()
 	return told[v] || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return told[s] })
+}
+
+// toldExactly reports whether the story doc tells of the verb stem v,
+// itself, with a name near it (toldStems).
+func (a *analyzer) toldExactly(v, doc string) bool {
+	a.vocabOf(doc)
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	return a.told[doc][v]
 }
 
 // toldStems returns the stems of the words of sents that stand within

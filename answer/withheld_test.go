@@ -334,3 +334,20 @@ func TestTopicLeadsTheAnswer(t *testing.T) {
 		{"when will the mayors meet in vigo", "Tuesday"},
 	})
 }
+
+// "What day is X doing D" is not answered by a day the story gives to
+// something else when it tells of D, by that verb, done by others.
+func TestWhatDayIsSomeoneDoing(t *testing.T) {
+	story := "---\ntitle: Ferry talks in Vigo\n---\n" +
+		"The ferry talks, scheduled for Tuesday in Vigo, are meant to settle the fees dispute with Governor Piet Varga.\n\n" +
+		strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3) +
+		"Mayor Ana Lind and aide Tomas Eberle will fly to Vigo on Monday.\n\n" +
+		strings.Repeat("Port fees have risen twice since 2021.\n\n", 2) +
+		"Varga is expected to arrive in Vigo on Tuesday morning.\n\n"
+	e := storyEngine(t, "vigo.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what day is varga flying to vigo for the talks", "", `does not say "flying"`},
+		{"what day is lind flying to vigo", "Monday", ""},
+		{"when is varga arriving in vigo", "Tuesday", ""},
+	})
+}
