@@ -317,4 +317,18 @@ func TestWhoDidXVerbLeadsWithTheOneItWasDoneTo(t *testing.T) {
 	checkAnswers(t, e, []answerCase{
 		{"who did lind phone right after talking to varga", "Eberle"},
 	})
+	q := parseQuestion("Who did Vrana call after the vote?")
+	q.names = questionNames(q.text)
+	deeds := askedDeeds(&q)
+	for text, want := range map[string]bool{
+		"Vrana called the harbour master Tomas Eberle after the vote.":     true,
+		"Vrana has also called for Finance Minister Ada Kesk to resign.":   false, // "called for"
+		"After the vote, Eberle called Finance Minister Ada Kesk.":         false, // someone else calls
+		"Vrana phoned Finance Minister Ada Kesk after the vote.":           true,  // a synonym
+		"Her plan met with criticism from Senator Jo Varn after the vote.": false,
+	} {
+		if got := deedObject(deeds, &q, text); got != want {
+			t.Errorf("deedObject(%q) = %v, want %v", text, got, want)
+		}
+	}
 }

@@ -574,9 +574,10 @@ type deed struct{ name, verb string }
 const objectReach = 5
 
 // deedObject reports whether text does one of deeds, the verbs a "who did
-// X verb" question asks about, to someone the question does not name:
-// the verb, by its stem, followed within objectReach words by a name
-// (namesSomeoneElse).
+// X verb" question asks about, to someone the question does not name: X
+// named before the verb (by its stem or a synonym: "Trump phoned" for
+// "call"), and a name (namesSomeoneElse) within objectReach words after
+// it, the verb taking no particle ("called for", "fired back").
 func deedObject(deeds []deed, q *question, text string) bool {
 	words := strings.Fields(text)
 	for _, d := range deeds {
@@ -584,15 +585,34 @@ func deedObject(deeds []deed, q *question, text string) bool {
 		if len(vs) != 1 || lightTerms[vs[0]] {
 			continue
 		}
+		doer := retrieval.Terms(d.name)
+		verbs := append([]string{vs[0]}, retrieval.Synonyms(vs[0])...) // "phoned" for "call"
 		for i, w := range words {
-			if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == vs[0] &&
-				namesSomeoneElse(q, strings.Join(words[i+1:min(len(words), i+1+objectReach)], " ")) {
+			if ts := retrieval.Terms(w); len(ts) != 1 || !slices.Contains(verbs, ts[0]) || strings.ContainsAny(w, ",;:") {
+				continue
+			}
+			if i+1 < len(words) && (particles[strings.ToLower(words[i+1])] || objectless[strings.ToLower(words[i+1])]) {
+				continue // "called for", "fired back at", "met with criticism"
+			}
+			// The one asked about does it: named before the verb, in its
+			// clause ("After the call, Trump phoned …").
+			before := words[max(0, i-objectReach):i]
+			if !slices.ContainsFunc(before, func(b string) bool {
+				return slices.ContainsFunc(retrieval.Terms(b), func(t string) bool { return slices.Contains(doer, t) })
+			}) {
+				continue
+			}
+			if namesSomeoneElse(q, strings.Join(words[i+1:min(len(words), i+1+objectReach)], " ")) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// objectless are words after a verb that make it take no one as its
+// object: "called for", "met with criticism", "fired at".
+var objectless = map[string]bool{"for": true, "with": true, "at": true, "on": true, "in": true, "to": true, "into": true, "against": true}
 
 // askedDeeds returns what a "who/what did X verb" question (didAsk) asks
 // its names did: "What did Vesz say …" gives Vesz and "say".
@@ -1677,7 +1697,7 @@ func (a *analyzer) countUnnamed(q *question, best candidate) string {
 		// "How much rain …" is answered by an amount ("142
 		// millimeters", "$58 million in lost output", "240,000
 		// crowns"), written in figures, not by "two key items".
-		if amountRe.MatchString(withoutYears(window)) || moneyRe().MatchString(window) || lengthRe.MatchString(window) || shareRe.MatchString(window) {
+		if amountIn(window) || moneyRe().MatchString(window) || lengthRe.MatchString(window) || shareRe.MatchString(window) {
 			return ""
 		}
 		return "the passage that answers gives no amount of " + head
@@ -1799,9 +1819,21 @@ const peopleKindWords = `employees employee workers staff inhabitants residents 
 // countHow is "many" or "much" in a countMany question.
 var countHow = regexp.MustCompile(`(?i)\bhow (many|much)\s`)
 
-// amountRe is an amount written in figures: "142 millimeters", "240,000
-// crowns".
-var amountRe = regexp.MustCompile(`\b\d[\d,.]*\s*(?:million|billion|thousand)?\s+\p{L}`)
+// amountRe is an amount of something: in figures ("142 millimeters",
+// "240,000 crowns", "a 2,000-acre estate") or in words with a scale
+// ("nine billion litres", "thousands of litres", "a dozen gold bars").
+var amountRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*(?:million|billion|thousand|trillion))?(?:\s+|-)\p{L}|` +
+	`\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|several|few|half\s+a)\s+(?:hundred|thousand|million|billion|trillion|dozen)\b|` +
+	`\b(?:hundreds|thousands|millions|billions|dozens|tens)\s+of\b`)
+
+// dateRe is a calendar date ("12 March", "Feb. 20"): no amount.
+var dateRe = regexp.MustCompile(`(?i)` + dateExpr)
+
+// amountIn reports whether text gives an amount (amountRe), its years and
+// dates left out: "on 12 March" counts nothing.
+func amountIn(text string) bool {
+	return amountRe.MatchString(dateRe.ReplaceAllString(withoutYears(text), " "))
+}
 
 var countMany = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
 

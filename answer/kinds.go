@@ -673,7 +673,7 @@ func otherSpeaks(holder []string, text string) bool {
 // with a comma ("Vesz said", "Vesz, the minister, said"), or after it,
 // among capitalized words that end the clause ("said Vesz.").
 func speakerAt(text string, gap int, is func(w string) bool) bool {
-	words := strings.Fields(text)
+	words := strings.Fields(relativeAside.ReplaceAllString(text, ""))
 	for s, w := range words {
 		if !speechWord(w) {
 			continue
@@ -704,6 +704,10 @@ func speakerAt(text string, gap int, is func(w string) bool) bool {
 	return false
 }
 
+// relativeAside is a relative clause set off by commas, between a
+// speaker and the verb: "Vrana, who chairs the harbour board, told".
+var relativeAside = regexp.MustCompile(`,\s+(?:who|whose)\s+[^,“”"]+,`)
+
 // speechWord reports whether w is a verb of speech, by its stem
 // (speechVerbs) or as a word the stemmer drops ("told").
 func speechWord(w string) bool {
@@ -720,7 +724,8 @@ func speechWord(w string) bool {
 // ("stressed", "vowed").
 var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true,
 	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true,
-	"confirmed": true, "confirms": true}
+	"confirmed": true, "confirms": true, "replied": true, "responded": true, "answered": true, "stated": true,
+	"declared": true, "remarked": true}
 
 // speechAdverbs may stand between a speaker and the verb of speech:
 // "Zelenskyy also confirmed", "Peskov later said".

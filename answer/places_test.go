@@ -408,3 +408,17 @@ func TestQuotedBySomeoneElse(t *testing.T) {
 		{"what does the ministry say the weir talks will be about", "spring floods", ""},
 	})
 }
+
+// The one asked about speaks though a relative clause stands between the
+// name and the verb, or the verb is "replied".
+func TestSpeakerAcrossAnAside(t *testing.T) {
+	story := "---\ntitle: Ferry to run by summer\n---\n" +
+		"“The ferry will run again by summer,” Ana Vrana, who chairs the harbour board, told a rally on Monday, but Piet Dorr said the money was not there.\n\n" +
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n\n", 3) +
+		"Asked about the night boat, Vrana replied: “It will sail in May,” though Dorr said it would not.\n\n"
+	e := storyEngine(t, "ferry.md", story)
+	checkRefusals(t, e, []refusalCase{
+		{"what did vrana say about the ferry", "by summer", ""},
+		{"what did vrana say about the night boat", "sail in May", ""},
+	})
+}

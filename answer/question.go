@@ -95,9 +95,9 @@ var chatWords = map[string]string{
 	"kinda": "kind of", "sorta": "sort of", "info": "information",
 	"whatd": "what did", "whered": "where did", "whod": "who did", "howd": "how did", "whyd": "why did",
 	"whend": "when did", "whatre": "what are", "tryna": "trying to", "lemme": "let me", "dunno": "do not know",
-	"bcuz": "because", "becuz": "because", "ya": "you", "bcs": "because", "bcoz": "because",
+	"bcuz": "because", "becuz": "because", "ya": "you", "bcoz": "because",
 	"yday": "yesterday", "tmr": "tomorrow", "tonite": "tonight", "2nite": "tonight", "mtg": "meeting",
-	"rly": "really", "wks": "weeks", "mos": "months",
+	"wks": "weeks",
 	// Dropped g's: "goin", "sayin".
 	"goin": "going", "doin": "doing", "sayin": "saying", "comin": "coming", "gettin": "getting",
 	"talkin": "talking", "tryin": "trying", "lookin": "looking", "nothin": "nothing", "somethin": "something",
@@ -107,6 +107,11 @@ var chatWords = map[string]string{
 	"dept": "department", "univ": "university", "uni": "university", "admin": "administration",
 	"intl": "international", "gov": "government", "prez": "president", "pres": "president",
 }
+
+// lowerOnly are chat spellings read as such only in lower case: written
+// otherwise they are abbreviations of their own (the "B4" road, "MTG",
+// "WKS").
+var lowerOnly = wordSet("b4 2day 2morrow 2nite yday tmr tonite mtg wks bcoz")
 
 // nameToo are chat spellings that are also names: "Makin", "Wen", "Ya",
 // and every dropped g ("goin" for "going").
@@ -162,6 +167,9 @@ func foldChat(s string) string {
 		// "U" may be an initial, "u.s." is the U.S.
 		if !ok || len(w) == 1 && (w != strings.ToLower(w) || loc[1] < len(s) && s[loc[1]] == '.' || loc[0] > 0 && s[loc[0]-1] == '.') {
 			continue
+		}
+		if lowerOnly[strings.ToLower(w)] && w != strings.ToLower(w) {
+			continue // "MoS", "Northern Rly", "the B4 road": abbreviations of their own
 		}
 		if nameToo[strings.ToLower(w)] && titleCase(w) && strings.TrimSpace(s[:loc[0]]) != "" {
 			// Capitalized inside the question, it is a name ("what did
@@ -409,7 +417,7 @@ var delegationFor = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are| will be)?\
 // question ("the americans? who's going …") is dropped with the rest.
 func delegationAsk(q string) string {
 	if m := delegationFor.FindStringSubmatch(q); m != nil {
-		if name := sideName(m[1]); placeKey(name) != "" || placeKey(strings.TrimPrefix(name, "the ")) != "" {
+		if name := sideName(m[1]); isCountry(name) {
 			return "who will represent " + name + "?"
 		}
 	}
@@ -417,11 +425,16 @@ func delegationAsk(q string) string {
 	if loc == nil {
 		return q
 	}
-	side := ""
+	side, group := "", 0
 	for g := 2; g < len(loc); g += 2 {
 		if loc[g] >= 0 {
-			side = q[loc[g]:loc[g+1]]
+			side, group = q[loc[g]:loc[g+1]], g/2
 		}
+	}
+	if asked := strings.ToLower(q[loc[0]:loc[1]]); (group == 3 || strings.Contains(asked, " going to ")) && !isCountry(sideName(side)) {
+		// "The defence team, who is going to call witnesses?" asks who
+		// will do something: read as a side only for a country.
+		return q
 	}
 	// What follows ("to this thing", "at the table") says no more than
 	// "represent" does.
@@ -436,6 +449,12 @@ func delegationAsk(q string) string {
 		return q
 	}
 	return "who will represent " + name + "?"
+}
+
+// isCountry reports whether name is a country's (placeKey): "the U.S.",
+// "Denmark"; not a city ("London").
+func isCountry(name string) bool {
+	return strings.HasPrefix(placeKey(name), "country:") || strings.HasPrefix(placeKey(strings.TrimPrefix(name, "the ")), "country:")
 }
 
 // notSide are words that stand where a side's name would and name none.

@@ -37,6 +37,8 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"did they talk b4 this", "did they talk before this"},               // shorthand with a figure
 		{"is the vote 2day or 2morrow", "is the vote today or tomorrow"},
 		{"was the mtg yday or is it tmr", "was the meeting yesterday or is it tomorrow"},
+		{"what happened on the B4 road", "what happened on the B4 road"}, // abbreviations of their own
+		{"who runs MTG", "who runs MTG"},
 		{"who won the 4x4 race in 2024", "who won the 4x4 race in 2024"},
 	}
 	for _, c := range cases {

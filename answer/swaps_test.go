@@ -283,6 +283,20 @@ func TestHowMuchNeedsAnAmount(t *testing.T) {
 		{"how much freight did the blockade cost the river ports", "58 million", ""},
 		{"How much did the Tisza fund give for the new weir?", "240,000", ""},
 	})
+	for text, want := range map[string]bool{
+		"Orvik Timber bought a 2,000-acre estate.":        true,
+		"The dam holds nine billion litres of water.":     true,
+		"Nearly three million tonnes of grain were sold.": true,
+		"Thousands of litres of diesel leaked.":           true,
+		"Divers found a dozen gold bars.":                 true,
+		"Heavy rain fell on Dalmore on 12 March.":         false,
+		"The rain began in 2021.":                         false,
+		"Kyiv should give up two key demands.":            false,
+	} {
+		if got := amountIn(text); got != want {
+			t.Errorf("amountIn(%q) = %v, want %v", text, got, want)
+		}
+	}
 }
 
 // A question that puts a name after "the N of" where the passage has
@@ -1045,22 +1059,24 @@ func TestReflexiveBeforeTheVerb(t *testing.T) {
 // Who a side sends to talks is who will represent it.
 func TestDelegationAsk(t *testing.T) {
 	for in, want := range map[string]string{
-		"who is russia sending to this thing":            "who will represent Russia?",
-		"who is russia actually sending to this thing":   "who will represent Russia?",
-		"who does the us send":                           "who will represent the U.S.?",
-		"who's on the american side":                     "who will represent the U.S.?",
-		"who is going for the us side":                   "who will represent the U.S.?",
-		"who are the danes sending":                      "who will represent Denmark?",
-		"who's in the russian delegation":                "who will represent Russia?",
-		"who is going to the talks on Tuesday":           "who is going to the talks on Tuesday",
-		"who sent the letter":                            "who sent the letter",
-		"the americans? who is going for the us side":    "who will represent the U.S.?",
-		"who is going to the talks from the danish side": "who will represent Denmark?",
-		"and what abt the russian side, who is going":    "who will represent Russia?",
-		"on the other side, who is going to win":         "on the other side, who is going to win",
-		"who's going for the US":                         "who will represent the U.S.?",
-		"ok and who is flying from denmark?":             "who will represent Denmark?",
-		"who is going for the weekend":                   "who is going for the weekend",
+		"who is russia sending to this thing":               "who will represent Russia?",
+		"who is russia actually sending to this thing":      "who will represent Russia?",
+		"who does the us send":                              "who will represent the U.S.?",
+		"who's on the american side":                        "who will represent the U.S.?",
+		"who is going for the us side":                      "who will represent the U.S.?",
+		"who are the danes sending":                         "who will represent Denmark?",
+		"who's in the russian delegation":                   "who will represent Russia?",
+		"who is going to the talks on Tuesday":              "who is going to the talks on Tuesday",
+		"who sent the letter":                               "who sent the letter",
+		"the americans? who is going for the us side":       "who will represent the U.S.?",
+		"who is going to the talks from the danish side":    "who will represent Denmark?",
+		"and what abt the russian side, who is going":       "who will represent Russia?",
+		"on the other side, who is going to win":            "on the other side, who is going to win",
+		"who's going for the US":                            "who will represent the U.S.?",
+		"ok and who is flying from denmark?":                "who will represent Denmark?",
+		"who is going for the weekend":                      "who is going for the weekend",
+		"who is flying from london?":                        "who is flying from london?", // a city, no side
+		"the defence team, who is going to call witnesses?": "the defence team, who is going to call witnesses?",
 	} {
 		if got := delegationAsk(in); got != want {
 			t.Errorf("delegationAsk(%q) = %q, want %q", in, got, want)

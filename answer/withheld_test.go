@@ -202,6 +202,8 @@ func TestStillToCome(t *testing.T) {
 		{"how did the talks in kesh go", coming, true},
 		{"what was the outcome of the talks", coming, true},
 		{"did the talks in kesh actually end w a deal", coming, true},
+		// "End" asked of something else than an outcome.
+		{"did keel end his visit to orvik early", "Keel will cut short his visit to Orvik and fly home on Tuesday.", false},
 		{"did the talks in kesh end with a deal", "The talks in Kesh ended on Friday with a deal to reopen the border.", false},
 		{"when will the talks be held", coming, false},
 		// Asked as a prediction, it is a view, not an outcome.
@@ -276,6 +278,13 @@ func TestReasonless(t *testing.T) {
 			"Council President Ana Lind said the renovation was needed to fix a leaking roof.", false},
 		{"why did the ferry stop running", "",
 			"The operator halted the service on Monday, citing a shortage of crew.", false},
+		// A reason given by a clause of time or manner.
+		{"why was the Kelby Road bridge closed to drivers", "",
+			"The Kelby Road bridge was shut to all traffic on Wednesday as engineers found cracks in two of its supports.", false},
+		{"why were pupils at Kelby Primary sent home", "",
+			"Kelby Primary School was closed on Monday when its heating system broke down.", false},
+		{"why are house prices in Dalmore rising", "",
+			"Prices in Dalmore have climbed 12% this year, driven by buyers from Orvik.", false},
 		// The deed in the sentence before.
 		{"why did the ferry stop running", "The ferry stopped running on Monday.",
 			"Crews had walked out over pay.", false},
@@ -308,6 +317,13 @@ func TestTopicless(t *testing.T) {
 		{"what did lind talk to varga about", "After the vote, Lind phoned Varga to inform him about the result.", false},
 		{"what will the talks be about", "Lind said the talks will be primarily focused on the ferry.", false},
 		{"what did they talk about", "The mayors met on Monday and said they “agreed to start work at once.”", false},
+		{"what did keel and strand talk about", "Keel and Strand held talks on the ferry subsidy in Vigo.", false},
+		{"what did keel and strand discuss", "Keel met Strand in Vigo on Monday to negotiate next year's herring quota.", false},
+		{"what did keel and strand talk about", "Keel spoke by phone with Strand on Sunday and thanked her for Posmark's help.", false},
+		{"what did keel and strand talk about", "Keel spoke by phone with Strand, a call that covered energy prices.", false},
+		{"what did keel and strand talk about", "Keel phoned Lena Strand on Sunday to congratulate her on her re-election.", false},
+		{"what did keel and strand talk about", "Keel met Strand over lunch on Monday.", true},
+		{"what did keel and strand talk about", "Keel met Strand in Oslo before flying to Vigo.", true},
 		// No meeting told of: other rules judge it.
 		{"what did the mayors discuss", "The ferry carries 900 passengers a day.", false},
 		// Not asked what was said.
