@@ -416,9 +416,16 @@ var delegationFor = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are| will be)?\
 // who speaks for the side X (delegationQ), or q. What comes before that
 // question ("the americans? who's going …") is dropped with the rest.
 func delegationAsk(q string) string {
-	if m := delegationFor.FindStringSubmatch(q); m != nil {
-		if name := sideName(m[1]); isCountry(name) {
-			return "who will represent " + name + "?"
+	for _, re := range []*regexp.Regexp{delegationFor, delegationAt} {
+		if m := re.FindStringSubmatch(q); m != nil {
+			side := m[1]
+			if side == "" && len(m) > 2 {
+				side = m[2]
+			}
+			name := sideName(strings.TrimSuffix(strings.TrimSuffix(side, "'s"), "’s"))
+			if isCountry(name) || re == delegationAt && strings.HasPrefix(placeKey(name), "capital:") {
+				return "who will represent " + name + "?" // a capital for its country: placeKeyIn
+			}
 		}
 	}
 	loc := delegationQ.FindStringSubmatchIndex(q)
@@ -450,6 +457,10 @@ func delegationAsk(q string) string {
 	}
 	return "who will represent " + name + "?"
 }
+
+// delegationAt asks who sits at the table for a country or its capital:
+// "who are the americans at the table", "who is on washington's side".
+var delegationAt = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are)?\s+(?:the\s+)?([\p{L}.]+?)\s+(?:at|around|across|on)\s+(?:the\s+)?(?:negotiating\s+)?table\b|\bwho(?:'s|’s| is| are)?\s+on\s+([\p{L}.]+?(?:'s|’s))\s+side\b`)
 
 // isCountry reports whether name is a country's (placeKey): "the U.S.",
 // "Denmark"; not a city ("London").

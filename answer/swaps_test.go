@@ -1075,6 +1075,11 @@ func TestDelegationAsk(t *testing.T) {
 		"who's going for the US":                            "who will represent the U.S.?",
 		"ok and who is flying from denmark?":                "who will represent Denmark?",
 		"who is going for the weekend":                      "who is going for the weekend",
+		"ok and who are the danes at the table":             "who will represent Denmark?",
+		"who is on copenhagen's side of the table":          "who will represent Copenhagen?",
+		"who is at the table":                               "who is at the table",
+		"who are the lawyers at the table":                  "who are the lawyers at the table",
+		"who is on london's side":                           "who will represent London?",
 		"who is flying from london?":                        "who is flying from london?", // a city, no side
 		"the defence team, who is going to call witnesses?": "the defence team, who is going to call witnesses?",
 	} {
