@@ -332,3 +332,30 @@ func TestWhoDidXVerbLeadsWithTheOneItWasDoneTo(t *testing.T) {
 		}
 	}
 }
+
+// "Is X participating?" asks what "X will not participate" says: the
+// present of what is planned, answered where the story says it.
+func TestIsDoingIsAnsweredByWill(t *testing.T) {
+	story := "---\ntitle: Ferry talks in Vigo\n---\n" +
+		"The ferry talks between Arlen and Posk open in Vigo on Tuesday.\n\n" +
+		"Mayor Ana Lind will lead the Arlen team, aides said. The port union will not participate.\n\n" +
+		strings.Repeat("The ferry carries 900 passengers a day.\n\n", 3) +
+		"The port union's participation in any talks had been a demand of the dockers for years.\n\n"
+	e := storyEngine(t, "vigo.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"is the port union participating in the talks in vigo", "will not participate"},
+	})
+	for q, want := range map[string]string{
+		"is the port union participating":                       "particip",
+		"is Lind's visit connected to the talks involving Posk": "",
+		"will the union participate":                            "",
+	} {
+		got := ""
+		if ts := doingTerms(q); len(ts) > 0 {
+			got = ts[0].stem
+		}
+		if got != want {
+			t.Errorf("doingTerms(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

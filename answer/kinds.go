@@ -217,7 +217,9 @@ var kinds = []kindRule{
 	// "Will Ukraine take part?" is answered by a sentence that says what
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
-		near: func(q *question, terms []qterm, text string) bool { return auxPhrase(text, q.aux, terms) }},
+		near: func(q *question, terms []qterm, text string) bool {
+			return auxPhrase(text, q.aux, terms) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
+		}},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
 }
@@ -520,6 +522,38 @@ func whenTyped(q *question, text string) bool {
 	}
 	return temporal.MatchString(text)
 }
+
+// doingTerms returns the stems of the -ing verbs of q: "is ukraine
+// participating" asks what "Ukraine will not participate" says, the
+// present of what is planned.
+func doingTerms(q string) []qterm {
+	words := strings.Fields(q)
+	at := slices.IndexFunc(words, func(w string) bool {
+		w = strings.ToLower(strings.Trim(w, punct))
+		return w == "is" || w == "are"
+	})
+	if at < 0 {
+		return nil
+	}
+	// The verb of its subject, a few words after the auxiliary: not a
+	// participle further on ("… the negotiations involving the
+	// Americans").
+	for _, w := range words[at+1 : min(len(words), at+1+doingReach)] {
+		w = strings.ToLower(strings.Trim(w, punct))
+		if len(w) > 5 && strings.HasSuffix(w, "ing") {
+			var out []qterm
+			for _, t := range retrieval.Terms(w) {
+				out = append(out, qterm{stem: t, weight: 1})
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// doingReach is how many words after "is" or "are" a yes/no question's
+// -ing verb may stand: "is the ukrainian government participating".
+const doingReach = 4
 
 // auxPhrase reports whether text uses the auxiliary verb aux (or its
 // contracted negative, "won't" for "will") followed within three words by
