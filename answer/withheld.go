@@ -827,6 +827,41 @@ func topicless(q *question, text string) string {
 	return "the passage tells of the meeting, not what was talked about"
 }
 
+// elseAsk asks for someone besides those named: "who else is in the
+// delegation", "besides lavrov and ushakov, who is going".
+var (
+	elseAsk = regexp.MustCompile(`(?i)\bwho\s+else\b|\b(?:besides|apart\s+from|aside\s+from|other\s+than)\b`)
+	whoWord = regexp.MustCompile(`(?i)\bwho\b`)
+	// capitalRun is a run of capitalized words: a name with its titles.
+	capitalRun = regexp.MustCompile(`\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*)*`)
+)
+
+// noOneElse returns why the passage text does not answer the who-question
+// q, or "": q asks who else (elseAsk), and text names no one the question
+// does not, but for the one who speaks ("Kremlin spokesman Dmitry Peskov
+// said that … Lavrov and … Ushakov will fly" names no one besides Lavrov
+// and Ushakov who flies).
+func noOneElse(q *question, text string) string {
+	if !elseAsk.MatchString(q.text) || !whoWord.MatchString(q.text) {
+		return ""
+	}
+	asked := strings.ToLower(q.text)
+	for i, loc := range capitalRun.FindAllStringIndex(text, -1) {
+		m := text[loc[0]:loc[1]]
+		f := strings.Fields(m)
+		last := strings.ToLower(strings.Trim(f[len(f)-1], punct))
+		if i == 0 && loc[0] == 0 && len(f) == 1 || strings.Contains(asked, last) || placeKey(m) != "" || placeKey(f[len(f)-1]) != "" ||
+			!nameLike(f) || locative.MatchString(text[:loc[0]]) {
+			continue // the sentence's first word, one asked about, a place ("to Gyor")
+		}
+		if speaks(retrieval.Terms(last), text) {
+			continue // who tells of them, not one of them
+		}
+		return ""
+	}
+	return "the passage names no one else"
+}
+
 // outcomeAsk asks how something already happening ended or what it
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or

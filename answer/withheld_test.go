@@ -367,3 +367,27 @@ func TestWhatDayIsSomeoneDoing(t *testing.T) {
 		{"when is varga arriving in vigo", "Tuesday", ""},
 	})
 }
+
+// "Who else" is not answered by a passage that names no one besides those
+// asked about, but for the one who tells of them.
+func TestNoOneElse(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"besides vesz and kis who else is in the delegation",
+			"Ministry spokesman Pal Ronai said that Foreign Minister Lorant Vesz and adviser Ana Kis will fly to Gyor later in the day.", true},
+		{"besides vesz and kis who else is in the delegation",
+			"Vesz, Kis and deputy minister Tomas Eberle will fly to Gyor, ministry spokesman Pal Ronai said.", false},
+		{"who else is going apart from vesz",
+			"Foreign Minister Lorant Vesz and adviser Ana Kis will fly to Gyor later in the day.", false},
+		// Not asked who else.
+		{"who is in the delegation",
+			"Ministry spokesman Pal Ronai said that Foreign Minister Lorant Vesz and adviser Ana Kis will fly to Gyor.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := noOneElse(&q, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
