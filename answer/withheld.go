@@ -862,6 +862,27 @@ func noOneElse(q *question, text string) string {
 	return "the passage names no one else"
 }
 
+// attendAsk asks who came to something that took place: "which eu
+// countries showed up to …", "who attended the summit", "who turned up?";
+// not who will ("who is attending") nor where one came from ("which club
+// did he come from").
+var attendAsk = regexp.MustCompile(`(?i)^\s*(?:\S+\s+){0,3}?(?:who|which\s+[\p{L}-]+(?:\s+[\p{L}-]+)?)\b.*\b(?:showed\s+up|turned\s+up|attended|came|went|were\s+there|was\s+there|took\s+part|joined)\b(?:\s+(?:to|at|for|in|the)\b|\s*[?.!]*\s*$)`)
+
+// attendSaid tells who came: "attended", "took part", "were present",
+// "joined by", "among those at", "gathered", "met".
+var attendSaid = regexp.MustCompile(`(?i)\b(?:attend\w*|took\s+part|taking\s+part|present|joined|gathered|met|among|arrived|came|participat\w*|delegates|showed\s+up|turned\s+up)\b`)
+
+// unattended returns why the passage text does not answer q, or "": q asks
+// who came to something (attendAsk), and text does not tell of anyone
+// coming ("France called an emergency meeting of European Union countries
+// and the U.K." says who was asked, not who came).
+func unattended(q *question, text string) string {
+	if !attendAsk.MatchString(q.text) || attendSaid.MatchString(text) {
+		return ""
+	}
+	return "the passage does not tell who came"
+}
+
 // outcomeAsk asks how something already happening ended or what it
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or

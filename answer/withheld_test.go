@@ -391,3 +391,26 @@ func TestNoOneElse(t *testing.T) {
 		}
 	}
 }
+
+// "Who showed up" is not answered by a passage that tells who was asked to
+// come, not who came.
+func TestUnattended(t *testing.T) {
+	const called = "Italy called an emergency meeting of the river countries and the U.K. on Monday to discuss the talks."
+	for _, c := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"which river countries actually showed up to italys emergency meeting", called, true},
+		{"who attended the emergency meeting", called, true},
+		{"who attended the emergency meeting", "Ministers from Austria and Hungary attended the meeting in Rome on Monday.", false},
+		{"who turned up?", "Only Austria and Hungary sent ministers; Slovakia was not present.", false},
+		// Who will come, or where one came from, is asked otherwise.
+		{"who is attending the emergency meeting", called, false},
+		{"which club did he come from", "He joined from Zeeland in May.", false},
+	} {
+		q := parseQuestion(c.q)
+		if got := unattended(&q, c.text) != ""; got != c.want {
+			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
+		}
+	}
+}
