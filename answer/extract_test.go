@@ -349,6 +349,8 @@ func TestIsDoingIsAnsweredByWill(t *testing.T) {
 		"is the port union participating":                       "particip",
 		"is Lind's visit connected to the talks involving Posk": "",
 		"will the union participate":                            "",
+		"is the friday meeting in vigo still on":                "", // a noun in -ing
+		"is lind meeting varga in vigo":                         "meet",
 	} {
 		got := ""
 		if ts := doingTerms(q); len(ts) > 0 {

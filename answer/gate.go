@@ -571,6 +571,11 @@ var mutualWords = map[string]bool{"between": true, "among": true, "with": true, 
 // deed is a name of a question and the verb it asks what that name did.
 type deed struct{ name, verb string }
 
+// doerReach is how many words before its verb the one who does a deed
+// may be named: "After the call, Lind, still at her desk in the town hall,
+// phoned …".
+const doerReach = 12
+
 // objectReach is how many words after its verb the one a deed is done to
 // may be named: "phoned Ukrainian President Volodymyr Zelenskyy".
 const objectReach = 5
@@ -598,7 +603,7 @@ func deedObject(deeds []deed, q *question, text string) bool {
 			}
 			// The one asked about does it: named before the verb, in its
 			// clause ("After the call, Trump phoned …").
-			before := words[max(0, i-objectReach):i]
+			before := words[max(0, i-doerReach):i]
 			if !slices.ContainsFunc(before, func(b string) bool {
 				return slices.ContainsFunc(retrieval.Terms(b), func(t string) bool { return slices.Contains(doer, t) })
 			}) {
@@ -830,19 +835,21 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 		}
 	}
 	exact := false
+	var doer []string
 	if m := whenDoing.FindStringSubmatch(q.text); m != nil && verb == "" {
 		if rest, ok := afterNames(m[1], q.names); ok {
 			if v := nameThenVerb.FindStringSubmatch(rest); v != nil && strings.HasSuffix(strings.ToLower(v[1]), "ing") {
 				// "What day is Putin flying …": a deed the story tells of
-				// others by that very verb ("Lavrov … will fly"), not by
-				// a synonym ("landing" for "arrive" is a paraphrase).
+				// others by that very verb ("Lavrov … will fly"), and
+				// never of the one asked about.
 				verb, exact = v[1], true
+				doer = retrieval.Terms(strings.TrimSuffix(m[1], rest))
 			}
 		}
 	}
 	vs := retrieval.Terms(verb)
 	if len(vs) != 1 || speechVerbs[vs[0]] || talkVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) ||
-		exact && !a.toldExactly(vs[0], doc) {
+		exact && (!a.toldExactly(vs[0], doc) || a.doneBy(doc, vs[0], doer)) {
 		return ""
 	}
 	here := map[string]bool{}
@@ -851,6 +858,9 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 	}
 	if a.formIn(vs[0], here, func(string) bool { return true }) {
 		return ""
+	}
+	if exact && slices.ContainsFunc(retrieval.Synonyms(vs[0]), func(t string) bool { return here[t] }) {
+		return "" // "lands in Vigo" for "flying to Vigo"
 	}
 	for _, c := range converses[vs[0]] {
 		if here[c] {
@@ -953,6 +963,28 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 	told := a.told[doc]
 	a.rolesMu.Unlock()
 	return told[v] || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return told[s] })
+}
+
+// doneBy reports whether a sentence of the story doc has the verb stem v,
+// or a synonym, within agentWindow words of a word of doer: the story
+// tells of the one asked about doing it ("Varga, who is flying from
+// Arlen").
+func (a *analyzer) doneBy(doc, v string, doer []string) bool {
+	verbs := append([]string{v}, retrieval.Synonyms(v)...)
+	for _, sent := range a.sentenceTexts(doc) {
+		words := strings.Fields(sent)
+		for i, w := range words {
+			if ts := retrieval.Terms(w); len(ts) != 1 || !slices.Contains(verbs, ts[0]) {
+				continue
+			}
+			for _, n := range words[max(0, i-agentWindow):min(len(words), i+agentWindow+1)] {
+				if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return slices.Contains(doer, t) }) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // toldExactly reports whether the story doc tells of the verb stem v,
@@ -1831,10 +1863,16 @@ var amountRe = regexp.MustCompile(`(?i)\b\d[\d,.]*(?:\s*(?:million|billion|thous
 // dateRe is a calendar date ("12 March", "Feb. 20"): no amount.
 var dateRe = regexp.MustCompile(`(?i)` + dateExpr)
 
-// amountIn reports whether text gives an amount (amountRe), its years and
-// dates left out: "on 12 March" counts nothing.
+// lengthOf is a figure joined to a unit of time or a count of things that
+// says how long or how big something else is: "a 10-year deal", "a
+// 12-hour meeting", "a 15-member board".
+var lengthOf = regexp.MustCompile(`(?i)\b\d+-(?:year|hour|day|week|month|minute|second|point|member|page|game|match|run|seat|story|storey)s?\b`)
+
+// amountIn reports whether text gives an amount (amountRe), its years,
+// dates and lengths left out: "on 12 March", "a 10-year deal" count
+// nothing.
 func amountIn(text string) bool {
-	return amountRe.MatchString(dateRe.ReplaceAllString(withoutYears(text), " "))
+	return amountRe.MatchString(lengthOf.ReplaceAllString(dateRe.ReplaceAllString(withoutYears(text), " "), " "))
 }
 
 var countMany = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)

@@ -538,8 +538,15 @@ func doingTerms(q string) []qterm {
 	// The verb of its subject, a few words after the auxiliary: not a
 	// participle further on ("… the negotiations involving the
 	// Americans").
-	for _, w := range words[at+1 : min(len(words), at+1+doingReach)] {
-		w = strings.ToLower(strings.Trim(w, punct))
+	for i := at + 1; i < min(len(words), at+1+doingReach); i++ {
+		w := strings.ToLower(strings.Trim(words[i], punct))
+		next := ""
+		if i+1 < len(words) {
+			next = strings.ToLower(strings.Trim(words[i+1], punct))
+		}
+		if ingNouns[w] && (next == "" || nounFollower[next]) {
+			continue // "is the friday meeting in vigo still on"; not "is zelensky meeting mbs"
+		}
 		if len(w) > 5 && strings.HasSuffix(w, "ing") {
 			var out []qterm
 			for _, t := range retrieval.Terms(w) {
@@ -550,6 +557,16 @@ func doingTerms(q string) []qterm {
 	}
 	return nil
 }
+
+// ingNouns are words in -ing that are often nouns: "is the friday
+// meeting still on" has no verb in -ing (nounFollower tells them).
+var ingNouns = wordSet(`meeting meetings hearing hearings building buildings morning evening briefing funding
+	spending opening ceiling ruling wedding warning training housing shooting bombing landing offering
+	setting booking crossing gathering painting clothing parking rating ranking ceiling`)
+
+// nounFollower are words after a noun in -ing that show it is one: "the
+// meeting in Vigo", "the meeting still on", "the meeting off".
+var nounFollower = wordSet("in at on off still today tomorrow tonight this next of with between for is was has been")
 
 // doingReach is how many words after "is" or "are" a yes/no question's
 // -ing verb may stand: "is the ukrainian government participating".
@@ -758,8 +775,7 @@ func speechWord(w string) bool {
 // ("stressed", "vowed").
 var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true,
 	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true,
-	"confirmed": true, "confirms": true, "replied": true, "responded": true, "answered": true, "stated": true,
-	"declared": true, "remarked": true}
+	"confirmed": true, "confirms": true, "replied": true, "stated": true, "remarked": true}
 
 // speechAdverbs may stand between a speaker and the verb of speech:
 // "Zelenskyy also confirmed", "Peskov later said".

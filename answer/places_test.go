@@ -421,4 +421,11 @@ func TestSpeakerAcrossAnAside(t *testing.T) {
 		{"what did vrana say about the ferry", "by summer", ""},
 		{"what did vrana say about the night boat", "sail in May", ""},
 	})
+	// "Declared a state of emergency" is no speech: Lind speaks.
+	e2 := storyEngine(t, "flood.md", "---\ntitle: Flood\n---\n"+
+		"According to Mayor Ana Lind, the flooding is the worst in decades; Governor Piet Varga declared a state of emergency.\n\n"+
+		strings.Repeat("Boats carried grain down the river as they have for centuries.\n\n", 3))
+	checkRefusals(t, e2, []refusalCase{
+		{"what did lind say about the flooding", "worst in decades", ""},
+	})
 }

@@ -168,7 +168,7 @@ func foldChat(s string) string {
 		if !ok || len(w) == 1 && (w != strings.ToLower(w) || loc[1] < len(s) && s[loc[1]] == '.' || loc[0] > 0 && s[loc[0]-1] == '.') {
 			continue
 		}
-		if lowerOnly[strings.ToLower(w)] && w != strings.ToLower(w) {
+		if lowerOnly[strings.ToLower(w)] && w != strings.ToLower(w) && !(titleCase(w) && strings.TrimSpace(s[:loc[0]]) == "") {
 			continue // "MoS", "Northern Rly", "the B4 road": abbreviations of their own
 		}
 		if nameToo[strings.ToLower(w)] && titleCase(w) && strings.TrimSpace(s[:loc[0]]) != "" {
@@ -459,8 +459,9 @@ func delegationAsk(q string) string {
 }
 
 // delegationAt asks who sits at the table for a country or its capital:
-// "who are the americans at the table", "who is on washington's side".
-var delegationAt = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are)?\s+(?:the\s+)?([\p{L}.]+?)\s+(?:at|around|across|on)\s+(?:the\s+)?(?:negotiating\s+)?table\b|\bwho(?:'s|’s| is| are)?\s+on\s+([\p{L}.]+?(?:'s|’s))\s+side\b`)
+// "who are the americans at the table", "who is on washington's side of
+// the table" (not "who is on ukraine's side", which asks for allies).
+var delegationAt = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are)?\s+(?:the\s+)?([\p{L}.]+?)\s+(?:at|around|across|on)\s+(?:the\s+)?(?:negotiating\s+)?table\b|\bwho(?:'s|’s| is| are)?\s+on\s+([\p{L}.]+?(?:'s|’s))\s+side\s+of\s+the\s+table\b`)
 
 // isCountry reports whether name is a country's (placeKey): "the U.S.",
 // "Denmark"; not a city ("London").

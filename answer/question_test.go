@@ -39,6 +39,7 @@ func TestFoldChatSpellsOutChatWording(t *testing.T) {
 		{"was the mtg yday or is it tmr", "was the meeting yesterday or is it tomorrow"},
 		{"what happened on the B4 road", "what happened on the B4 road"}, // abbreviations of their own
 		{"who runs MTG", "who runs MTG"},
+		{"Tmr is the council voting on fees", "tomorrow is the council voting on fees"}, // a phone's capital
 		{"who won the 4x4 race in 2024", "who won the 4x4 race in 2024"},
 	}
 	for _, c := range cases {

@@ -284,14 +284,15 @@ func TestHowMuchNeedsAnAmount(t *testing.T) {
 		{"How much did the Tisza fund give for the new weir?", "240,000", ""},
 	})
 	for text, want := range map[string]bool{
-		"Orvik Timber bought a 2,000-acre estate.":        true,
-		"The dam holds nine billion litres of water.":     true,
-		"Nearly three million tonnes of grain were sold.": true,
-		"Thousands of litres of diesel leaked.":           true,
-		"Divers found a dozen gold bars.":                 true,
-		"Heavy rain fell on Dalmore on 12 March.":         false,
-		"The rain began in 2021.":                         false,
-		"Kyiv should give up two key demands.":            false,
+		"Orvik Timber bought a 2,000-acre estate.":                   true,
+		"The dam holds nine billion litres of water.":                true,
+		"Nearly three million tonnes of grain were sold.":            true,
+		"Thousands of litres of diesel leaked.":                      true,
+		"Divers found a dozen gold bars.":                            true,
+		"Heavy rain fell on Dalmore on 12 March.":                    false,
+		"The rain began in 2021.":                                    false,
+		"Kyiv should give up two key demands.":                       false,
+		"They get pay under a 10-year deal after a 12-hour meeting.": false,
 	} {
 		if got := amountIn(text); got != want {
 			t.Errorf("amountIn(%q) = %v, want %v", text, got, want)
@@ -1079,7 +1080,8 @@ func TestDelegationAsk(t *testing.T) {
 		"who is on copenhagen's side of the table":          "who will represent Copenhagen?",
 		"who is at the table":                               "who is at the table",
 		"who are the lawyers at the table":                  "who are the lawyers at the table",
-		"who is on london's side":                           "who will represent London?",
+		"who is on london's side of the table":              "who will represent London?",
+		"who's on ukraine's side":                           "who's on ukraine's side",    // allies, not a delegation
 		"who is flying from london?":                        "who is flying from london?", // a city, no side
 		"the defence team, who is going to call witnesses?": "the defence team, who is going to call witnesses?",
 	} {

@@ -700,11 +700,13 @@ var reasonWords = stemSet("reason reasons cause causes motive motives motivation
 
 // reasonGiven marks a reason given the way news writing gives one: in a
 // participle after the deed ("fired Comey, citing …", "blaming what he
-// said was …"), by a clause of time or manner ("was shut as engineers
-// found cracks", "closed when its heating broke down", "climbed 12%,
-// driven by buyers from Orvik") or as a purpose ("the renovation was
+// said was …"), by a clause of what happened ("was shut as engineers
+// found cracks", "closed when its heating broke down"; not "as planned",
+// "when they met"), by what drove it ("climbed 12%, driven by buyers from
+// Orvik") or as a purpose ("the renovation was
 // needed to fix a leaking roof").
-var reasonGiven = regexp.MustCompile(`(?i)\b(?:citing|blaming|blamed|as|when|while|driven\s+by|fuell?ed\s+by|spurred\s+by|sparked\s+by|thanks\s+to|(?:needed|necessary|meant|designed|intended|aimed|aiming|seeking|sought|wants|wanted|hoping|hoped)\s+to\s+\p{L}+)\b`)
+var reasonGiven = regexp.MustCompile(`(?i)\b(?:citing|blaming|blamed|driven\s+by|fuell?ed\s+by|spurred\s+by|sparked\s+by|thanks\s+to|(?:needed|necessary|meant|designed|intended|aimed|aiming|seeking|sought|wants|wanted|hoping|hoped)\s+to\s+\p{L}+)\b|` +
+	`\b(?:as|when)\s+(?:(?:the|its|his|her|their|a|an)\s+)?\p{L}+\s+(?:\p{L}+\s+)?(?:\p{L}+ed|found|broke|fell|rose|began|ran|hit|struck|took|lost|won|left|quit)\b`)
 
 // reasonless returns why the passage text (with prev, the sentence before
 // it) does not answer the why-question q, or "": it gives no reason
@@ -759,10 +761,16 @@ var talkVerb = regexp.MustCompile(`(?i)\b(?:met|meet|meets|meeting|talked|talk|t
 const topicReach = 8
 
 // notTopic is what may follow "on", "over" or "to" after a talk verb and
-// is no topic: a time ("on Monday", "over the weekend"), the means or the
-// setting of the talk ("on the phone", "on the sidelines", "over lunch"),
-// or more talk ("to meet").
-var notTopic = regexp.MustCompile(`(?i)^(?:on|over|to)\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+|his\s+|her\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|day|phone|telephone|call|sidelines|margins|eve|way|visit|camera|television|tv|video|zoom|lunch|dinner|breakfast|coffee|drinks|meet|meeting|talk|speak|discuss|be|\d)`)
+// is no topic: a time ("on Monday", "over two days", "on March 12"), the
+// means or the setting of the talk ("on the phone", "on the sidelines",
+// "over lunch", "on board"), or more talk ("on meeting").
+var notTopic = regexp.MustCompile(`(?i)^(?:on|over)\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+|his\s+|her\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|day|days|morning|afternoon|evening|night|phone|telephone|call|sidelines|margins|eve|way|visit|camera|television|tv|video|zoom|lunch|dinner|breakfast|coffee|drinks|board|behalf|foot|time|record|rainy|sunny|cold|hot|meet|meeting|talk|speak|discuss|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|one|two|three|four|five|six|several|\d)`)
+
+// purposeVerbs are what a talk is for, after "to": "met … to negotiate
+// next year's quota", "phoned him to inform him about …".
+var purposeVerbs = wordSet(`discuss inform brief tell update ask press urge warn negotiate congratulate thank seek agree
+	settle resolve review plan prepare address consider finalize finalise sign explore coordinate demand request
+	persuade convince offer propose present explain outline hammer work iron`)
 
 // topicAfter reports whether rest, what follows a talk verb, opens its
 // topic within topicReach words: "about the war", "on improving ties",
@@ -776,12 +784,12 @@ func topicAfter(rest string) bool {
 		case "about", "regarding", "concerning":
 			return true
 		case "on", "over", "to":
-			if i+1 >= len(words) || notTopic.MatchString(lw+" "+strings.Join(words[i+1:min(len(words), i+3)], " ")) {
+			if i+1 >= len(words) || lw != "to" && notTopic.MatchString(lw+" "+strings.Join(words[i+1:min(len(words), i+3)], " ")) {
 				continue
 			}
-			next := strings.Trim(words[i+1], punct)
-			if lw == "to" && (next == "" || capitalized(next)) {
-				continue // "flew to Vigo": a place, not a purpose
+			next := strings.ToLower(strings.Trim(words[i+1], punct))
+			if lw == "to" && !purposeVerbs[next] {
+				continue // "flew to Vigo", "spoke to reporters": no purpose
 			}
 			return true
 		}

@@ -278,7 +278,10 @@ func TestReasonless(t *testing.T) {
 			"Council President Ana Lind said the renovation was needed to fix a leaking roof.", false},
 		{"why did the ferry stop running", "",
 			"The operator halted the service on Monday, citing a shortage of crew.", false},
-		// A reason given by a clause of time or manner.
+		// "As planned" gives no reason.
+		{"why did Lind cancel the Posk ferry deal", "",
+			"Lind said she would travel to Posk on Wednesday as planned, but that her trip was unrelated to the ferry talks.", true},
+		// A reason given by a clause of what happened.
 		{"why was the Kelby Road bridge closed to drivers", "",
 			"The Kelby Road bridge was shut to all traffic on Wednesday as engineers found cracks in two of its supports.", false},
 		{"why were pupils at Kelby Primary sent home", "",
@@ -324,6 +327,9 @@ func TestTopicless(t *testing.T) {
 		{"what did keel and strand talk about", "Keel phoned Lena Strand on Sunday to congratulate her on her re-election.", false},
 		{"what did keel and strand talk about", "Keel met Strand over lunch on Monday.", true},
 		{"what did keel and strand talk about", "Keel met Strand in Oslo before flying to Vigo.", true},
+		{"what did keel and strand talk about", "Keel met Strand in Vigo on March 12.", true},
+		{"what did keel and strand talk about", "Keel spoke to reporters after meeting Strand for an hour.", true},
+		{"what did keel and strand talk about", "Keel and Strand met on board the Kelby ferry.", true},
 		// No meeting told of: other rules judge it.
 		{"what did the mayors discuss", "The ferry carries 900 passengers a day.", false},
 		// Not asked what was said.
@@ -365,6 +371,14 @@ func TestWhatDayIsSomeoneDoing(t *testing.T) {
 		{"what day is varga flying to vigo for the talks", "", `does not say "flying"`},
 		{"what day is lind flying to vigo", "Monday", ""},
 		{"when is varga arriving in vigo", "Tuesday", ""},
+	})
+	// The story tells of Varga flying too, in a sentence that gives no
+	// day: the deed is his, the day the other sentence's.
+	story2 := strings.Replace(story, "Varga is expected to arrive in Vigo on Tuesday morning.",
+		"Varga, who is flying in from Arlen, lands in Vigo on Tuesday morning.", 1)
+	e2 := storyEngine(t, "vigo.md", story2)
+	checkRefusals(t, e2, []refusalCase{
+		{"what day is varga flying to vigo", "Tuesday", ""},
 	})
 }
 
