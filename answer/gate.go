@@ -958,11 +958,7 @@ const agentWindow = 5
 // tells who did it. "The river ran lower" tells of no one running
 // anything.
 func (a *analyzer) toldWithAgent(v, doc string) bool {
-	a.vocabOf(doc)
-	a.rolesMu.Lock()
-	told := a.told[doc]
-	a.rolesMu.Unlock()
-	return told[v] || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return told[s] })
+	return a.toldExactly(v, doc) || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return a.toldExactly(s, doc) })
 }
 
 // doneBy reports whether a sentence of the story doc has the verb stem v,
@@ -1848,8 +1844,6 @@ const peopleKindWords = `employees employee workers staff inhabitants residents 
 	victims soldiers troops fans spectators visitors students participants tourists customers patients voters
 	migrants refugees pilgrims`
 
-// countMany is the words after "how many" (and "of", a possessive or
-// "the": "how many of Quernlein's siblings").
 // countHow is "many" or "much" in a countMany question.
 var countHow = regexp.MustCompile(`(?i)\bhow (many|much)\s`)
 
@@ -1875,6 +1869,8 @@ func amountIn(text string) bool {
 	return amountRe.MatchString(lengthOf.ReplaceAllString(dateRe.ReplaceAllString(withoutYears(text), " "), " "))
 }
 
+// countMany is the words after "how many" or "how much" (and "of", a
+// possessive or "the": "how many of Quernlein's siblings").
 var countMany = regexp.MustCompile(`(?i)\bhow (?:many|much)\s+(?:of\s+)?(?:(?:the|his|her|their|its|[\p{L}-]+'s|[\p{L}-]+’s)\s+)?((?:[\p{L}.-]+\s+){0,4}[\p{L}.-]+)`)
 
 // peopleWords ask for someone, whom a story names rather than calls a

@@ -562,7 +562,7 @@ func doingTerms(q string) []qterm {
 // meeting still on" has no verb in -ing (nounFollower tells them).
 var ingNouns = wordSet(`meeting meetings hearing hearings building buildings morning evening briefing funding
 	spending opening ceiling ruling wedding warning training housing shooting bombing landing offering
-	setting booking crossing gathering painting clothing parking rating ranking ceiling`)
+	setting booking crossing gathering painting clothing parking rating ranking`)
 
 // nounFollower are words after a noun in -ing that show it is one: "the
 // meeting in Vigo", "the meeting still on", "the meeting off".

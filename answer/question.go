@@ -402,14 +402,16 @@ func smallTalk(q string) string {
 // delegationQ asks who speaks for a side at talks, the side in group 1 or
 // later: "who is russia sending", "who's on the american side", "who is
 // going to the talks for the US", "what about the us side, who's going".
-// Such a question asks who will represent it, which the thesaurus (represent: delegation, envoy, minister) and the nationality
-// of a person's title ("Russian Foreign Minister Sergey Lavrov",
+// Such a question asks who will represent it, which the thesaurus
+// (represent: delegation, envoy, minister) and the nationality of a
+// person's title ("Russian Foreign Minister Sergey Lavrov",
 // ofNamedCountry) answer.
 var delegationQ = regexp.MustCompile(`(?i)(?:^|[?.!]\s+)who(?:'s|’s| is| are| will| does| did)\s+(?:the\s+)?([\p{L}.]+)\s+(?:(?:actually|really|even|exactly|officially|now|finally)\s+)?(?:sending|going to send|gonna send|send)\b|(?:^|[?.!]\s+)who(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading|on|from|in|for)\s+(?:to\s+(?:the\s+)?[\p{L}]+\s+)?(?:for\s+|from\s+)?(?:the\s+)?([\p{L}.]+)\s+(?:side|team|delegation)\b|\bthe\s+([\p{L}.]+)\s+(?:side|team)\b[^?.!]*?\bwho(?:'s|’s| is| are)?\s+(?:going|flying|heading|attending)\b|(?:^|[?.!]\s+)who\s+from\s+(?:the\s+)?([\p{L}.]+)\s`)
 
 // delegationFor asks who goes for a country, named last: "who's going for
-// the US", "who is flying from russia?". The country must be one
-// (placeKey): "who is going for the weekend" asks no side.
+// the US", "who is flying from russia?". It must be a country
+// (isCountry): "who is going for the weekend", "who is flying from
+// london" ask no side.
 var delegationFor = regexp.MustCompile(`(?i)\bwho(?:'s|’s| is| are| will be)?\s+(?:going|flying|travell?ing|heading)\s+(?:for|from)\s+(?:the\s+)?([\p{L}.]+?)\.?\s*[?.!]*\s*$`)
 
 // delegationAsk returns q asked as "who will represent X?" when it asks

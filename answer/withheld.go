@@ -703,8 +703,8 @@ var reasonWords = stemSet("reason reasons cause causes motive motives motivation
 // said was …"), by a clause of what happened ("was shut as engineers
 // found cracks", "closed when its heating broke down"; not "as planned",
 // "when they met"), by what drove it ("climbed 12%, driven by buyers from
-// Orvik") or as a purpose ("the renovation was
-// needed to fix a leaking roof").
+// Orvik") or as a purpose ("the renovation was needed to fix a leaking
+// roof").
 var reasonGiven = regexp.MustCompile(`(?i)\b(?:citing|blaming|blamed|driven\s+by|fuell?ed\s+by|spurred\s+by|sparked\s+by|thanks\s+to|(?:needed|necessary|meant|designed|intended|aimed|aiming|seeking|sought|wants|wanted|hoping|hoped)\s+to\s+\p{L}+)\b|` +
 	`\b(?:as|when)\s+(?:(?:the|its|his|her|their|a|an)\s+)?\p{L}+\s+(?:\p{L}+\s+)?(?:\p{L}+ed|found|broke|fell|rose|began|ran|hit|struck|took|lost|won|left|quit)\b`)
 
@@ -835,9 +835,9 @@ func topicless(q *question, text string) string {
 	return "the passage tells of the meeting, not what was talked about"
 }
 
-// elseAsk asks for someone besides those named: "who else is in the
-// delegation", "besides lavrov and ushakov, who is going".
 var (
+	// elseAsk asks for someone besides those named: "who else is in
+	// the delegation", "besides lavrov and ushakov, who is going".
 	elseAsk = regexp.MustCompile(`(?i)\bwho\s+else\b|\b(?:besides|apart\s+from|aside\s+from|other\s+than)\b`)
 	whoWord = regexp.MustCompile(`(?i)\bwho\b`)
 	// capitalRun is a run of capitalized words: a name with its titles.
