@@ -361,3 +361,26 @@ func TestIsDoingIsAnsweredByWill(t *testing.T) {
 		}
 	}
 }
+
+// "Does X think the talks will achieve anything?" is answered where the
+// talks are what will or would do something, not by another view of X's.
+func TestPredictionOfTheThingAsked(t *testing.T) {
+	story := "---\ntitle: Ferry talks in Vigo\n---\n" +
+		"Mayor Ana Lind said on Monday her town had not been invited to the ferry talks and would not accept their outcome.\n\n" +
+		strings.Repeat("The ferry between Arlen and Posk carries 900 passengers a day.\n\n", 3) +
+		"The ferry talks would “yield no results,” given the absence of any Arlen officials, Lind told reporters.\n\n" +
+		"Lind said she thinks the governor will visit Arlen in the spring.\n\n"
+	e := storyEngine(t, "vigo.md", story)
+	checkAnswers(t, e, []answerCase{
+		{"does lind think the ferry talks will achieve anything", "yield no results"},
+	})
+	for q, want := range map[string]bool{
+		"what does lind think the talks will achieve": true,
+		"what did lind predict the talks would do":    true,
+		"what do the talks mean for lind":             false,
+	} {
+		if got := predictedOf(q, "The ferry talks would “achieve nothing” without Arlen, Lind said."); got != want {
+			t.Errorf("predictedOf(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -617,6 +617,36 @@ func deedObject(deeds []deed, q *question, text string) bool {
 	return false
 }
 
+// predictAsk asks what someone thinks a thing will do, the thing's last
+// word in group 1: "does zelensky think the talks will achieve anything",
+// "what did zelensky predict the us-russia talks would achieve".
+var predictAsk = regexp.MustCompile(`(?i)\b(?:think|thinks|thought|predict|predicts|predicted|expect|expects|expected|believe|believes|reckon|reckons)\s+(?:that\s+)?(?:the\s+|these\s+|this\s+|those\s+)?(?:[\p{L}.-]+\s+){0,2}?([\p{L}-]+)\s+(?:will|would|wont|won't|won’t|is\s+going\s+to|are\s+going\s+to|gonna|can|could)\b`)
+
+// modalAfter is a modal verb: what follows a thing said to do something
+// to come ("the talks would yield no results").
+var modalAfter = wordSet("will would could might won't won’t wouldn't wouldn’t can cannot can't can’t")
+
+// predictedOf reports whether text says what the thing a predictAsk
+// question q asks about will or would do: its word followed at once by a
+// modal verb.
+func predictedOf(q, text string) bool {
+	m := predictAsk.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	thing := retrieval.Terms(m[1])
+	if len(thing) != 1 {
+		return false
+	}
+	words := strings.Fields(text)
+	for i, w := range words[:max(0, len(words)-1)] {
+		if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == thing[0] && modalAfter[strings.ToLower(strings.Trim(words[i+1], punct))] {
+			return true
+		}
+	}
+	return false
+}
+
 // objectless are words after a verb that make it take no one as its
 // object: "called for", "met with criticism", "fired at".
 var objectless = map[string]bool{"for": true, "with": true, "at": true, "on": true, "in": true, "to": true, "into": true, "against": true}
@@ -1104,6 +1134,13 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			// "Who did Trump phone after …?" is answered where the
 			// deed is done to someone named: "Trump phoned Ukrainian
 			// President Volodymyr Zelenskyy".
+			score += strongTypedBonus
+		}
+		if predictedOf(q.text, text) {
+			// "Does Zelenskyy think the talks will achieve anything?"
+			// is answered where the talks are what will or would do
+			// something: "The U.S.-Russia talks would “yield no
+			// results,” … Zelenskyy said".
 			score += strongTypedBonus
 		}
 		if topicless(q, text) != "" {
