@@ -379,7 +379,7 @@ func TestPredictionOfTheThingAsked(t *testing.T) {
 		"what did lind predict the talks would do":    true,
 		"what do the talks mean for lind":             false,
 	} {
-		if got := predictedOf(q, "The ferry talks would “achieve nothing” without Arlen, Lind said."); got != want {
+		if got := predictedOf(predictedThing(q), "The ferry talks would “achieve nothing” without Arlen, Lind said."); got != want {
 			t.Errorf("predictedOf(%q) = %v, want %v", q, got, want)
 		}
 	}

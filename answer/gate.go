@@ -626,21 +626,29 @@ var predictAsk = regexp.MustCompile(`(?i)\b(?:think|thinks|thought|predict|predi
 // to come ("the talks would yield no results").
 var modalAfter = wordSet("will would could might won't won’t wouldn't wouldn’t can cannot can't can’t")
 
-// predictedOf reports whether text says what the thing a predictAsk
-// question q asks about will or would do: its word followed at once by a
-// modal verb.
-func predictedOf(q, text string) bool {
+// predictedThing returns the stem of the thing a predictAsk question q
+// asks about ("talk" for "… think the talks will achieve anything"), or "".
+func predictedThing(q string) string {
 	m := predictAsk.FindStringSubmatch(q)
 	if m == nil {
-		return false
+		return ""
 	}
-	thing := retrieval.Terms(m[1])
-	if len(thing) != 1 {
+	if ts := retrieval.Terms(m[1]); len(ts) == 1 {
+		return ts[0]
+	}
+	return ""
+}
+
+// predictedOf reports whether text says what thing, the stem
+// predictedThing gives, will or would do: its word followed at once by a
+// modal verb.
+func predictedOf(thing, text string) bool {
+	if thing == "" {
 		return false
 	}
 	words := strings.Fields(text)
 	for i, w := range words[:max(0, len(words)-1)] {
-		if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == thing[0] && modalAfter[strings.ToLower(strings.Trim(words[i+1], punct))] {
+		if ts := retrieval.Terms(w); len(ts) == 1 && ts[0] == thing && modalAfter[strings.ToLower(strings.Trim(words[i+1], punct))] {
 			return true
 		}
 	}
@@ -1066,6 +1074,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	if q.kind == kindWho {
 		deeds = askedDeeds(q)
 	}
+	thing := predictedThing(q.text)
 	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 		text := h.Chunk.Text[s.Start:s.End]
 		terms := retrieval.Terms(text)
@@ -1136,7 +1145,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			// President Volodymyr Zelenskyy".
 			score += strongTypedBonus
 		}
-		if predictedOf(q.text, text) {
+		if predictedOf(thing, text) {
 			// "Does Zelenskyy think the talks will achieve anything?"
 			// is answered where the talks are what will or would do
 			// something: "The U.S.-Russia talks would “yield no
