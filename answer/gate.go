@@ -353,6 +353,17 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	case need == needAny && !typedAbove(v.cands, minCov):
 		v.why = row.refusal
 	default:
+		if a.unsaid(q, best, doc) != "" {
+			// "Did Trump say Zelenskyy would be included?": the passage
+			// that matches the question best is someone else's; one
+			// where Trump speaks, covering the question as well as a
+			// passage must, answers instead.
+			if i := a.spokenBy(q, v.cands, hits, doc, minCov); i > 0 {
+				c := v.cands[i]
+				copy(v.cands[1:i+1], v.cands[:i])
+				v.cands[0], best = c, c
+			}
+		}
 		// The checks that read the passage that answers against what is
 		// asked, in order; the first that finds a reason refuses.
 		for _, check := range []func() string{
@@ -667,6 +678,57 @@ func askedDeeds(q *question) []deed { return deedsAfter(didAsk, q) }
 // abt the talks", "has Peskov commented"; group 1 is what follows the
 // auxiliary.
 var sayAsk = regexp.MustCompile(`(?i)^\s*(?:did|does|has|have|had)\s+(?:the\s+)?(.+)`)
+
+// askedSpeakers returns the stems of those whose words q asks for: "what
+// did Rubio say", "did Trump say …".
+func askedSpeakers(q *question) []string {
+	deeds := askedDeeds(q)
+	if q.kind == kindYesNo {
+		deeds = append(deeds, deedsAfter(sayAsk, q)...)
+	}
+	var out []string
+	for _, d := range deeds {
+		if speechWord(d.verb) {
+			out = append(out, retrieval.Terms(d.name)...)
+		}
+	}
+	return out
+}
+
+// spokenBy returns the index in cands of the first passage, after the
+// first, where one whose words q asks for speaks, that covers the question
+// (minCov) and that unsaid lets answer; 0 when there is none.
+func (a *analyzer) spokenBy(q *question, cands []candidate, hits []retrieval.Hit, doc string, minCov float64) int {
+	var who []string
+	for _, t := range askedSpeakers(q) {
+		who = append(who, a.spelling(t, doc))
+	}
+	if len(who) == 0 {
+		return 0
+	}
+	// What they are asked to have said it about, in the words the story
+	// uses seldom, must be in the passage as written: a synonym
+	// ("membership" for "joining") may be said of something else ("NATO
+	// membership" for "joining the EU").
+	var rare []string
+	for _, t := range a.saidAbout(q.text, doc) {
+		if sh := a.shareOf(doc, t); sh > 0 && sh <= commonTopicShare {
+			rare = append(rare, t)
+		}
+	}
+	for i, c := range cands {
+		if i == 0 || c.coverage < minCov || hits[c.hit].Chunk.Meta || !speaks(who, c.text) {
+			continue
+		}
+		if terms := retrieval.Terms(c.text); len(rare) > 0 && !slices.ContainsFunc(rare, func(t string) bool { return slices.Contains(terms, t) }) {
+			continue
+		}
+		if a.unsaid(q, c, doc) == "" {
+			return i
+		}
+	}
+	return 0
+}
 
 // deedsAfter returns the deeds of q's names that re, matching q, gives in
 // its group 1: each name followed by its verb.
