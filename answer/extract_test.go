@@ -374,12 +374,26 @@ func TestPredictionOfTheThingAsked(t *testing.T) {
 	checkAnswers(t, e, []answerCase{
 		{"does lind think the ferry talks will achieve anything", "yield no results"},
 	})
-	for q, want := range map[string]bool{
-		"what does lind think the talks will achieve": true,
-		"what did lind predict the talks would do":    true,
-		"what do the talks mean for lind":             false,
+	// A thing that will or would do something, in no one's words or in
+	// another's, is no prediction of the one asked.
+	for text, want := range map[string]bool{
+		"The ferry talks would “yield no results,” Lind told reporters.":    true,
+		"The ferry talks would be the first since 1998.":                    false,
+		"The ferry talks will open with a closed session, organisers said.": false,
 	} {
-		if got := predictedOf(predictedThing(q), "The ferry talks would “achieve nothing” without Arlen, Lind said."); got != want {
+		thing, who := predictedThing("does lind think the ferry talks will achieve anything")
+		if got := predictedOf(thing, who, text); got != want {
+			t.Errorf("predictedOf(lind, %q) = %v, want %v", text, got, want)
+		}
+	}
+	for q, want := range map[string]bool{
+		"what does lind think the talks will achieve":     true,
+		"what did lind predict the talks would do":        true,
+		"what do the talks mean for lind":                 false,
+		"does dorr think the talks will achieve anything": false, // Lind's words, not Dorr's
+	} {
+		thing, who := predictedThing(q)
+		if got := predictedOf(thing, who, "The ferry talks would “achieve nothing” without Arlen, Lind said."); got != want {
 			t.Errorf("predictedOf(%q) = %v, want %v", q, got, want)
 		}
 	}

@@ -353,17 +353,6 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	case need == needAny && !typedAbove(v.cands, minCov):
 		v.why = row.refusal
 	default:
-		if a.unsaid(q, best, doc) != "" {
-			// "Did Trump say Zelenskyy would be included?": the passage
-			// that matches the question best is someone else's; one
-			// where Trump speaks, covering the question as well as a
-			// passage must, answers instead.
-			if i := a.spokenBy(q, v.cands, hits, doc, minCov); i > 0 {
-				c := v.cands[i]
-				copy(v.cands[1:i+1], v.cands[:i])
-				v.cands[0], best = c, c
-			}
-		}
 		// The checks that read the passage that answers against what is
 		// asked, in order; the first that finds a reason refuses.
 		for _, check := range []func() string{
@@ -638,23 +627,41 @@ var predictAsk = regexp.MustCompile(`(?i)\b(?:think|thinks|thought|predict|predi
 var modalAfter = wordSet("will would could might won't won’t wouldn't wouldn’t can cannot can't can’t")
 
 // predictedThing returns the stem of the thing a predictAsk question q
-// asks about ("talk" for "… think the talks will achieve anything"), or "".
-func predictedThing(q string) string {
-	m := predictAsk.FindStringSubmatch(q)
-	if m == nil {
-		return ""
+// asks about ("talk" for "… think the talks will achieve anything") and
+// the stems of who is asked to predict it (the words between the
+// auxiliary and the verb: "zelensky"), or "" and nil.
+func predictedThing(q string) (string, []string) {
+	loc := predictAsk.FindStringSubmatchIndex(q)
+	if loc == nil {
+		return "", nil
 	}
-	if ts := retrieval.Terms(m[1]); len(ts) == 1 {
-		return ts[0]
+	ts := retrieval.Terms(q[loc[2]:loc[3]])
+	if len(ts) != 1 {
+		return "", nil
 	}
-	return ""
+	var who []string
+	if m := thinkerRe.FindStringSubmatch(q[:loc[0]]); m != nil {
+		for _, t := range retrieval.Terms(m[1]) {
+			if !lightTerms[t] && !chatFiller[t] {
+				who = append(who, t)
+			}
+		}
+	}
+	return ts[0], who
 }
 
+// thinkerRe is who a predictAsk question asks, after its auxiliary: "does
+// zelensky (actually) think", "what did vell predict".
+var thinkerRe = regexp.MustCompile(`(?i)\b(?:do|does|did|will|would|is|are)\s+((?:[\p{L}.'’-]+\s+){1,3}?)(?:\p{L}+ly\s+)?$`)
+
 // predictedOf reports whether text says what thing, the stem
-// predictedThing gives, will or would do: its word followed at once by a
-// modal verb.
-func predictedOf(thing, text string) bool {
-	if thing == "" {
+// predictedThing gives, will or would do, in the words of who (the stems
+// of the one asked about, spelled as the story spells them; anyone's when
+// none): the thing's word followed at once by a modal verb, in a sentence
+// where they speak ("The U.S.-Russia talks would “yield no results,” …
+// Zelenskyy said"; not "The strike would be the first since 1998").
+func predictedOf(thing string, who []string, text string) bool {
+	if thing == "" || len(who) > 0 && !speaks(who, text) {
 		return false
 	}
 	words := strings.Fields(text)
@@ -678,57 +685,6 @@ func askedDeeds(q *question) []deed { return deedsAfter(didAsk, q) }
 // abt the talks", "has Peskov commented"; group 1 is what follows the
 // auxiliary.
 var sayAsk = regexp.MustCompile(`(?i)^\s*(?:did|does|has|have|had)\s+(?:the\s+)?(.+)`)
-
-// askedSpeakers returns the stems of those whose words q asks for: "what
-// did Rubio say", "did Trump say …".
-func askedSpeakers(q *question) []string {
-	deeds := askedDeeds(q)
-	if q.kind == kindYesNo {
-		deeds = append(deeds, deedsAfter(sayAsk, q)...)
-	}
-	var out []string
-	for _, d := range deeds {
-		if speechWord(d.verb) {
-			out = append(out, retrieval.Terms(d.name)...)
-		}
-	}
-	return out
-}
-
-// spokenBy returns the index in cands of the first passage, after the
-// first, where one whose words q asks for speaks, that covers the question
-// (minCov) and that unsaid lets answer; 0 when there is none.
-func (a *analyzer) spokenBy(q *question, cands []candidate, hits []retrieval.Hit, doc string, minCov float64) int {
-	var who []string
-	for _, t := range askedSpeakers(q) {
-		who = append(who, a.spelling(t, doc))
-	}
-	if len(who) == 0 {
-		return 0
-	}
-	// What they are asked to have said it about, in the words the story
-	// uses seldom, must be in the passage as written: a synonym
-	// ("membership" for "joining") may be said of something else ("NATO
-	// membership" for "joining the EU").
-	var rare []string
-	for _, t := range a.saidAbout(q.text, doc) {
-		if sh := a.shareOf(doc, t); sh > 0 && sh <= commonTopicShare {
-			rare = append(rare, t)
-		}
-	}
-	for i, c := range cands {
-		if i == 0 || c.coverage < minCov || hits[c.hit].Chunk.Meta || !speaks(who, c.text) {
-			continue
-		}
-		if terms := retrieval.Terms(c.text); len(rare) > 0 && !slices.ContainsFunc(rare, func(t string) bool { return slices.Contains(terms, t) }) {
-			continue
-		}
-		if a.unsaid(q, c, doc) == "" {
-			return i
-		}
-	}
-	return 0
-}
 
 // deedsAfter returns the deeds of q's names that re, matching q, gives in
 // its group 1: each name followed by its verb.
@@ -1136,7 +1092,10 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	if q.kind == kindWho {
 		deeds = askedDeeds(q)
 	}
-	thing := predictedThing(q.text)
+	thing, thinker := predictedThing(q.text)
+	for i, t := range thinker {
+		thinker[i] = a.spelling(t, h.Chunk.Doc)
+	}
 	for _, s := range retrieval.SplitSentences(h.Chunk.Text) {
 		text := h.Chunk.Text[s.Start:s.End]
 		terms := retrieval.Terms(text)
@@ -1207,7 +1166,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			// President Volodymyr Zelenskyy".
 			score += strongTypedBonus
 		}
-		if predictedOf(thing, text) {
+		if predictedOf(thing, thinker, text) {
 			// "Does Zelenskyy think the talks will achieve anything?"
 			// is answered where the talks are what will or would do
 			// something: "The U.S.-Russia talks would “yield no

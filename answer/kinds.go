@@ -741,6 +741,9 @@ func speakerAt(text string, gap int, is func(w string) bool) bool {
 				return true
 			}
 		}
+		if objectVerbs[strings.ToLower(strings.Trim(w, punct))] {
+			continue // "… ,” Toft told Falk.": Falk is told, not speaking
+		}
 		for n := s + 1; n < len(words) && n <= s+speakerGap && capitalized(strings.Trim(words[n], punct)); n++ {
 			if strings.ContainsAny(words[n], ".,;:") || n == len(words)-1 {
 				// The run of names ends the clause: its last word
@@ -776,6 +779,10 @@ func speechWord(w string) bool {
 var speechWords = map[string]bool{"told": true, "tell": true, "tells": true, "says": true, "said": true,
 	"stressed": true, "urged": true, "vowed": true, "denied": true, "posted": true, "tweeted": true, "wrote": true,
 	"confirmed": true, "confirms": true, "replied": true, "stated": true, "remarked": true}
+
+// objectVerbs are verbs of speech whose object follows them: the name
+// after "told" is the one told ("Toft told Falk").
+var objectVerbs = wordSet("told tell tells telling asked urged warned")
 
 // speechAdverbs may stand between a speaker and the verb of speech:
 // "Zelenskyy also confirmed", "Peskov later said".
