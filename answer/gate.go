@@ -1092,6 +1092,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 	if q.kind == kindWho {
 		deeds = askedDeeds(q)
 	}
+	asksTopic := topicAsk.MatchString(q.text)
 	thing, thinker := predictedThing(q.text)
 	for i, t := range thinker {
 		thinker[i] = a.spelling(t, h.Chunk.Doc)
@@ -1173,7 +1174,7 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 			// results,” … Zelenskyy said".
 			score += strongTypedBonus
 		}
-		if topicless(q, text) != "" {
+		if asksTopic && untoldTopic(text) {
 			// "What will they talk about?" is not answered by a
 			// sentence that tells of the talks without their topic.
 			score -= untypedPenalty
@@ -2095,12 +2096,7 @@ var predicateWords = wordSet(`done over open closed shut safe ready true real li
 // asked about either: a story that has the senator and a Thursday but no
 // meal does not say what was eaten.
 func (a *analyzer) missingRelation(q *question, terms []qterm, doc string) string {
-	name := map[string]bool{}
-	for _, n := range q.names {
-		for _, t := range retrieval.Terms(n) {
-			name[t] = true
-		}
-	}
+	name := q.nameStems()
 	money := moneyQ.MatchString(q.text) || costQ.MatchString(q.text)
 	var absent []string
 	for _, t := range terms {

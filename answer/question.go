@@ -50,6 +50,18 @@ type question struct {
 	vec []float32
 }
 
+// nameStems returns the stems of the words of q's names: what a rule
+// leaves out when it weighs the rest of the question.
+func (q *question) nameStems() map[string]bool {
+	out := map[string]bool{}
+	for _, n := range q.names {
+		for _, t := range retrieval.Terms(n) {
+			out[t] = true
+		}
+	}
+	return out
+}
+
 var (
 	// mention is a Discord user, role or channel mention, a custom emoji,
 	// a mass ping, or a plain-text @name opening the question (the bot

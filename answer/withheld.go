@@ -178,12 +178,7 @@ var objectEnd = map[string]bool{"of": true, "for": true, "to": true, "in": true,
 // sharesTerm reports whether text holds one of q's terms that is no name
 // and no light word.
 func sharesTerm(q *question, terms []qterm, text string) bool {
-	name := map[string]bool{}
-	for _, n := range q.names {
-		for _, t := range retrieval.Terms(n) {
-			name[t] = true
-		}
-	}
+	name := q.nameStems()
 	have := map[string]bool{}
 	for _, t := range retrieval.Terms(text) {
 		have[t] = true
@@ -720,12 +715,7 @@ func reasonless(q *question, terms []qterm, prev, text string) string {
 	if q.kind != kindWhy || causalRe.MatchString(text) || reasonGiven.MatchString(text) || forNamed.MatchString(text) {
 		return ""
 	}
-	named := map[string]bool{}
-	for _, n := range q.names {
-		for _, t := range retrieval.Terms(n) {
-			named[t] = true
-		}
-	}
+	named := q.nameStems()
 	have := map[string]bool{}
 	for _, t := range retrieval.Terms(prev + " " + text) {
 		have[t] = true
@@ -829,10 +819,16 @@ func topicGiven(text string) bool {
 // and Russian spymasters met in Turkey", talkVerb) without its topic
 // (topicGiven).
 func topicless(q *question, text string) string {
-	if !topicAsk.MatchString(q.text) || !talkVerb.MatchString(text) || topicGiven(text) {
+	if !topicAsk.MatchString(q.text) || !untoldTopic(text) {
 		return ""
 	}
 	return "the passage tells of the meeting, not what was talked about"
+}
+
+// untoldTopic reports whether text tells of a meeting or a talk (talkVerb)
+// without what was talked about (topicGiven).
+func untoldTopic(text string) bool {
+	return talkVerb.MatchString(text) && !topicGiven(text)
 }
 
 var (
