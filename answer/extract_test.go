@@ -398,3 +398,34 @@ func TestPredictionOfTheThingAsked(t *testing.T) {
 		}
 	}
 }
+
+// "Will the talks end?" is not said by "will hold talks on ending the
+// strike": the word after "will" there is the question's subject, not
+// what it asks the subject will do.
+func TestYesNoNeedsThePredicate(t *testing.T) {
+	const text = "The ferry board will hold talks on ending the strike on Friday."
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"Will the talks end soon?", false},
+		{"will the strike actually end", false},
+		{"Will the board hold talks?", true},
+		{"will they hold talks", true},
+	} {
+		q := parseQuestion(c.q)
+		if got := auxPhrase(text, q.aux, predicateTerms(&q, flatTerms(q.text))); got != c.want {
+			t.Errorf("%q on %q: said plainly %v, want %v", c.q, text, got, c.want)
+		}
+	}
+	e := storyEngine(t, "ferry.md", "---\ntitle: Ferry strike talks\n---\n"+
+		"The ferry board will hold talks on ending the strike on Friday. "+
+		"The strike has stopped all sailings to the islands since May.\n")
+	a, err := e.Ask(context.Background(), Request{Question: "Will the talks end the strike?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(a.Text, "Yes") || strings.HasPrefix(a.Text, "No") {
+		t.Errorf("%q opens with yes or no without saying it plainly", a.Text)
+	}
+}

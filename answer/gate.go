@@ -368,7 +368,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 			func() string { return topicless(q, best.text) },
 			func() string { return noOneElse(q, best.text) },
 			func() string { return unattended(q, best.text) },
-			func() string { return stillToCome(q, v.terms, best.text) },
+			func() string { return stillToCome(q, v.terms, best.text, a.sentenceTexts(doc)) },
 			func() string { return unmade(q, v.terms, best.text) },
 			func() string { return notInPerson(q, best.text) },
 			func() string { return agentless(q, best.text) },
@@ -1513,7 +1513,7 @@ func (a *analyzer) headKnown(head, doc string) bool {
 // mentions it, or "".
 func (a *analyzer) missingFocus(q, doc string) string {
 	var focus string
-	if m := focusQ.FindStringSubmatch(q); m != nil {
+	if m := focusOf(q); m != nil {
 		if peopleWords[strings.ToLower(m[4])] && strings.EqualFold(m[1], "who") {
 			return "" // "Who was the first person to …?" asks for a name
 		}
@@ -1549,7 +1549,7 @@ func (a *analyzer) missingFocus(q, doc string) string {
 // capital of France" in a story that names France and "the Saudi capital",
 // never together).
 func (a *analyzer) missingPairing(q *question, doc string) string {
-	m := focusQ.FindStringSubmatch(q.text)
+	m := focusOf(q.text)
 	if m == nil || len(q.names) == 0 || answerNouns[strings.ToLower(m[4])] {
 		return ""
 	}
@@ -1588,6 +1588,23 @@ func (a *analyzer) missingPairing(q *question, doc string) string {
 	}
 	return ""
 }
+
+// focusOf matches focusQ on q ("what is the capital of France": group 4
+// is "capital"), or returns nil, also where the word before "to" makes a
+// verb phrase of what follows: "what are the talks supposed to focus on"
+// asks no "supposed" of the talks.
+func focusOf(q string) []string {
+	m := focusQ.FindStringSubmatch(q)
+	if m != nil && semiModal[strings.ToLower(m[4])] && strings.EqualFold(m[5], "to") {
+		return nil
+	}
+	return m
+}
+
+// semiModal holds the words that, before "to", make a verb phrase of
+// what follows ("supposed to focus on", "set to meet"), not a noun.
+var semiModal = wordSet(`supposed meant going expected set due about likely unlikely able planning planned
+scheduled slated trying hoping willing ready allowed required poised bound`)
 
 // whichTwo is "which" and the two words after it: "Which cabinet member".
 var whichTwo = regexp.MustCompile(`(?i)^\s*which\s+[\p{L}-]+\s+([\p{L}-]+)\b`)

@@ -319,3 +319,18 @@ func TestSecondStoryCloseBehindKeepsASnippetInTheFirstThree(t *testing.T) {
 		t.Errorf("not answered: %q (%s)", a.Text, a.Reason)
 	}
 }
+
+// "Supposed to", "set to" before a verb ask no attribute of the thing
+// ("the supposed of the talks"), and "anytime soon" is a hedge on a
+// yes/no question, no word the story needs.
+func TestSemiModalsAndHedges(t *testing.T) {
+	e := storyEngine(t, "vell.md", "---\ntitle: Vell water talks\n---\n"+
+		"Officials of Vell and Osk will meet in Tarn on Thursday. "+
+		"The Vell Council said the talks will be focused on sharing the water of the Ambry river.\n\n"+
+		"Osk has also asked to join the river commission, but that could take years, officials said.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"what r the talks supposed to focus on according to the vell council", "water of the Ambry", ""},
+		{"is osk getting into the commission anytime soon", "could take years", ""},
+		{"will osk get on the commission anytime soon?", "could take years", ""},
+	})
+}

@@ -218,7 +218,7 @@ var kinds = []kindRule{
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
 		near: func(q *question, terms []qterm, text string) bool {
-			return auxPhrase(text, q.aux, terms) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
+			return auxPhrase(text, q.aux, predicateTerms(q, terms)) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
 		}},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
@@ -323,7 +323,7 @@ var (
 	lengthQ   = regexp.MustCompile(`(?i)\bhow long (is|was|are|were|will) (the|its|their|this|that|these|those)\b`)
 	lengthRe  = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a|half a)\s*-?\s*(?:(?:nautical|square|cubic)\s+)?(metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|yards?|inches|centimetres?|centimeters?|cm|mm|storeys?|stories|floors)\b|(?:^|[^£$€\d.,])\b\d[\d,.]*m\b`)
 	durationQ = regexp.MustCompile(`(?i)\bhow long\b|\bfor how (long|many (minutes|hours|days|weeks|months|years))\b`)
-	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
+	duration  = regexp.MustCompile(`(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|several|few|many)\s+(more\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|\b(take|takes|took|taking|last|lasts|lasted|for)\s+(up to\s+)?(seconds|minutes|hours|days|weeks|months|years|decades)\b`)
 	// howWord is the word after "how" in "how long", "how old": part of
 	// the question's form, not of its topic.
 	whenUnit = regexp.MustCompile(`(?i)\b(what|which)\s+(day|date|time|year|month)\b`)
@@ -576,6 +576,30 @@ const doingReach = 4
 // contracted negative, "won't" for "will") followed within three words by
 // one of the question's terms: "Will Ukraine participate?" is answered by
 // "Ukraine will not participate."
+// predicateTerms returns terms without the stem of the yes/no question's
+// subject, the first content word after its auxiliary: "will the talks
+// end" is said by "the talks will end", not by "will hold talks" (the
+// subject after the auxiliary of another verb).
+func predicateTerms(q *question, terms []qterm) []qterm {
+	words := strings.Fields(q.text)
+	for _, w := range words[min(1, len(words)):] {
+		w = strings.ToLower(strings.Trim(w, punct))
+		if subjectSkip[w] {
+			continue
+		}
+		subject := retrieval.Terms(w)
+		if len(subject) == 0 {
+			return terms // a pronoun: "will they meet"
+		}
+		return slices.DeleteFunc(slices.Clone(terms), func(t qterm) bool { return slices.Contains(subject, t.stem) })
+	}
+	return terms
+}
+
+// subjectSkip holds the words before a yes/no question's subject:
+// determiners and chat filler ("is the", "will they actually").
+var subjectSkip = wordSet(`the a an this that these those his her their its our your actually really even still ever`)
+
 func auxPhrase(text, aux string, terms []qterm) bool {
 	forms := map[string][]string{
 		"will": {"will", "won't"}, "would": {"would", "wouldn't"}, "is": {"is", "isn't"}, "are": {"are", "aren't"},

@@ -247,6 +247,7 @@ func parseQuestion(q string) question {
 	text = delegationAsk(text)
 	text = forALiving.ReplaceAllString(text, "")
 	text = endUp.ReplaceAllString(text, "")
+	text = anytimeSoon.ReplaceAllString(text, "")
 	pq := question{raw: q, text: text, kind: kindOther}
 	for _, row := range kinds {
 		if row.match != nil && row.match(text) {
@@ -511,6 +512,11 @@ func sideName(s string) string {
 // much fuel ended up in the creek"), which says no more than the rest of
 // the question; "end" is no word of what is asked.
 var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|wind|winds|wound)\s+up\b`)
+
+// anytimeSoon is "anytime soon", "any time soon": a hedge on a yes/no
+// question ("is ukraine getting into the eu anytime soon") that asks no
+// more than the question without it; neither word is one the story needs.
+var anytimeSoon = regexp.MustCompile(`(?i)\s+any\s?time\s+soon\b`)
 
 // forALiving is the idiom "do … for a living": what someone works as,
 // which the rest of the question asks ("what did his father do"), and no

@@ -1298,3 +1298,31 @@ func TestEntryCoverageGate(t *testing.T) {
 		}
 	}
 }
+
+// A length of time spelt out past twelve ("within forty minutes", "in
+// twenty-two days") is a length of time still; "forty years ago" is a
+// point in time.
+func TestSpeltDurations(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The ferry sank within forty minutes.", true},
+		{"The repair was finished in eleven months.", true},
+		{"The strike lasted twenty-two days.", true},
+		{"It took fifteen weeks to rebuild the quay.", true},
+		{"The mill closed forty years ago.", false},
+		{"Forty people were rescued.", false},
+	} {
+		if got := hasDuration(c.text, false); got != c.want {
+			t.Errorf("hasDuration(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	e := storyEngine(t, "ferry.md", "---\ntitle: The ferry Oskava\n---\n"+
+		"The ferry Oskava struck a reef off Tarnholm in 1911. "+
+		"The reef tore open her hull, and she sank within forty minutes. "+
+		"A naval court later blamed the pilot.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"How long did it take the ferry to sink after striking the reef?", "forty minutes", ""},
+	})
+}

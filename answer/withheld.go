@@ -891,16 +891,19 @@ func unattended(q *question, text string) string {
 // achieved: "what did the talks agree on in the end", "how did the talks
 // go", "what was the outcome of the talks"; group 1 or 2 is the verb or
 // noun of the outcome.
-var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|decide|achieve|conclude|produce|reach|sign|result|yield|accomplish|end(?:\s+up)?\s+(?:with|in|without))\b|\bhow\s+did\b.*\b(go|turn out|end)\b|\bwhat\s+(?:was|were|is|are)\s+the\s+(?:final\s+)?(outcome|result|results|upshot)\b|\bwhat\s+came\s+(?:out\s+)?of\b`)
+var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|decide|achieve|conclude|produce|producing|reach|sign|result|yield|accomplish|end(?:\s+up)?\s+(?:with|in|without))\b|\bhow\s+did\b.*\b(go|turn out|end)\b|\bwhat\s+(?:was|were|is|are)\s+the\s+(?:final\s+)?(outcome|result|results|upshot)\b|\bwhat\s+came\s+(?:out\s+)?of\b`)
 
 // stillToCome returns why the passage text does not answer q, or "": q
 // asks what something achieved or how it ended ("what did the talks agree
-// on in the end"), and text tells of it as still to come ("will hold
-// talks on improving their ties", futureOf) without saying anything done
-// (outcomeDone).
-func stillToCome(q *question, terms []qterm, text string) string {
+// on in the end"), and text, or another sentence of the story (story),
+// tells of it as still to come ("will hold talks on improving their ties",
+// futureOf) without text saying anything done (outcomeDone). A story that
+// tells of the talks as to come has no outcome of them to give, whichever
+// of its sentences matches the question best ("his trip was unrelated to
+// the talks" for "did the talks end up producing a deal").
+func stillToCome(q *question, terms []qterm, text string, story []string) string {
 	m := outcomeAsk.FindStringSubmatchIndex(q.text)
-	if m == nil || !futureOf(terms, text) {
+	if m == nil || !futureOf(terms, text) && !slices.ContainsFunc(story, func(s string) bool { return futureOf(terms, s) }) {
 		return ""
 	}
 	verb := ""

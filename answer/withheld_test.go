@@ -218,10 +218,32 @@ func TestStillToCome(t *testing.T) {
 	} {
 		q := parseQuestion(c.q)
 		terms := flatTerms(q.text)
-		if got := stillToCome(&q, terms, c.text) != ""; got != c.want {
+		if got := stillToCome(&q, terms, c.text, nil) != ""; got != c.want {
 			t.Errorf("%q on %q: refused %v, want %v", c.q, c.text, got, c.want)
 		}
 	}
+}
+
+// A story that tells of the talks as still to come gives no outcome of
+// them, whichever of its sentences matches the question best; one that
+// tells of them as held does.
+func TestStillToComeInTheStory(t *testing.T) {
+	coming := "---\ntitle: Border talks in Kesh\n---\n" +
+		"The mayors of Orvik and Kesh will hold talks in Kesh on Thursday about the border crossing. " +
+		"The crossing has been closed since a flood in March.\n\n" +
+		"Orvik's mayor, Pell Anders, said on Monday that his trip to Lisbon on Friday was unrelated to the Kesh talks and to any deal on the crossing. " +
+		"Traders on both sides want a deal that reopens the crossing before the harvest.\n"
+	e := storyEngine(t, "kesh.md", coming)
+	checkRefusals(t, e, []refusalCase{
+		{"did the kesh talks end up producing any deal on the crossing??", "", "still to come"},
+		{"did the talks in kesh reach a deal on the crossing", "", "still to come"},
+		{"when will the mayors hold talks", "Thursday", ""},
+	})
+	held := strings.Replace(coming, "will hold talks in Kesh on Thursday about the border crossing.", "held talks in Kesh on Thursday and reached a deal to reopen the border crossing; they will meet again in May.", 1)
+	e = storyEngine(t, "kesh.md", held)
+	checkRefusals(t, e, []refusalCase{
+		{"did the kesh talks reach a deal to reopen the crossing", "reached a deal", ""},
+	})
 }
 
 // A thing the story says is still to be made has no content to tell, and
