@@ -812,7 +812,8 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 					voices = append(voices, n)
 				}
 			}
-			if otherSpeaks(voices, best.text) && (!slices.ContainsFunc(retrieval.Terms(d.name), inBest) || !speaks(voices, best.text)) {
+			if otherSpeaks(voices, best.text) && (!slices.ContainsFunc(retrieval.Terms(d.name), inBest) || !speaks(voices, best.text)) ||
+				roleOfOther(voices, best.text) && !speaks(retrieval.Terms(d.name), best.text) {
 				return "in the passage that answers, " + d.name + " is not the one who speaks"
 			}
 			continue
@@ -835,12 +836,67 @@ func (a *analyzer) unsaid(q *question, best candidate, doc string) string {
 			// Named, the one asked about must be the one who speaks:
 			// "Rubio … will meet the delegation, spokesperson Tammy
 			// Bruce said" does not say what Rubio said.
-			if !speaks(who, best.text) && otherSpeaks(who, best.text) {
+			if !speaks(who, best.text) && otherSpeaks(who, best.text) || roleOfOther(who, best.text) && !speaks(retrieval.Terms(d.name), best.text) {
 				return "in the passage that answers, " + d.name + " is not the one who speaks"
 			}
 		}
 	}
 	return ""
+}
+
+// roleOfOther reports whether the one who speaks in text is named by a
+// role that voices share, qualified by a word that is none of theirs:
+// "the American president said" is not Putin speaking, though Putin is a
+// president too.
+func roleOfOther(voices []string, text string) bool {
+	words := strings.Fields(text)
+	for s, w := range words {
+		if !speechWord(w) {
+			continue
+		}
+		at := s
+		if at > 1 && speechAdverbs[strings.ToLower(words[at-1])] {
+			at--
+		}
+		if at < 2 {
+			continue
+		}
+		role, mod := strings.Trim(words[at-1], punct), strings.Trim(words[at-2], punct)
+		rs, ms := retrieval.Terms(role), retrieval.Terms(mod)
+		if capitalized(role) || len(rs) != 1 || !roleNouns[rs[0]] || !slices.Contains(voices, rs[0]) {
+			continue
+		}
+		if !capitalized(mod) || len(ms) != 1 || slices.Contains(voices, ms[0]) || words[at-2] != mod {
+			continue
+		}
+		// The qualifier names a country, and the one asked about is of
+		// another: "American" is not "Russian"; "American" is "U.S.".
+		nation := nationKey(mod)
+		if nation == "" {
+			continue
+		}
+		theirs := false
+		for _, v := range voices {
+			if k := nationKey(v); k != "" {
+				if k == nation {
+					return false
+				}
+				theirs = true
+			}
+		}
+		return theirs
+	}
+	return false
+}
+
+// nationKey returns placeKey of the country w names, as a name, a
+// demonym or a stem ("American", "u.s.", "us_", "Russian"), or "".
+func nationKey(w string) string {
+	w = strings.TrimSuffix(strings.ToLower(strings.Trim(w, punct)), "_")
+	if w == "" {
+		return ""
+	}
+	return placeKey(strings.TrimPrefix(sideName(w), "the "))
 }
 
 // aboutPart is what a question asks someone said something about, after

@@ -450,3 +450,30 @@ func TestUnattended(t *testing.T) {
 		}
 	}
 }
+
+// "The American president said" is not the Russian president speaking,
+// though both are presidents; it is the American one.
+func TestRoleOfAnotherCountry(t *testing.T) {
+	e := storyEngine(t, "call.md", "---\ntitle: Presidents agree to talks\n---\n"+
+		"U.S. President Dan Ferris and Russian President Ilya Marrow spoke by phone last week. "+
+		"The talks follow the telephone call between Ferris and Marrow in which the American president said they “agreed to have our teams start negotiations at once.” "+
+		"The talks will be held in Vienna.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"did marrow himself say anything about the talks", "", "is not the one who speaks"},
+		{"What did Ferris say he and Marrow agreed on during the call?", "start negotiations", ""},
+	})
+	for _, c := range []struct {
+		voices []string
+		text   string
+		want   bool
+	}{
+		{[]string{"marrow", "russian", "presid"}, "in which the American president said they agreed", true},
+		{[]string{"ferri", "us_", "presid"}, "in which the American president said they agreed", false},
+		{[]string{"marrow", "presid"}, "in which the American president said they agreed", false}, // no country of theirs known
+		{[]string{"marrow", "russian", "presid"}, "the former president said", false},
+	} {
+		if got := roleOfOther(c.voices, c.text); got != c.want {
+			t.Errorf("roleOfOther(%v, %q) = %v, want %v", c.voices, c.text, got, c.want)
+		}
+	}
+}
