@@ -215,7 +215,7 @@ func echoes(terms []qterm, text string) bool {
 // auxiliary, "Ukraine will not participate" for "Will Ukraine take
 // part?"), else "": the answer opens with the evidence.
 func yesNoOpener(v verdict, text string) string {
-	if v.kind != kindYesNo || !auxPhrase(text, v.q.aux, predicateTerms(v.q, v.terms)) {
+	if v.kind != kindYesNo || !saysPlainly(v.q, v.terms, text) {
 		return ""
 	}
 	if negation.MatchString(text) {

@@ -412,9 +412,12 @@ func TestYesNoNeedsThePredicate(t *testing.T) {
 		{"will the strike actually end", false},
 		{"Will the board hold talks?", true},
 		{"will they hold talks", true},
+		// A subject of more words than one.
+		{"will friday's talks end the strike?", false},
+		{"will the ferry board talks end the strike", false},
 	} {
 		q := parseQuestion(c.q)
-		if got := auxPhrase(text, q.aux, predicateTerms(&q, flatTerms(q.text))); got != c.want {
+		if got := saysPlainly(&q, flatTerms(q.text), text); got != c.want {
 			t.Errorf("%q on %q: said plainly %v, want %v", c.q, text, got, c.want)
 		}
 	}
@@ -427,5 +430,29 @@ func TestYesNoNeedsThePredicate(t *testing.T) {
 	}
 	if strings.HasPrefix(a.Text, "Yes") || strings.HasPrefix(a.Text, "No") {
 		t.Errorf("%q opens with yes or no without saying it plainly", a.Text)
+	}
+	// The verb after "will" must be the one asked about: "Eng will miss
+	// the final" does not say whether he will play, nor "the ferry will
+	// leave" whether Eide will.
+	for _, c := range []struct{ q, text string }{
+		{"will Jonas Eng play in the final?", "Eng will miss the final with a knee injury."},
+		{"will Jon Eide leave", "The harbour master, Jon Eide, said the first ferry will leave at six."},
+	} {
+		q := parseQuestion(c.q)
+		if saysPlainly(&q, flatTerms(q.text), c.text) {
+			t.Errorf("%q on %q: said plainly, want not", c.q, c.text)
+		}
+	}
+	// Said plainly: a light verb and what it takes ("will have no mail"),
+	// and a subject that is not a name, whoever does it to them.
+	for _, c := range []struct{ q, text string }{
+		{"will the islands get mail", "The islands will have no mail service until the strike ends."},
+		{"will the workers be paid for the strike", "The board will pay striking workers nothing for the days lost."},
+		{"will New Harbour get a second ferry?", "New Harbour will get a second ferry in the autumn, the board said."},
+	} {
+		q := parseQuestion(c.q)
+		if !saysPlainly(&q, flatTerms(q.text), c.text) {
+			t.Errorf("%q on %q: not said plainly, want it said", c.q, c.text)
+		}
 	}
 }

@@ -441,7 +441,7 @@ var didAsk = regexp.MustCompile(`(?i)^\s*(?:who|whom|what|which\s+[\p{L}-]+)\s+(
 // nameThenVerb is what follows a name in didAsk: a regnal number, "Jr."
 // or "himself" may stand between it and its verb ("King Charles III
 // swear", "Rubio himself said").
-var nameThenVerb = regexp.MustCompile(`^(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?(?:\s+(?i:himself|herself|themselves|itself))?\s+([\p{L}-]+)`)
+var nameThenVerb = regexp.MustCompile(`^(?:\s+[IVX]+|\s+Jr\.?|\s+Sr\.?)?(?:\s+(?i:himself|herself|themselves|itself))?(?:\s+(?i:just|really|actually|ever|already|also|even|recently|personally|still))*\s+([\p{L}-]+)`)
 
 // cutPrefixFold returns s without prefix, matched without regard to case.
 func cutPrefixFold(s, prefix string) (string, bool) {
@@ -959,10 +959,29 @@ func (a *analyzer) deedElsewhere(q *question, best candidate, doc string) string
 			}
 		}
 	}
+	if m := didName.FindStringSubmatch(q.text); m != nil && verb == "" && q.kind == kindYesNo {
+		if rest, ok := afterNames(m[2], q.names); ok {
+			if v := nameThenVerb.FindStringSubmatch(rest); v != nil && (!progressive[strings.ToLower(m[1])] || strings.HasSuffix(strings.ToLower(v[1]), "ing")) {
+				// "Didn't Witkoff just fly to Moscow?": asked of one the
+				// story never tells doing it, only others ("Lavrov … will
+				// fly").
+				verb, exact = v[1], true
+				doer = retrieval.Terms(strings.TrimSuffix(m[2], rest))
+			}
+		}
+	}
+	for i, t := range doer {
+		doer[i] = a.spelling(t, doc) // "zelensky" is the story's "Zelenskyy"
+	}
 	vs := retrieval.Terms(verb)
 	if len(vs) != 1 || speechVerbs[vs[0]] || talkVerbs[vs[0]] || lightTerms[vs[0]] || !a.toldWithAgent(vs[0], doc) ||
 		exact && (!a.toldExactly(vs[0], doc) || a.doneBy(doc, vs[0], doer)) {
 		return ""
+	}
+	if exact && len(doer) > 0 {
+		// Nowhere does the one asked about do it (doneBy): the passage
+		// that has the verb has it of another.
+		return fmt.Sprintf("the story says %q only of others", strings.ToLower(verb))
 	}
 	here := map[string]bool{}
 	for _, t := range retrieval.Terms(best.prev + " " + best.text) {
@@ -1060,6 +1079,14 @@ var whenDid = regexp.MustCompile(`^\s*(?i:when|(?:in )?(?:what|which) year)\s+(?
 // putin flying to saudi arabia"; group 1 as in whenDid.
 var whenDoing = regexp.MustCompile(`^\s*(?i:when|(?:on )?(?:what|which) (?:day|date))\s+(?i:is|are)\s+(?:(?i:the)\s+)?(.+)`)
 
+// didName is a yes/no question of what a name did or is doing, its
+// auxiliary in group 1 and what follows in group 2: "didnt witkoff just
+// fly to moscow", "is putin flying to riyadh".
+var didName = regexp.MustCompile(`^\s*(?i:(did|didn't|didnt|has|hasn't|hasnt|is|isn't|isnt|was|wasn't|wasnt))\s+(.+)`)
+
+// progressive holds the auxiliaries of a verb in -ing: "is putin flying".
+var progressive = wordSet(`is isn't isnt was wasn't wasnt`)
+
 // agentWindow is how many words either side of a verb a name may stand to
 // be the one who did it ("Garrity, who in 1839 founded", "opened by the
 // Duchess of Wenmarsh").
@@ -1079,21 +1106,50 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 // Arlen").
 func (a *analyzer) doneBy(doc, v string, doer []string) bool {
 	verbs := append([]string{v}, retrieval.Synonyms(v)...)
-	for _, sent := range a.sentenceTexts(doc) {
+	isDoer := func(w string) bool {
+		return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(doer, t) })
+	}
+	sents := a.sentenceTexts(doc)
+	for k, sent := range sents {
 		words := strings.Fields(sent)
 		for i, w := range words {
 			if ts := retrieval.Terms(w); len(ts) != 1 || !slices.Contains(verbs, ts[0]) {
 				continue
 			}
-			for _, n := range words[max(0, i-agentWindow):min(len(words), i+agentWindow+1)] {
-				if slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return slices.Contains(doer, t) }) {
+			if slices.ContainsFunc(words[max(0, i-agentWindow):min(len(words), i+agentWindow+1)], isDoer) {
+				return true
+			}
+			// The subject before the verb, back to the clause's start:
+			// "Lavrov and foreign affairs adviser Yuri Ushakov will
+			// fly"; "He will fly" after a sentence naming the doer.
+			for j := i - 1; j >= max(0, i-doerReach); j-- {
+				n := words[j]
+				if clauseWords[strings.ToLower(strings.Trim(n, punct))] {
+					break
+				}
+				if isDoer(n) || subjectPronoun[strings.ToLower(strings.Trim(n, punct))] &&
+					(slices.ContainsFunc(words[:j], isDoer) || k > 0 && slices.ContainsFunc(strings.Fields(sents[k-1]), isDoer)) {
+					// "Zelenskyy said he would travel"; "… between
+					// Trump and Putin in which the American president
+					// said they agreed".
 					return true
+				}
+				if strings.ContainsAny(n, ",;:") {
+					break
 				}
 			}
 		}
 	}
 	return false
 }
+
+// clauseWords open a clause: the subject of a verb after them is no
+// further back. subjectPronoun holds the pronouns that stand for one
+// named before.
+var (
+	clauseWords    = wordSet(`that which who whom whose said says told when while after before because since`)
+	subjectPronoun = wordSet(`he she they`)
+)
 
 // toldExactly reports whether the story doc tells of the verb stem v,
 // itself, with a name near it (toldStems).

@@ -218,7 +218,7 @@ var kinds = []kindRule{
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
 		near: func(q *question, terms []qterm, text string) bool {
-			return auxPhrase(text, q.aux, predicateTerms(q, terms)) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
+			return saysPlainly(q, terms, text) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
 		}},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
@@ -577,9 +577,10 @@ const doingReach = 4
 // one of the question's terms: "Will Ukraine participate?" is answered by
 // "Ukraine will not participate."
 // predicateTerms returns terms without the stem of the yes/no question's
-// subject, the first content word after its auxiliary: "will the talks
-// end" is said by "the talks will end", not by "will hold talks" (the
-// subject after the auxiliary of another verb).
+// subject, its first content word after the auxiliary: "will the strike
+// end" is not said by "workers will strike" (auxPhrase also needs the
+// verb after the passage's auxiliary to be a word of the question: "will
+// hold talks" does not say "will friday's talks end").
 func predicateTerms(q *question, terms []qterm) []qterm {
 	words := strings.Fields(q.text)
 	for _, w := range words[min(1, len(words)):] {
@@ -589,7 +590,7 @@ func predicateTerms(q *question, terms []qterm) []qterm {
 		}
 		subject := retrieval.Terms(w)
 		if len(subject) == 0 {
-			return terms // a pronoun: "will they meet"
+			return terms // a pronoun: "will they meet" (pronounSubject)
 		}
 		return slices.DeleteFunc(slices.Clone(terms), func(t qterm) bool { return slices.Contains(subject, t.stem) })
 	}
@@ -600,7 +601,56 @@ func predicateTerms(q *question, terms []qterm) []qterm {
 // determiners and chat filler ("is the", "will they actually").
 var subjectSkip = wordSet(`the a an this that these those his her their its our your actually really even still ever`)
 
+// verbSkip holds the words between an auxiliary and its verb: "will not
+// change", "will also be held".
+var verbSkip = wordSet(`not no never also still now soon then probably likely again finally just be been being`)
+
+// saysPlainly reports whether text says what the yes/no question q asks
+// with its auxiliary (auxPhrase): the verb after it one the question asks
+// of, its subject before it one the question names, or a pronoun. "The
+// first ferry will leave at six" does not say whether Eide will leave.
+func saysPlainly(q *question, terms []qterm, text string) bool {
+	asked := map[string]bool{}
+	for _, t := range terms {
+		asked[t.stem] = true
+	}
+	subject := func(w string) bool {
+		ts := retrieval.Terms(w)
+		return len(ts) == 0 || slices.ContainsFunc(ts, func(t string) bool { return asked[t] })
+	}
+	if !nameSubject(q) {
+		// "will they hold talks": whoever they are; "will the workers be
+		// paid": "the board will pay striking workers nothing".
+		subject = nil
+	}
+	return auxPhraseBy(text, q.aux, predicateTerms(q, terms), subject)
+}
+
+// nameSubject reports whether the yes/no question q's subject is a name:
+// "will Jon Eide leave", "will holm appeal" (a name the question types in
+// lower case is one of q.names).
+func nameSubject(q *question) bool {
+	words := strings.Fields(q.text)
+	for _, w := range words[min(1, len(words)):] {
+		w = strings.Trim(w, punct)
+		if subjectSkip[strings.ToLower(w)] {
+			continue
+		}
+		ts := retrieval.Terms(w)
+		return len(ts) > 0 && slices.ContainsFunc(q.names, func(n string) bool {
+			return slices.Contains(retrieval.Terms(n), ts[0])
+		})
+	}
+	return false
+}
+
 func auxPhrase(text, aux string, terms []qterm) bool {
+	return auxPhraseBy(text, aux, terms, nil)
+}
+
+// auxPhraseBy is auxPhrase with the word before the auxiliary, when
+// subject is not nil, one it accepts.
+func auxPhraseBy(text, aux string, terms []qterm, subject func(string) bool) bool {
 	forms := map[string][]string{
 		"will": {"will", "won't"}, "would": {"would", "wouldn't"}, "is": {"is", "isn't"}, "are": {"are", "aren't"},
 		"was": {"was", "wasn't"}, "were": {"were", "weren't"}, "does": {"does", "doesn't"}, "do": {"do", "don't"},
@@ -614,15 +664,27 @@ func auxPhrase(text, aux string, terms []qterm) bool {
 	ws := strings.Fields(strings.ToLower(retrieval.Normalize(text)))
 	for i, w := range ws {
 		w = strings.Trim(w, ".,;:!?\"()")
-		if !slices.Contains(forms, w) {
+		if !slices.Contains(forms, w) || subject != nil && i > 0 && !subject(strings.Trim(ws[i-1], ".,;:!?\"()")) {
 			continue
 		}
+		// The verb after the auxiliary must be one the question asks
+		// of: "will hold talks" does not say "will the talks end".
 		for _, next := range ws[i+1 : min(len(ws), i+4)] {
-			for _, t := range retrieval.Terms(next) {
+			next = strings.Trim(next, ".,;:!?\"()")
+			if verbSkip[next] || len(next) > 4 && strings.HasSuffix(next, "ly") {
+				continue // "didn't directly respond"
+			}
+			ts := retrieval.Terms(next)
+			for _, t := range ts {
 				if want[t] {
 					return true
 				}
 			}
+			if len(ts) > 0 {
+				break
+			}
+			// A verb too light to weigh ("will get a second ferry",
+			// "will have no mail"): what it takes says it.
 		}
 	}
 	return false
@@ -684,6 +746,9 @@ func kindTyped(k questionKind, text string, terms []qterm) bool {
 // agoToo: "how long has it been since …" is answered by "three years ago".
 func hasDuration(text string, agoToo bool) bool {
 	for _, loc := range duration.FindAllStringIndex(text, -1) {
+		if f := strings.Fields(text[loc[0]:loc[1]]); capitalized(f[len(f)-1]) {
+			continue // a name: "the documentary Twenty Years Under Water"
+		}
 		rest := strings.TrimSpace(strings.ToLower(text[loc[1]:]))
 		if (agoToo || !strings.HasPrefix(rest, "ago")) && !strings.HasPrefix(rest, "old") {
 			return true

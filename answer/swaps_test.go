@@ -1313,6 +1313,10 @@ func TestSpeltDurations(t *testing.T) {
 		{"It took fifteen weeks to rebuild the quay.", true},
 		{"The mill closed forty years ago.", false},
 		{"Forty people were rescued.", false},
+		// A name is no length of time.
+		{"The band Nineteen Days plays on Saturday.", false},
+		{"She made the documentary Twenty Years Under Water.", false},
+		{"Ten Days That Shook the World was reprinted.", false},
 	} {
 		if got := hasDuration(c.text, false); got != c.want {
 			t.Errorf("hasDuration(%q) = %v, want %v", c.text, got, c.want)

@@ -903,8 +903,20 @@ var outcomeAsk = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b.*?\b(agree|dec
 // the talks" for "did the talks end up producing a deal").
 func stillToCome(q *question, terms []qterm, text string, story []string) string {
 	m := outcomeAsk.FindStringSubmatchIndex(q.text)
-	if m == nil || !futureOf(terms, text) && !slices.ContainsFunc(story, func(s string) bool { return futureOf(terms, s) }) {
+	if m == nil {
 		return ""
+	}
+	if !futureOf(terms, text) {
+		// Another sentence tells of what is asked about as to come, and
+		// none tells of it as done ("The mayors struck a deal", "Brekka
+		// beat Holt"): its head noun, not any word of the question
+		// ("Judge Lund will sentence Holm" is no jury to come).
+		if !slices.ContainsFunc(outcomeHeads(q.text, m), func(h string) bool {
+			return slices.ContainsFunc(story, func(s string) bool { return laterFutureOf(h, s) }) &&
+				!slices.ContainsFunc(story, func(s string) bool { return toldDone(h, s) })
+		}) {
+			return ""
+		}
 	}
 	verb := ""
 	for g := 2; g+1 < len(m); g += 2 {
@@ -921,15 +933,171 @@ func stillToCome(q *question, terms []qterm, text string, story []string) string
 			return "" // "agreed to have our teams start negotiations"
 		}
 	}
-	if outcomeDone.MatchString(text) {
+	if outcomeSaid(text) {
 		return ""
 	}
 	return "the story tells of it as still to come"
 }
 
+// outcomeHeads returns what an outcome question m asks the outcome of:
+// the head noun of its subject, the last content word before its verb
+// ("talks" of "did the saudi talks end up producing any deal", "talks"
+// after "what was the outcome of"), and any event it names ("did the US
+// and Russia agree on a ceasefire at the Riyadh talks": eventNouns).
+func outcomeHeads(q string, m []int) []string {
+	subject := ""
+	for g := 2; g+1 < len(m); g += 2 {
+		if m[g] < 0 {
+			continue
+		}
+		if aux := auxBefore.FindAllStringIndex(q[:m[g]], -1); len(aux) > 0 {
+			subject = q[aux[len(aux)-1][1]:m[g]]
+		} else {
+			subject = q[m[g+1]:]
+		}
+		break
+	}
+	if subject == "" {
+		subject = q[m[1]:] // "what came of the talks"
+	}
+	var heads []string
+	head := ""
+	for _, t := range retrieval.Terms(subject) {
+		if !lightTerms[t] && !chatFiller[t] {
+			head = t
+		}
+	}
+	if head != "" {
+		heads = append(heads, head)
+	}
+	for _, t := range retrieval.Terms(q) {
+		if eventNouns[t] && !slices.Contains(heads, t) {
+			heads = append(heads, t)
+		}
+	}
+	return heads
+}
+
+// eventNouns name events that have an outcome: what a story may tell of
+// as still to come.
+var eventNouns = stemSet(`talks negotiations meeting summit conference vote election referendum trial hearing
+inquiry match final game race tournament session round ballot poll`)
+
+// auxBefore is the auxiliary before an outcome verb: "did", "have".
+var auxBefore = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b`)
+
+// toldDone reports whether sentence s tells of the stem head as done: a
+// verb in the past within three words of it ("The talks broke up", "the
+// mayors struck a deal", "Brekka beat Holt"), not one of speech ("the
+// talks, the Kremlin said") nor one of plans ("scheduled", "invited").
+func toldDone(head, s string) bool {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if !slices.Contains(retrieval.Terms(w), head) {
+			continue
+		}
+		// Its verb before it ("the mayors struck", "took 41 percent of
+		// the vote in Sunday's election") or after it, to the end of the
+		// clause ("Leaders of Brenn and Holt met").
+		// A clause told as to come ("the talks will be focused on")
+		// tells of nothing done.
+		for j := i - 1; j >= max(0, i-doneReach); j-- {
+			if strings.ContainsAny(words[j], ",;:") || speechWord(words[j]) || futureRe.MatchString(words[j]) {
+				break
+			}
+			if pastDeed(words[j]) {
+				return true
+			}
+		}
+		for j := i + 1; j < min(len(words), i+1+doneReach) && !strings.ContainsAny(words[j-1], ",;:.") && !speechWord(words[j]) && !futureRe.MatchString(words[j]); j++ {
+			if pastDeed(words[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// doneReach is how many words from what is asked about its verb may
+// stand, within the clause.
+const doneReach = 8
+
+// laterFutureOf is futureOf for the head of an outcome question, leaving
+// out another event of its kind ("a run-off election is scheduled",
+// "another round of talks") and the head as a modifier ("the election
+// commission will publish the results").
+func laterFutureOf(head, s string) bool {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if !slices.Contains(retrieval.Terms(w), head) {
+			continue
+		}
+		other := false
+		for _, p := range words[max(0, i-3):i] {
+			if l := strings.ToLower(strings.Trim(p, punct)); l == "a" || l == "an" || l == "another" || l == "next" {
+				other = true
+			}
+		}
+		if other || i+1 < len(words) && !strings.ContainsAny(w, ",;:.") && nounAfter(words[i+1]) {
+			continue
+		}
+		for _, n := range words[max(0, i-3):min(len(words), i+4)] {
+			if futureRe.MatchString(n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nounAfter reports whether w, after a noun, makes a compound with it
+// ("election commission"): a lower-case word that is no verb form, no
+// preposition, no conjunction, no auxiliary.
+func nounAfter(w string) bool {
+	w = strings.Trim(w, punct)
+	if w == "" || capitalized(w) || futureRe.MatchString(w) {
+		return false
+	}
+	l := strings.ToLower(w)
+	if clauseWords[l] || auxiliaries[l] || strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "ing") || len(retrieval.Terms(l)) == 0 {
+		return false
+	}
+	return !pastDeed(w) && !speechWord(w)
+}
+
+// pastDeed reports whether w is a verb in the past that tells of something
+// done: "agreed", "broke", "met"; not a name ("United"), a verb of speech
+// or of what is planned.
+func pastDeed(w string) bool {
+	if capitalized(w) || speechWord(w) {
+		return false
+	}
+	w = strings.ToLower(strings.Trim(w, punct))
+	if irregularPast[w] && w != "meant" || outcomeDone.FindString(w) == w {
+		// The whole word: "won’t" is no "won".
+		return true
+	}
+	return len(w) > 4 && strings.HasSuffix(w, "ed") && !notDone[w]
+}
+
+// notDone holds the words in "-ed" that tell of a plan or a state, not of
+// something done.
+var notDone = wordSet(`scheduled planned expected supposed slated proposed intended aimed hoped wanted invited called asked based needed related unrelated concerned involved interested limited so-called`)
+
 // predicted ends the words before an outcome asked as a prediction: "would
 // achieve", "will produce", "to reach".
 var predicted = regexp.MustCompile(`(?i)\b(?:would|will|could|might|can|to)\s+$`)
+
+// outcomeSaid reports whether text says an outcome (outcomeDone) in a
+// word of its own: "won’t" is no "won".
+func outcomeSaid(text string) bool {
+	for _, loc := range outcomeDone.FindAllStringIndex(text, -1) {
+		if rest := text[loc[1]:]; !strings.HasPrefix(rest, "’") && !strings.HasPrefix(rest, "'") {
+			return true
+		}
+	}
+	return false
+}
 
 // outcomeDone says something came to an end, to an agreement or to a
 // decision: a passage that says one reports an outcome.

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -390,7 +391,7 @@ func TestWhatDayIsSomeoneDoing(t *testing.T) {
 		"Varga is expected to arrive in Vigo on Tuesday morning.\n\n"
 	e := storyEngine(t, "vigo.md", story)
 	checkRefusals(t, e, []refusalCase{
-		{"what day is varga flying to vigo for the talks", "", `does not say "flying"`},
+		{"what day is varga flying to vigo for the talks", "", `"flying" only of others`},
 		{"what day is lind flying to vigo", "Monday", ""},
 		{"when is varga arriving in vigo", "Tuesday", ""},
 	})
@@ -474,6 +475,50 @@ func TestRoleOfAnotherCountry(t *testing.T) {
 	} {
 		if got := roleOfOther(c.voices, c.text); got != c.want {
 			t.Errorf("roleOfOther(%v, %q) = %v, want %v", c.voices, c.text, got, c.want)
+		}
+	}
+}
+
+// "Didn't Vell just fly to Tarn?" asks of one the story never tells
+// flying: only others fly. One who flies as one of several ("Orr and the
+// adviser Ida Renn will fly"), or as "he" after being named, does.
+func TestDeedOnlyOfOthers(t *testing.T) {
+	e := storyEngine(t, "tarn.md", "---\ntitle: Envoys fly to Tarn\n---\n"+
+		"Foreign Minister Pavel Orr and the adviser Ida Renn will fly to Tarn later on Monday, a spokesman said. "+
+		"The envoy Marta Vell said the talks would be hard.\n\n"+
+		"The trade minister, Jonas Brisk, spoke to reporters in Osk. "+
+		"He will fly to Tarn on Wednesday.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"didnt vell just fly to tarn before this?", "", "only of others"},
+		{"is marta vell flying to tarn", "", "only of others"},
+		{"did orr fly to tarn", "Orr", ""},
+		{"is renn flying to tarn", "Renn", ""},
+		{"is brisk flying to tarn", "Wednesday", ""},
+	})
+}
+
+// A story of something done that also tells of a next step ("will hold
+// another round of talks", "the election commission will publish", "a
+// run-off election is scheduled") does not tell of the thing asked about
+// as still to come.
+func TestDoneWithANextStep(t *testing.T) {
+	for _, c := range []struct{ story, q string }{
+		{"Leaders of Brenn and Holt met in Lisk on Friday for talks on the valley. The talks broke up late on Friday without an agreement. " +
+			"The two leaders will hold another round of talks in October.", "did the leaders reach a deal on the valley"},
+		{"Leaders of Brenn and Holt met in Lisk on Friday for talks on the valley. The talks broke up late on Friday without an agreement. " +
+			"The two leaders will hold another round of talks in October.", "how did the lisk talks go"},
+		{"The Green Party took 41 percent of the vote in Sunday's municipal election in Lissvik. The election commission will publish the final results on Monday. " +
+			"A run-off election in the northern district is scheduled for 12 May.", "how did the election go"},
+		{"A jury in Tarn found the developer Leif Holm guilty of fraud on Wednesday. Judge Eva Lund will sentence Holm on 3 June.", "did the jury decide holm was guilty"},
+		{"The mayors of Orvik and Kesh struck a deal on Thursday to reopen the border crossing. The two mayors will meet again next month to sign the accord.", "did the mayors reach a deal on the crossing?"},
+	} {
+		e := storyEngine(t, "done.md", "---\ntitle: Done\n---\n"+c.story+"\n")
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(a.Reason, "still to come") {
+			t.Errorf("%q refused as still to come on %q", c.q, c.story)
 		}
 	}
 }
