@@ -1235,6 +1235,17 @@ func TestChatWhenWhereWho(t *testing.T) {
 	if got := delegationAsk("who from america sits down with the russians"); got != "who will represent the U.S.?" {
 		t.Errorf("delegationAsk: %q", got)
 	}
+	// "Who from X" doing something else than taking part asks who did it.
+	for _, q := range []string{"who from the saudi government is hosting, is mbs personally involved", "who from the city council approved the plan"} {
+		if got := delegationAsk(q); got != q {
+			t.Errorf("delegationAsk(%q) = %q, want the question as asked", q, got)
+		}
+	}
+	for _, q := range []string{"who from russia is going", "who from the us?", "who from the us side is attending"} {
+		if got := delegationAsk(q); !strings.HasPrefix(got, "who will represent") {
+			t.Errorf("delegationAsk(%q) = %q, want who will represent", q, got)
+		}
+	}
 }
 
 // "Act as" said to the bot is an instruction; in a question about someone
