@@ -215,10 +215,14 @@ func echoes(terms []qterm, text string) bool {
 // auxiliary, "Ukraine will not participate" for "Will Ukraine take
 // part?"), else "": the answer opens with the evidence.
 func yesNoOpener(v verdict, text string) string {
-	if v.kind != kindYesNo || !saysPlainly(v.q, v.terms, text) {
+	if v.kind != kindYesNo {
 		return ""
 	}
-	if negation.MatchString(text) {
+	said, negated := saysPlainly(v.q, v.terms, text)
+	switch {
+	case !said:
+		return ""
+	case negated:
 		return "No. "
 	}
 	return "Yes. "

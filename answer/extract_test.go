@@ -417,7 +417,7 @@ func TestYesNoNeedsThePredicate(t *testing.T) {
 		{"will the ferry board talks end the strike", false},
 	} {
 		q := parseQuestion(c.q)
-		if got := saysPlainly(&q, flatTerms(q.text), text); got != c.want {
+		if got, _ := saysPlainly(&q, flatTerms(q.text), text); got != c.want {
 			t.Errorf("%q on %q: said plainly %v, want %v", c.q, text, got, c.want)
 		}
 	}
@@ -437,9 +437,14 @@ func TestYesNoNeedsThePredicate(t *testing.T) {
 	for _, c := range []struct{ q, text string }{
 		{"will Jonas Eng play in the final?", "Eng will miss the final with a knee injury."},
 		{"will Jon Eide leave", "The harbour master, Jon Eide, said the first ferry will leave at six."},
+		// The one asked about is not the subject: roles reversed, what
+		// the subject is of, or a pronoun for someone.
+		{"will Tor Dahl replace Jonas Eng", "Jonas Eng will replace the coach, Tor Dahl, in July."},
+		{"will Mats Uhr attend the hearing", "A lawyer for the striker Mats Uhr will attend the hearing."},
+		{"will Moe fly to Tarn", "They will then fly to Tarn."},
 	} {
 		q := parseQuestion(c.q)
-		if saysPlainly(&q, flatTerms(q.text), c.text) {
+		if said, _ := saysPlainly(&q, flatTerms(q.text), c.text); said {
 			t.Errorf("%q on %q: said plainly, want not", c.q, c.text)
 		}
 	}
@@ -449,10 +454,33 @@ func TestYesNoNeedsThePredicate(t *testing.T) {
 		{"will the islands get mail", "The islands will have no mail service until the strike ends."},
 		{"will the workers be paid for the strike", "The board will pay striking workers nothing for the days lost."},
 		{"will New Harbour get a second ferry?", "New Harbour will get a second ferry in the autumn, the board said."},
+		{"will Britt Oland sign the agreement", "Oland and Hald will sign the agreement on Friday."},
+		{"will Per Hagen ask the court to review it", "Hagen said he will ask the regional court to review the decision."},
 	} {
 		q := parseQuestion(c.q)
-		if !saysPlainly(&q, flatTerms(q.text), c.text) {
+		if said, _ := saysPlainly(&q, flatTerms(q.text), c.text); !said {
 			t.Errorf("%q on %q: not said plainly, want it said", c.q, c.text)
+		}
+	}
+}
+
+// "No." only when what the question asks is negated, not when another
+// clause of the passage is: "Vik will attend. He will not vote."
+func TestYesNoNegatedClause(t *testing.T) {
+	for _, c := range []struct {
+		q, text string
+		neg     bool
+	}{
+		{"will Vik attend the meeting", "Vik will attend the meeting, but he will not vote.", false},
+		{"will Vik attend the meeting", "Vik will not attend the meeting.", true},
+		{"will Vik attend the meeting", "Vik won't attend the meeting.", true},
+		{"was anyone hurt", "Nobody was hurt, the harbour master said.", true},
+		{"will the board pay the workers", "The board will pay striking workers nothing for the days lost.", true},
+	} {
+		q := parseQuestion(c.q)
+		said, neg := saysPlainly(&q, flatTerms(q.text), c.text)
+		if !said || neg != c.neg {
+			t.Errorf("%q on %q: said %v negated %v, want said, negated %v", c.q, c.text, said, neg, c.neg)
 		}
 	}
 }

@@ -218,7 +218,8 @@ var kinds = []kindRule{
 	// Ukraine will or won't do: a bonus, not a typed answer.
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
 		near: func(q *question, terms []qterm, text string) bool {
-			return saysPlainly(q, terms, text) || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
+			said, _ := saysPlainly(q, terms, text)
+			return said || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
 		}},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
@@ -606,30 +607,73 @@ var subjectSkip = wordSet(`the a an this that these those his her their its our 
 var verbSkip = wordSet(`not no never also still now soon then probably likely again finally just be been being`)
 
 // saysPlainly reports whether text says what the yes/no question q asks
-// with its auxiliary (auxPhrase): the verb after it one the question asks
-// of, its subject before it one the question names, or a pronoun. "The
-// first ferry will leave at six" does not say whether Eide will leave.
-func saysPlainly(q *question, terms []qterm, text string) bool {
-	asked := map[string]bool{}
-	for _, t := range terms {
-		asked[t.stem] = true
-	}
-	subject := func(w string) bool {
-		ts := retrieval.Terms(w)
-		return len(ts) == 0 || slices.ContainsFunc(ts, func(t string) bool { return asked[t] })
-	}
-	if !nameSubject(q) {
-		// "will they hold talks": whoever they are; "will the workers be
-		// paid": "the board will pay striking workers nothing".
-		subject = nil
+// with its auxiliary (auxPhrase), and whether it says it negated: the verb
+// after the auxiliary one the question asks of, "not", "never" or "no"
+// between them, and, when the question's subject is a name, that name in
+// the subject before it ("Oland and Hald will sign"). "The first ferry
+// will leave at six" does not say whether Eide will leave, nor "Jonas Eng
+// will replace Tor Dahl" whether Dahl will replace Eng, nor "a lawyer for
+// Mats Uhr will attend" whether Uhr will.
+func saysPlainly(q *question, terms []qterm, text string) (said, negated bool) {
+	var subject func([]string) bool
+	if stems := nameSubject(q); stems != nil {
+		subject = func(before []string) bool {
+			low := func(w string) string { return strings.ToLower(strings.Trim(w, punct)) }
+			if n := len(before); n > 1 && subjectPronoun[low(before[n-1])] {
+				// "Hagen said he will ask": the one named last before
+				// the pronoun in its sentence.
+				for k := n - 2; k >= 0; k-- {
+					if w := strings.Trim(before[k], punct); w != "" && isName(w) {
+						return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) })
+					}
+				}
+				return false
+			}
+			// Back to the clause's start, and only the words before a
+			// preposition: the head of the subject, not what it is of.
+			for k := len(before) - 1; k >= 0 && k >= len(before)-subjectReach; k-- {
+				w := before[k]
+				if k < len(before)-1 && strings.ContainsAny(w, ",;:") || clauseWords[low(w)] {
+					break
+				}
+				if subjectPreps[low(w)] {
+					return false
+				}
+				if slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) }) {
+					start := k
+					for start > 0 && !strings.ContainsAny(before[start-1], ",;:") && !clauseWords[low(before[start-1])] && start > k-subjectReach {
+						if subjectPreps[low(before[start-1])] {
+							return false // "a lawyer for the striker Mats Uhr"
+						}
+						start--
+					}
+					return true
+				}
+			}
+			return false
+		}
 	}
 	return auxPhraseBy(text, q.aux, predicateTerms(q, terms), subject)
 }
 
-// nameSubject reports whether the yes/no question q's subject is a name:
-// "will Jon Eide leave", "will holm appeal" (a name the question types in
-// lower case is one of q.names).
-func nameSubject(q *question) bool {
+// negSubject are subjects that make a no of what follows: "Nobody was
+// hurt"; negObject objects that do: "will pay the workers nothing".
+var (
+	negSubject = wordSet(`nobody none neither nothing noone`)
+	negObject  = wordSet(`nothing nobody none`)
+)
+
+// subjectReach is how many words before an auxiliary its subject may
+// span ("Britt Oland and Jon Eide will meet").
+const subjectReach = 6
+
+// subjectPreps make what follows them no subject: "a lawyer for Uhr".
+var subjectPreps = wordSet(`for of by to with from in at on about behind`)
+
+// nameSubject returns the stems of the yes/no question q's subject when
+// it is a name ("will Jon Eide leave", "will holm appeal": a name the
+// question types in lower case is one of q.names), or nil.
+func nameSubject(q *question) []string {
 	words := strings.Fields(q.text)
 	for _, w := range words[min(1, len(words)):] {
 		w = strings.Trim(w, punct)
@@ -637,20 +681,28 @@ func nameSubject(q *question) bool {
 			continue
 		}
 		ts := retrieval.Terms(w)
-		return len(ts) > 0 && slices.ContainsFunc(q.names, func(n string) bool {
-			return slices.Contains(retrieval.Terms(n), ts[0])
-		})
+		if len(ts) == 0 {
+			return nil
+		}
+		for _, n := range q.names {
+			if ns := retrieval.Terms(n); slices.Contains(ns, ts[0]) {
+				return ns
+			}
+		}
+		return nil
 	}
-	return false
+	return nil
 }
 
 func auxPhrase(text, aux string, terms []qterm) bool {
-	return auxPhraseBy(text, aux, terms, nil)
+	said, _ := auxPhraseBy(text, aux, terms, nil)
+	return said
 }
 
-// auxPhraseBy is auxPhrase with the word before the auxiliary, when
-// subject is not nil, one it accepts.
-func auxPhraseBy(text, aux string, terms []qterm, subject func(string) bool) bool {
+// auxPhraseBy is auxPhrase with the words before the auxiliary, when
+// subject is not nil, ones it accepts; negated when the auxiliary is
+// ("won't") or "not", "never" or "no" stands before the verb.
+func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) bool) (said, negated bool) {
 	forms := map[string][]string{
 		"will": {"will", "won't"}, "would": {"would", "wouldn't"}, "is": {"is", "isn't"}, "are": {"are", "aren't"},
 		"was": {"was", "wasn't"}, "were": {"were", "weren't"}, "does": {"does", "doesn't"}, "do": {"do", "don't"},
@@ -661,23 +713,34 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(string) bool) boo
 	for _, t := range terms {
 		want[t.stem] = true
 	}
-	ws := strings.Fields(strings.ToLower(retrieval.Normalize(text)))
+	orig := strings.Fields(retrieval.Normalize(text))
+	ws := make([]string, len(orig))
+	for i, w := range orig {
+		ws[i] = strings.ToLower(w)
+	}
 	for i, w := range ws {
 		w = strings.Trim(w, ".,;:!?\"()")
-		if !slices.Contains(forms, w) || subject != nil && i > 0 && !subject(strings.Trim(ws[i-1], ".,;:!?\"()")) {
+		if !slices.Contains(forms, w) || subject != nil && !subject(orig[:i]) {
 			continue
 		}
+		neg := strings.HasSuffix(w, "n't") || w == "cannot" ||
+			i > 0 && negSubject[strings.Trim(ws[i-1], punct)] || i > 1 && ws[i-2] == "no" && ws[i-1] == "one"
 		// The verb after the auxiliary must be one the question asks
 		// of: "will hold talks" does not say "will the talks end".
 		for _, next := range ws[i+1 : min(len(ws), i+4)] {
 			next = strings.Trim(next, ".,;:!?\"()")
+			if next == "not" || next == "never" || next == "no" {
+				neg = true
+				continue
+			}
 			if verbSkip[next] || len(next) > 4 && strings.HasSuffix(next, "ly") {
 				continue // "didn't directly respond"
 			}
 			ts := retrieval.Terms(next)
 			for _, t := range ts {
 				if want[t] {
-					return true
+					// "will pay striking workers nothing"
+					return true, neg || slices.ContainsFunc(ws[min(len(ws), i+1):min(len(ws), i+7)], func(o string) bool { return negObject[strings.Trim(o, punct)] })
 				}
 			}
 			if len(ts) > 0 {
@@ -687,7 +750,7 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(string) bool) boo
 			// "will have no mail"): what it takes says it.
 		}
 	}
-	return false
+	return false, false
 }
 
 // placeNear reports whether a place phrase ("in Saudi Arabia") follows one

@@ -996,6 +996,16 @@ func toldDone(head, s string) bool {
 		if !slices.Contains(retrieval.Terms(w), head) {
 			continue
 		}
+		if slices.ContainsFunc(words[max(0, i-4):i], func(p string) bool { return during[strings.ToLower(strings.Trim(p, punct))] }) &&
+			!slices.ContainsFunc(words, func(n string) bool { return futureRe.MatchString(n) }) &&
+			slices.ContainsFunc(words[i+1:], func(n string) bool {
+				return pastDeed(n) || speechWord(n) && strings.HasSuffix(strings.ToLower(strings.Trim(n, punct)), "d")
+			}) {
+			// "During two days of talks in Lisk, negotiators argued",
+			// "At the talks, Holt offered", "After the talks, Falk said":
+			// what happened at it, so it was held.
+			return true
+		}
 		// Its verb before it ("the mayors struck", "took 41 percent of
 		// the vote in Sunday's election") or after it, to the end of the
 		// clause ("Leaders of Brenn and Holt met").
@@ -1018,13 +1028,17 @@ func toldDone(head, s string) bool {
 	return false
 }
 
+// during holds the words that set what follows in the time of an event:
+// "during the talks", "at the talks", "after the talks".
+var during = wordSet(`during at after following throughout`)
+
 // doneReach is how many words from what is asked about its verb may
 // stand, within the clause.
 const doneReach = 8
 
 // laterFutureOf is futureOf for the head of an outcome question, leaving
 // out another event of its kind ("a run-off election is scheduled",
-// "another round of talks") and the head as a modifier ("the election
+// "another round of talks"; otherEvent) and the head as a modifier ("the election
 // commission will publish the results").
 func laterFutureOf(head, s string) bool {
 	words := strings.Fields(s)
@@ -1034,7 +1048,7 @@ func laterFutureOf(head, s string) bool {
 		}
 		other := false
 		for _, p := range words[max(0, i-3):i] {
-			if l := strings.ToLower(strings.Trim(p, punct)); l == "a" || l == "an" || l == "another" || l == "next" {
+			if otherEvent[strings.ToLower(strings.Trim(p, punct))] {
 				other = true
 			}
 		}
@@ -1049,6 +1063,10 @@ func laterFutureOf(head, s string) bool {
 	}
 	return false
 }
+
+// otherEvent holds the words that make another event of one of its kind:
+// "another round of talks", "a run-off election", "a second trial".
+var otherEvent = wordSet(`another second third new next further fresh run-off runoff follow-up`)
 
 // nounAfter reports whether w, after a noun, makes a compound with it
 // ("election commission"): a lower-case word that is no verb form, no
@@ -1082,7 +1100,8 @@ func pastDeed(w string) bool {
 
 // notDone holds the words in "-ed" that tell of a plan or a state, not of
 // something done.
-var notDone = wordSet(`scheduled planned expected supposed slated proposed intended aimed hoped wanted invited called asked based needed related unrelated concerned involved interested limited so-called`)
+var notDone = wordSet(`scheduled planned expected supposed slated proposed intended aimed hoped wanted invited called asked based needed related unrelated concerned involved interested limited so-called
+postponed delayed adjourned cancelled canceled suspended deferred rescheduled`)
 
 // predicted ends the words before an outcome asked as a prediction: "would
 // achieve", "will produce", "to reach".

@@ -240,6 +240,20 @@ func TestStillToComeInTheStory(t *testing.T) {
 		{"did the talks in kesh reach a deal on the crossing", "", "still to come"},
 		{"when will the mayors hold talks", "Thursday", ""},
 	})
+	// Put off, it is still to come; "a referendum" is the one asked about.
+	for _, c := range []struct{ story, q string }{
+		{"The board postponed its vote on the harbour plan on Monday. The vote will now take place on 20 March.", "what was the result of the vote on the harbour plan"},
+		{"A referendum on independence will be held in Osk on 12 June. Opinion polls suggest that most voters back independence.", "did the independence referendum produce a yes vote"},
+	} {
+		e := storyEngine(t, "later.md", "---\ntitle: Later\n---\n"+c.story+"\n")
+		a, err := e.Ask(context.Background(), Request{Question: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Answered || !strings.Contains(a.Reason, "still to come") {
+			t.Errorf("%q on %q: %q (reason %q), want a refusal as still to come", c.q, c.story, a.Text, a.Reason)
+		}
+	}
 	held := strings.Replace(coming, "will hold talks in Kesh on Thursday about the border crossing.", "held talks in Kesh on Thursday and reached a deal to reopen the border crossing; they will meet again in May.", 1)
 	e = storyEngine(t, "kesh.md", held)
 	checkRefusals(t, e, []refusalCase{
@@ -391,7 +405,7 @@ func TestWhatDayIsSomeoneDoing(t *testing.T) {
 		"Varga is expected to arrive in Vigo on Tuesday morning.\n\n"
 	e := storyEngine(t, "vigo.md", story)
 	checkRefusals(t, e, []refusalCase{
-		{"what day is varga flying to vigo for the talks", "", `"flying" only of others`},
+		{"what day is varga flying to vigo for the talks", "", `does not say "flying"`},
 		{"what day is lind flying to vigo", "Monday", ""},
 		{"when is varga arriving in vigo", "Tuesday", ""},
 	})
@@ -472,6 +486,9 @@ func TestRoleOfAnotherCountry(t *testing.T) {
 		{[]string{"ferri", "us_", "presid"}, "in which the American president said they agreed", false},
 		{[]string{"marrow", "presid"}, "in which the American president said they agreed", false}, // no country of theirs known
 		{[]string{"marrow", "russian", "presid"}, "the former president said", false},
+		// The one asked about speaks too, or is the one the role is of.
+		{[]string{"aalto", "finnish", "presid"}, "Aalto, the Finnish president, said the quotas were too high, while the Estonian president said they were fair", false},
+		{[]string{"wrenn", "presid"}, "Wrenn, the Polish president, said the talks were a good first step", false},
 	} {
 		if got := roleOfOther(c.voices, c.text); got != c.want {
 			t.Errorf("roleOfOther(%v, %q) = %v, want %v", c.voices, c.text, got, c.want)
@@ -479,21 +496,21 @@ func TestRoleOfAnotherCountry(t *testing.T) {
 	}
 }
 
-// "Didn't Vell just fly to Tarn?" asks of one the story never tells
-// flying: only others fly. One who flies as one of several ("Orr and the
-// adviser Ida Renn will fly"), or as "he" after being named, does.
-func TestDeedOnlyOfOthers(t *testing.T) {
+// The one asked about does a deed as one of several ("Orr and the
+// adviser Ida Renn will fly"), or as "he" after being named, and by the
+// story's spelling of the name (doneBy): "what day is X flying" is then
+// not refused as a deed of others.
+func TestDoneByAcrossSubjects(t *testing.T) {
 	e := storyEngine(t, "tarn.md", "---\ntitle: Envoys fly to Tarn\n---\n"+
-		"Foreign Minister Pavel Orr and the adviser Ida Renn will fly to Tarn later on Monday, a spokesman said. "+
+		"Foreign Minister Pavel Orr and the adviser Ida Renn will fly to Tarn on Monday, a spokesman said. "+
 		"The envoy Marta Vell said the talks would be hard.\n\n"+
 		"The trade minister, Jonas Brisk, spoke to reporters in Osk. "+
 		"He will fly to Tarn on Wednesday.\n")
 	checkRefusals(t, e, []refusalCase{
-		{"didnt vell just fly to tarn before this?", "", "only of others"},
-		{"is marta vell flying to tarn", "", "only of others"},
-		{"did orr fly to tarn", "Orr", ""},
-		{"is renn flying to tarn", "Renn", ""},
-		{"is brisk flying to tarn", "Wednesday", ""},
+		{"what day is orr flying to tarn", "Monday", ""},
+		{"what day is renn flying to tarn", "Monday", ""},
+		{"what day is brisk flying to tarn", "Wednesday", ""},
+		{"what day is vell flying to tarn", "", `"flying" of others`},
 	})
 }
 
@@ -511,6 +528,7 @@ func TestDoneWithANextStep(t *testing.T) {
 			"A run-off election in the northern district is scheduled for 12 May.", "how did the election go"},
 		{"A jury in Tarn found the developer Leif Holm guilty of fraud on Wednesday. Judge Eva Lund will sentence Holm on 3 June.", "did the jury decide holm was guilty"},
 		{"The mayors of Orvik and Kesh struck a deal on Thursday to reopen the border crossing. The two mayors will meet again next month to sign the accord.", "did the mayors reach a deal on the crossing?"},
+		{"During two days of talks in Lisk, negotiators from Brenn and Holt argued over grazing rights. Talks will resume in Tarn in September.", "how did the talks go"},
 	} {
 		e := storyEngine(t, "done.md", "---\ntitle: Done\n---\n"+c.story+"\n")
 		a, err := e.Ask(context.Background(), Request{Question: c.q})
