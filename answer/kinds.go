@@ -219,7 +219,20 @@ var kinds = []kindRule{
 	{kind: kindYesNo, name: "yes/no", match: re(yesNoQ), nearBonus: strongTypedBonus,
 		near: func(q *question, terms []qterm, text string) bool {
 			said, _ := saysPlainly(q, terms, text)
-			return said || (q.aux == "is" || q.aux == "are") && auxPhrase(text, "will", doingTerms(q.text))
+			if said {
+				return true
+			}
+			if q.aux != "is" && q.aux != "are" {
+				return false
+			}
+			// "Is Ukraine participating?": "Ukraine will not
+			// participate", of Ukraine, not of anyone.
+			var subject func([]string) bool
+			if st := subjectStems(q); st != nil {
+				subject = headedBy(st)
+			}
+			said, _ = auxPhraseBy(text, "will", doingTerms(q.text), subject)
+			return said
 		}},
 	{kind: kindMeta, name: "about the article"},
 	{kind: kindOther, name: "other"},
@@ -617,43 +630,62 @@ var verbSkip = wordSet(`not no never also still now soon then probably likely ag
 func saysPlainly(q *question, terms []qterm, text string) (said, negated bool) {
 	var subject func([]string) bool
 	if stems := nameSubject(q); stems != nil {
-		subject = func(before []string) bool {
-			low := func(w string) string { return strings.ToLower(strings.Trim(w, punct)) }
-			if n := len(before); n > 1 && subjectPronoun[low(before[n-1])] {
-				// "Hagen said he will ask": the one named last before
-				// the pronoun in its sentence.
-				for k := n - 2; k >= 0; k-- {
-					if w := strings.Trim(before[k], punct); w != "" && isName(w) {
-						return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) })
-					}
-				}
-				return false
-			}
-			// Back to the clause's start, and only the words before a
-			// preposition: the head of the subject, not what it is of.
-			for k := len(before) - 1; k >= 0 && k >= len(before)-subjectReach; k-- {
-				w := before[k]
-				if k < len(before)-1 && strings.ContainsAny(w, ",;:") || clauseWords[low(w)] {
-					break
-				}
-				if subjectPreps[low(w)] {
-					return false
-				}
-				if slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) }) {
-					start := k
-					for start > 0 && !strings.ContainsAny(before[start-1], ",;:") && !clauseWords[low(before[start-1])] && start > k-subjectReach {
-						if subjectPreps[low(before[start-1])] {
-							return false // "a lawyer for the striker Mats Uhr"
-						}
-						start--
-					}
-					return true
+		subject = headedBy(stems)
+	}
+	return auxPhraseBy(text, q.aux, predicateTerms(q, terms), subject)
+}
+
+// headedBy returns a check that the words before an auxiliary have a
+// word of stems as the head of their subject (saysPlainly).
+func headedBy(stems []string) func(before []string) bool {
+	return func(before []string) bool {
+		low := func(w string) string { return strings.ToLower(strings.Trim(w, punct)) }
+		if n := len(before); n > 1 && subjectPronoun[low(before[n-1])] {
+			// "Hagen said he will ask": the one named last before
+			// the pronoun in its sentence.
+			for k := n - 2; k >= 0; k-- {
+				if w := strings.Trim(before[k], punct); w != "" && isName(w) {
+					return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) })
 				}
 			}
 			return false
 		}
+		// Back to the clause's start, and only the words before a
+		// preposition: the head of the subject, not what it is of.
+		for k := len(before) - 1; k >= 0 && k >= len(before)-subjectReach; k-- {
+			w := before[k]
+			if k < len(before)-1 && strings.ContainsAny(w, ",;:") || clauseWords[low(w)] {
+				break
+			}
+			if subjectPreps[low(w)] {
+				return false
+			}
+			if slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) }) {
+				start := k
+				for start > 0 && !strings.ContainsAny(before[start-1], ",;:") && !clauseWords[low(before[start-1])] && start > k-subjectReach {
+					if subjectPreps[low(before[start-1])] {
+						return false // "a lawyer for the striker Mats Uhr"
+					}
+					start--
+				}
+				return true
+			}
+		}
+		return false
 	}
-	return auxPhraseBy(text, q.aux, predicateTerms(q, terms), subject)
+}
+
+// subjectStems returns the stems of the yes/no question q's subject, its
+// first content word after the auxiliary, or nil for a pronoun.
+func subjectStems(q *question) []string {
+	words := strings.Fields(q.text)
+	for _, w := range words[min(1, len(words)):] {
+		w = strings.ToLower(strings.Trim(w, punct))
+		if !subjectSkip[w] {
+			return retrieval.Terms(w)
+		}
+	}
+	return nil
 }
 
 // negSubject are subjects that make a no of what follows: "Nobody was

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -245,6 +246,7 @@ func parseQuestion(q string) question {
 		text = strings.TrimSpace(foldChat(q))
 	}
 	text = delegationAsk(text)
+	text = partakeAsk(text)
 	text = forALiving.ReplaceAllString(text, "")
 	text = endUp.ReplaceAllString(text, "")
 	text = anytimeSoon.ReplaceAllString(text, "")
@@ -512,6 +514,33 @@ func sideName(s string) string {
 // much fuel ended up in the creek"), which says no more than the rest of
 // the question; "end" is no word of what is asked.
 var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|wind|winds|wound)\s+up\b`)
+
+// partakeYesNo asks whether someone takes part, in other words than
+// "participate": "is ukraine even in the talks", "is ukraine actually at
+// the table for this or nah", "are the europeans part of this"; group 1
+// the auxiliary, 2 the one asked about.
+var partakeYesNo = regexp.MustCompile(`(?i)^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?(?:the\s+)?(?:talks|negotiations|meeting|this|it|that)|at\s+the\s+(?:negotiating\s+)?table|(?:a\s+)?part\s+of|included\s+in|invited\s+to|taking\s+part)\b`)
+
+// partakeAsk returns q asked as "is X participating in the talks?" when
+// it asks whether X takes part in other words (partakeYesNo), or q: the
+// story says "Ukraine will not participate" (doingTerms).
+func partakeAsk(q string) string {
+	m := partakeYesNo.FindStringSubmatch(q)
+	if m == nil || slices.ContainsFunc(strings.Fields(strings.ToLower(m[2])), func(w string) bool { return notNow[w] }) {
+		// "was ukraine always included in peace talks before trump"
+		// asks of another time.
+		return q
+	}
+	aux := strings.ToLower(m[1])
+	if aux == "will" {
+		aux = "is"
+	}
+	return aux + " " + m[2] + " participating in the talks?"
+}
+
+// notNow are words that set a yes/no question in another time than the
+// news: "always", "ever", "usually".
+var notNow = wordSet(`always ever usually previously once normally traditionally`)
 
 // anytimeSoon is "anytime soon", "any time soon": a hedge on a yes/no
 // question ("is ukraine getting into the eu anytime soon") that asks no

@@ -152,3 +152,32 @@ func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
 		t.Errorf("Ask(hi!) = %+v, %v; want the greeting, not answered, with its reason", a, err)
 	}
 }
+
+// Taking part asked in other words than "participate" ("in the talks",
+// "at the table", "part of this") is asked as "participating", the word a
+// story uses ("Ukraine will not participate"); not of another time.
+func TestPartakeAsk(t *testing.T) {
+	for q, want := range map[string]string{
+		"is ukraine even in the talks?":                    "is ukraine participating in the talks?",
+		"is ukraine actually at the table for this or nah": "is ukraine participating in the talks?",
+		"are the europeans part of this":                   "are the europeans participating in the talks?",
+		"will osk be included in the talks":                "is osk participating in the talks?",
+		"was ukraine always included in peace talks":       "was ukraine always included in peace talks",
+		"is the meeting in riyadh":                         "is the meeting in riyadh",
+		"is kellogg in kyiv":                               "is kellogg in kyiv",
+	} {
+		if got := partakeAsk(q); got != want {
+			t.Errorf("partakeAsk(%q) = %q, want %q", q, got, want)
+		}
+	}
+	e := storyEngine(t, "tarn.md", "---\ntitle: Tarn talks\n---\n"+
+		"Officials of Vell and Osk will hold talks in Tarn on Thursday. "+
+		"Traders in Osk have pushed for a seat at the table for the harbour towns.\n\n"+
+		"The talks will cover fishing quotas and the river tolls. "+
+		"Osk will not participate, a spokesman for Vell said. "+
+		"Brenn will participate as an observer.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"is osk even in the talks??", "Osk will not participate", ""},
+		{"is brenn at the table for this", "Brenn will participate", ""},
+	})
+}
