@@ -519,23 +519,34 @@ var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|
 // "participate": "is ukraine even in the talks", "is ukraine actually at
 // the table for this or nah", "are the europeans part of this"; group 1
 // the auxiliary, 2 the one asked about.
-var partakeYesNo = regexp.MustCompile(`(?i)^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?(?:the\s+)?(?:talks|negotiations|meeting|this|it|that)|at\s+the\s+(?:negotiating\s+)?table|(?:a\s+)?part\s+of|included\s+in|invited\s+to|taking\s+part)\b`)
+var partakeYesNo = regexp.MustCompile(`(?i)^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?|(?:a\s+)?part\s+of\s+|included\s+in\s+|invited\s+to\s+|taking\s+part\s+in\s+)((?:the\s+)?(?:[\p{L}.-]+\s+)?(?:talks|negotiations|meeting|summit|conference|delegation|team)|this|it|that)\b|^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:at\s+the\s+(?:negotiating\s+)?table|taking\s+part)\b`)
 
 // partakeAsk returns q asked as "is X participating in the talks?" when
 // it asks whether X takes part in other words (partakeYesNo), or q: the
 // story says "Ukraine will not participate" (doingTerms).
 func partakeAsk(q string) string {
 	m := partakeYesNo.FindStringSubmatch(q)
-	if m == nil || slices.ContainsFunc(strings.Fields(strings.ToLower(m[2])), func(w string) bool { return notNow[w] }) {
+	if m == nil {
+		return q
+	}
+	aux, who, event := m[1], m[2], m[3]
+	if aux == "" {
+		aux, who = m[4], m[5]
+	}
+	if slices.ContainsFunc(strings.Fields(strings.ToLower(who)), func(w string) bool { return notNow[w] }) {
 		// "was ukraine always included in peace talks before trump"
 		// asks of another time.
 		return q
 	}
-	aux := strings.ToLower(m[1])
+	aux = strings.ToLower(aux)
 	if aux == "will" {
 		aux = "is"
 	}
-	return aux + " " + m[2] + " participating in the talks?"
+	switch strings.ToLower(event) {
+	case "", "this", "it", "that":
+		return aux + " " + who + " participating?"
+	}
+	return aux + " " + who + " participating in " + event + "?"
 }
 
 // notNow are words that set a yes/no question in another time than the

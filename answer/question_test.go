@@ -159,9 +159,9 @@ func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
 func TestPartakeAsk(t *testing.T) {
 	for q, want := range map[string]string{
 		"is ukraine even in the talks?":                    "is ukraine participating in the talks?",
-		"is ukraine actually at the table for this or nah": "is ukraine participating in the talks?",
-		"are the europeans part of this":                   "are the europeans participating in the talks?",
-		"will osk be included in the talks":                "is osk participating in the talks?",
+		"is ukraine actually at the table for this or nah": "is ukraine participating?",
+		"are the europeans part of this":                   "are the europeans participating?",
+		"will osk be included in the summit":               "is osk participating in the summit?",
 		"was ukraine always included in peace talks":       "was ukraine always included in peace talks",
 		"is the meeting in riyadh":                         "is the meeting in riyadh",
 		"is kellogg in kyiv":                               "is kellogg in kyiv",
