@@ -368,7 +368,7 @@ var (
 	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 	causalRe = regexp.MustCompile(`(?i)\b(because|due to|as a result|in order to|so that|since|after|amid|following|over concerns?|in response to|in protest|led to|caused|prompted|triggered|reason|aimed at|to (protect|prevent|stop|ensure|avoid|keep|help|allow|curb|end|punish|pressure))\b`)
 	// afterQ asks what followed an event.
-	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(after|next|then)\b|\bwhat did .* do (after|next|then)\b`)
+	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(?:(?:right|just|immediately|soon|shortly|straight)\s+)?(after|next|then)\b|\bwhat did .* do\s+(?:(?:right|just|immediately|soon|shortly|straight)\s+)?(after|next|then)\b`)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates|make\s+of)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(?:(feel|feels|felt)\b|(` + feelingWords + `)` + feelingEnd + `)`)

@@ -64,6 +64,8 @@ func TestParseQuestionKinds(t *testing.T) {
 		{"Why did the bakery close?", kindWhy},
 		{"what led to the closure", kindWhy},
 		{"What happened after the flood?", kindAfter},
+		{"what did the mayor do right after the vote", kindAfter},
+		{"what happened just after the flood", kindAfter},
 		{"Who runs the mill?", kindWho},
 		{"Is the bridge open?", kindYesNo},
 		{"What does the mayor think of the plan?", kindOpinion},
