@@ -192,6 +192,7 @@ func newAnalyzer(ix *retrieval.Index, sentences retrieval.Embedder, cache *retri
 type qterm struct {
 	stem   string
 	weight float64
+	hint   bool // added by the reading of the question, not typed in it: ranks, not gated on
 }
 
 // candidate is a passage of a retrieved snippet that may answer.

@@ -277,8 +277,17 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		// The words searched are the question as read (parseQuestion):
 		// links and mentions gone, chat spelled out, "who is russia
 		// sending" asked as "who will represent Russia?".
-		hits, err = st.ix.SearchVector(ctx, pq.vec, pq.text, depth)
+		words := pq.text
+		if pq.partake {
+			// "is ukraine even in the talks": the story's word for
+			// it is likely "participate" (partakeAsked).
+			words += " participate"
+		}
+		hits, err = st.ix.SearchVector(ctx, pq.vec, words, depth)
 	} else {
+		if parsed && pq.partake {
+			query += " participate"
+		}
 		hits, err = st.ix.Search(ctx, query, depth)
 	}
 	if err != nil {

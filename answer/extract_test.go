@@ -484,3 +484,27 @@ func TestYesNoNegatedClause(t *testing.T) {
 		}
 	}
 }
+
+// A negated subject ("No councillors", "None of the engineers", "Neither
+// Karro nor Orr") says no; "not only" does not; a possessive is not the
+// subject ("Vell's deputy will attend" is no Yes for Vell); a "nothing"
+// of another clause is not this one's.
+func TestYesNoSubjectsAndNegation(t *testing.T) {
+	for _, c := range []struct {
+		q, text   string
+		said, neg bool
+	}{
+		{"will the councillors attend the hearing", "No councillors will attend the hearing.", true, true},
+		{"will the engineers testify", "None of the engineers will testify at the inquiry.", true, true},
+		{"will Karro take questions", "Neither Karro nor Orr will take questions.", true, true},
+		{"will the ferries run on time", "The ferries will not only run on time but will also run more often.", true, false},
+		{"will Vell attend the opening", "Vell's deputy will attend the opening.", false, false},
+		{"will the council pay the overtime", "The council will pay the overtime, but nothing else will change.", true, false},
+	} {
+		q := parseQuestion(c.q)
+		said, neg := saysPlainly(&q, flatTerms(q.text), c.text)
+		if said != c.said || said && neg != c.neg {
+			t.Errorf("%q on %q: said %v negated %v, want %v %v", c.q, c.text, said, neg, c.said, c.neg)
+		}
+	}
+}

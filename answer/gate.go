@@ -269,9 +269,26 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	// where what the story is about happens, which its title says
 	// (storyTerms); "who?" or "did it?" say too little to answer.
 	v.terms = a.storyTerms(q, v.terms, doc)
-	if r := a.missingRelation(q, v.terms, doc); r != "" && !q.meta {
+	relTerms := v.terms
+	if q.partake {
+		// "at the table" is an idiom of taking part, no table asked of.
+		relTerms = slices.DeleteFunc(slices.Clone(v.terms), func(t qterm) bool { return t.stem == tableStem })
+	}
+	if r := a.missingRelation(q, relTerms, doc); r != "" && !q.meta {
 		v.why, v.absent = "the story never mentions "+r, true
 		return v
+	}
+	if q.partake {
+		// "is ukraine even in the talks": taking part, as the story
+		// says it ("Ukraine will not participate"), ranks too, less than
+		// who is asked about ("is holm in the talks" is not answered by
+		// "Osk will not participate"), and not in the coverage the gate
+		// reads (hint).
+		for _, t := range a.questionTerms("participate", nil, doc) {
+			if !slices.ContainsFunc(v.terms, func(x qterm) bool { return x.stem == t.stem }) {
+				v.terms = append(v.terms, qterm{stem: t.stem, weight: t.weight * partakeWeight, hint: true})
+			}
+		}
 	}
 	if c := roleNation(q, a.sentenceTexts(doc)); c != "" && !q.meta {
 		v.why, v.absent = c, true
@@ -391,6 +408,29 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 	}
 	return v
 }
+
+// partakeSaid reports whether text says whether the one q asks about
+// takes part: "Ukraine will not participate" for "is ukraine even in the
+// talks".
+func partakeSaid(q *question, text string) bool {
+	stems := subjectStems(q)
+	if stems == nil {
+		return false
+	}
+	for _, aux := range []string{"will", q.aux} {
+		if said, _ := auxPhraseBy(text, aux, partakeTerms, headedBy(stems)); said {
+			return true
+		}
+	}
+	return false
+}
+
+// partakeWeight scales the weight of "participate" added to a question
+// that asks of taking part in other words; tableStem is the stem of
+// "table".
+const partakeWeight = 0.5
+
+var tableStem = retrieval.Terms("table")[0]
 
 // forStory returns a copy of q read for the story doc: with the names it
 // types in lower case that the story writes as names ("when does kellogg
@@ -867,7 +907,15 @@ func roleOfOther(voices []string, text string) bool {
 			continue
 		}
 		if strings.HasSuffix(words[at-1], ",") {
-			continue // "Aalto, the Finnish president, said": Aalto speaks
+			// "Aalto, the Finnish president, said": Aalto speaks, who is
+			// the one asked about or another.
+			for k := at - 2; k >= max(0, at-6); k-- {
+				if strings.HasSuffix(words[k], ",") {
+					n := strings.Trim(words[k], punct)
+					return capitalized(n) && !slices.ContainsFunc(retrieval.Terms(n), func(t string) bool { return slices.Contains(voices, t) })
+				}
+			}
+			continue
 		}
 		role, mod := strings.Trim(words[at-1], punct), strings.Trim(words[at-2], punct)
 		rs, ms := retrieval.Terms(role), retrieval.Terms(mod)
@@ -1095,15 +1143,25 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 // Arlen").
 func (a *analyzer) doneBy(doc, v string, doer []string) bool {
 	verbs := append([]string{v}, retrieval.Synonyms(v)...)
-	// By name or by the role the story gives it ("the minister will fly
-	// on to Tarn").
-	doer = append(slices.Clip(doer), rolesIn(a.rolesOf(doc), doer)...)
+	// By name or by the role the story gives it, bare ("the minister
+	// will fly on to Tarn"; not "Finance Minister Ola Dahl", another).
+	roles := rolesIn(a.rolesOf(doc), doer)
+	var cur []string // the words of the sentence read
 	isDoer := func(w string) bool {
-		return slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(doer, t) })
+		ts := retrieval.Terms(w)
+		if slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(doer, t) }) {
+			return true
+		}
+		if !slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(roles, t) }) {
+			return false
+		}
+		j := slices.Index(cur, w)
+		return j >= 0 && (j+1 >= len(cur) || !capitalized(strings.Trim(cur[j+1], punct))) && (j == 0 || !capitalized(strings.Trim(cur[j-1], punct)) || j == 1)
 	}
 	sents := a.sentenceTexts(doc)
 	for k, sent := range sents {
 		words := strings.Fields(sent)
+		cur = words
 		for i, w := range words {
 			if ts := retrieval.Terms(w); len(ts) != 1 || !slices.Contains(verbs, ts[0]) {
 				continue
@@ -1218,6 +1276,15 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 		deeds = askedDeeds(q)
 	}
 	asksTopic := topicAsk.MatchString(q.text)
+	// A hint ranks, and is left out of the coverage the gate reads.
+	var total, hinted, hintW float64
+	for _, t := range qterms {
+		total += t.weight
+		if t.hint {
+			hinted += t.weight
+			hintW = t.weight
+		}
+	}
 	thing, thinker := predictedThing(q.text)
 	for i, t := range thinker {
 		thinker[i] = a.spelling(t, h.Chunk.Doc)
@@ -1311,7 +1378,20 @@ func (a *analyzer) sentenceCandidates(ctx context.Context, cands []candidate, q 
 				score += semanticWeight * sim
 			}
 		}
-		cands = append(cands, candidate{hit: hi, span: s, text: text, prev: prev, coverage: cov, score: score, typed: typed, sim: sim})
+		gateCov := cov
+		if hinted > 0 && total > hinted && !partakeSaid(q, text) {
+			// Unless the one asked about takes part or not in it
+			// ("Ukraine will not participate"), coverage is of the
+			// question's own words.
+			got := cov * total
+			if slices.ContainsFunc(words, func(w string) bool {
+				return slices.ContainsFunc(qterms, func(t qterm) bool { return t.hint && t.stem == w })
+			}) {
+				got -= hintW
+			}
+			gateCov = min(1, max(0, got/(total-hinted)))
+		}
+		cands = append(cands, candidate{hit: hi, span: s, text: text, prev: prev, coverage: gateCov, score: score, typed: typed, sim: sim})
 		prev = text
 	}
 	return cands

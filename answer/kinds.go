@@ -231,7 +231,11 @@ var kinds = []kindRule{
 			if st := subjectStems(q); st != nil {
 				subject = headedBy(st)
 			}
-			said, _ = auxPhraseBy(text, "will", doingTerms(q.text), subject)
+			doing := doingTerms(q.text)
+			if q.partake {
+				doing = partakeTerms // "is ukraine even in the talks"
+			}
+			said, _ = auxPhraseBy(text, "will", doing, subject)
 			return said
 		}},
 	{kind: kindMeta, name: "about the article"},
@@ -537,6 +541,10 @@ func whenTyped(q *question, text string) bool {
 	return temporal.MatchString(text)
 }
 
+// partakeTerms are the stems of taking part, as a story says it: "will
+// not participate".
+var partakeTerms = []qterm{{stem: retrieval.Terms("participate")[0], weight: 1}}
+
 // doingTerms returns the stems of the -ing verbs of q: "is ukraine
 // participating" asks what "Ukraine will not participate" says, the
 // present of what is planned.
@@ -661,6 +669,9 @@ func headedBy(stems []string) func(before []string) bool {
 				return false
 			}
 			if slices.ContainsFunc(retrieval.Terms(w), func(t string) bool { return slices.Contains(stems, t) }) {
+				if strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") {
+					return false // "Vell's deputy will attend"
+				}
 				start := k
 				for start > 0 && !strings.ContainsAny(before[start-1], ",;:") && !clauseWords[low(before[start-1])] && start > k-subjectReach {
 					if subjectPreps[low(before[start-1])] {
@@ -688,12 +699,31 @@ func subjectStems(q *question) []string {
 	return nil
 }
 
-// negSubject are subjects that make a no of what follows: "Nobody was
-// hurt"; negObject objects that do: "will pay the workers nothing".
+// negSubject are words of a subject that make a no of what follows:
+// "Nobody was hurt", "No councillors will attend", "None of the engineers
+// will testify", "Neither Karro nor Orr will take questions"; negObject
+// objects that do: "will pay the workers nothing"; notOnly the words after
+// "not" that make no negation of it: "will not only run on time".
 var (
-	negSubject = wordSet(`nobody none neither nothing noone`)
+	negSubject = wordSet(`nobody none neither nothing noone no`)
 	negObject  = wordSet(`nothing nobody none`)
+	notOnly    = wordSet(`only merely just simply`)
 )
+
+// negatedSubject reports whether the subject before an auxiliary (the
+// words back to the clause's start) is negated (negSubject), or "no one".
+func negatedSubject(before []string) bool {
+	for k := len(before) - 1; k >= 0 && k >= len(before)-subjectReach; k-- {
+		w := strings.Trim(before[k], punct)
+		if k < len(before)-1 && strings.ContainsAny(before[k], ",;:") || clauseWords[w] {
+			break
+		}
+		if negSubject[w] {
+			return true
+		}
+	}
+	return false
+}
 
 // subjectReach is how many words before an auxiliary its subject may
 // span ("Britt Oland and Jon Eide will meet").
@@ -755,13 +785,15 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) 
 		if !slices.Contains(forms, w) || subject != nil && !subject(orig[:i]) {
 			continue
 		}
-		neg := strings.HasSuffix(w, "n't") || w == "cannot" ||
-			i > 0 && negSubject[strings.Trim(ws[i-1], punct)] || i > 1 && ws[i-2] == "no" && ws[i-1] == "one"
+		neg := strings.HasSuffix(w, "n't") || w == "cannot" || negatedSubject(ws[:i])
 		// The verb after the auxiliary must be one the question asks
 		// of: "will hold talks" does not say "will the talks end".
-		for _, next := range ws[i+1 : min(len(ws), i+4)] {
-			next = strings.Trim(next, ".,;:!?\"()")
+		for j := i + 1; j < min(len(ws), i+4); j++ {
+			next := strings.Trim(ws[j], ".,;:!?\"()")
 			if next == "not" || next == "never" || next == "no" {
+				if j+1 < len(ws) && notOnly[strings.Trim(ws[j+1], punct)] {
+					continue // "will not only run on time"
+				}
 				neg = true
 				continue
 			}
@@ -771,8 +803,17 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) 
 			ts := retrieval.Terms(next)
 			for _, t := range ts {
 				if want[t] {
-					// "will pay striking workers nothing"
-					return true, neg || slices.ContainsFunc(ws[min(len(ws), i+1):min(len(ws), i+7)], func(o string) bool { return negObject[strings.Trim(o, punct)] })
+					// "will pay striking workers nothing", in the same
+					// clause ("…, but nothing will be cut" is another).
+					for _, o := range ws[min(len(ws), i+1):min(len(ws), i+7)] {
+						if negObject[strings.Trim(o, punct)] {
+							neg = true
+						}
+						if strings.ContainsAny(o, ",;:") || o == "and" || o == "but" {
+							break
+						}
+					}
+					return true, neg
 				}
 			}
 			if len(ts) > 0 {

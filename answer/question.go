@@ -23,12 +23,13 @@ type question struct {
 	kind questionKind
 	// also are the kinds of the question's other parts: "when was it, and
 	// for how long?" also asks how long.
-	also   []questionKind
-	aux    string // the auxiliary a yes/no question opens with
-	clock  bool   // a when-question asking for the time of day
-	unit   string // a when-question asking for a "day", "date", "year" or "month"
-	meta   bool   // the words of a question about the article itself
-	future bool   // asks about what will happen
+	also    []questionKind
+	aux     string // the auxiliary a yes/no question opens with
+	clock   bool   // a when-question asking for the time of day
+	unit    string // a when-question asking for a "day", "date", "year" or "month"
+	meta    bool   // the words of a question about the article itself
+	future  bool   // asks about what will happen
+	partake bool   // asks whether someone takes part, not in so many words (partakeAsked)
 	// opinion: asks what the bot itself thinks ("do u think …", "what's
 	// your take"), which no story says.
 	opinion bool
@@ -246,7 +247,6 @@ func parseQuestion(q string) question {
 		text = strings.TrimSpace(foldChat(q))
 	}
 	text = delegationAsk(text)
-	text = partakeAsk(text)
 	text = forALiving.ReplaceAllString(text, "")
 	text = endUp.ReplaceAllString(text, "")
 	text = anytimeSoon.ReplaceAllString(text, "")
@@ -274,6 +274,7 @@ func parseQuestion(q string) question {
 	pq.also = alsoKinds(text, pq.kind)
 	pq.meta = metaQ.MatchString(text)
 	pq.future = futureQ.MatchString(text)
+	pq.partake = partakeAsked(text)
 	pq.opinion = askedOpinion.MatchString(text)
 	pq.names = questionNames(text)
 	return pq
@@ -518,35 +519,23 @@ var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|
 // partakeYesNo asks whether someone takes part, in other words than
 // "participate": "is ukraine even in the talks", "is ukraine actually at
 // the table for this or nah", "are the europeans part of this"; group 1
-// the auxiliary, 2 the one asked about.
-var partakeYesNo = regexp.MustCompile(`(?i)^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?|(?:a\s+)?part\s+of\s+|included\s+in\s+|invited\s+to\s+|taking\s+part\s+in\s+)((?:the\s+)?(?:[\p{L}.-]+\s+)?(?:talks|negotiations|meeting|summit|conference|delegation|team)|this|it|that)\b|^\s*(is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:at\s+the\s+(?:negotiating\s+)?table|taking\s+part)\b`)
+// or 3 the one asked about, 2 what they take part in.
+var partakeYesNo = regexp.MustCompile(`(?i)^\s*(?:is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?|(?:a\s+)?part\s+of\s+)((?:the\s+)?(?:[\p{L}.-]+\s+)?(?:talks|negotiations|meeting|summit|conference)|this|it|that)\b|^\s*(?:is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*at\s+the\s+(?:negotiating\s+)?table\b`)
 
-// partakeAsk returns q asked as "is X participating in the talks?" when
-// it asks whether X takes part in other words (partakeYesNo), or q: the
-// story says "Ukraine will not participate" (doingTerms).
-func partakeAsk(q string) string {
+// partakeAsked reports whether q asks whether someone takes part, in
+// other words than "participate" (partakeYesNo), of now or what is to
+// come: retrieval then also looks for "participate", and "X will not
+// participate" is a near answer of it (partakeTerms). The question's own
+// words stay what the passage must cover: "is holm in the talks" is not
+// answered by "the United Nations will not take part".
+func partakeAsked(q string) bool {
 	m := partakeYesNo.FindStringSubmatch(q)
 	if m == nil {
-		return q
+		return false
 	}
-	aux, who, event := m[1], m[2], m[3]
-	if aux == "" {
-		aux, who = m[4], m[5]
-	}
-	if slices.ContainsFunc(strings.Fields(strings.ToLower(who)), func(w string) bool { return notNow[w] }) {
-		// "was ukraine always included in peace talks before trump"
-		// asks of another time.
-		return q
-	}
-	aux = strings.ToLower(aux)
-	if aux == "will" {
-		aux = "is"
-	}
-	switch strings.ToLower(event) {
-	case "", "this", "it", "that":
-		return aux + " " + who + " participating?"
-	}
-	return aux + " " + who + " participating in " + event + "?"
+	// "was ukraine always included …", "is ukraine ever in the talks"
+	// ask of another time.
+	return !slices.ContainsFunc(strings.Fields(strings.ToLower(m[1]+" "+m[3])), func(w string) bool { return notNow[w] })
 }
 
 // notNow are words that set a yes/no question in another time than the

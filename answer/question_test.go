@@ -156,20 +156,21 @@ func TestSmallTalkGetsAFriendlyWordNotARefusal(t *testing.T) {
 }
 
 // Taking part asked in other words than "participate" ("in the talks",
-// "at the table", "part of this") is asked as "participating", the word a
-// story uses ("Ukraine will not participate"); not of another time.
+// "at the table", "part of this") is read as such (partakeAsked), so that
+// "X will not participate" answers it; not of another time, and not a
+// topic's or another party's sentence.
 func TestPartakeAsk(t *testing.T) {
-	for q, want := range map[string]string{
-		"is ukraine even in the talks?":                    "is ukraine participating in the talks?",
-		"is ukraine actually at the table for this or nah": "is ukraine participating?",
-		"are the europeans part of this":                   "are the europeans participating?",
-		"will osk be included in the summit":               "is osk participating in the summit?",
-		"was ukraine always included in peace talks":       "was ukraine always included in peace talks",
-		"is the meeting in riyadh":                         "is the meeting in riyadh",
-		"is kellogg in kyiv":                               "is kellogg in kyiv",
+	for q, want := range map[string]bool{
+		"is ukraine even in the talks?":                    true,
+		"is ukraine actually at the table for this or nah": true,
+		"are the europeans part of this":                   true,
+		"was ukraine always included in peace talks":       false,
+		"is ukraine ever in the talks":                     false,
+		"is the meeting in riyadh":                         false,
+		"is kellogg in kyiv":                               false,
 	} {
-		if got := partakeAsk(q); got != want {
-			t.Errorf("partakeAsk(%q) = %q, want %q", q, got, want)
+		if got := partakeAsked(q); got != want {
+			t.Errorf("partakeAsked(%q) = %v, want %v", q, got, want)
 		}
 	}
 	e := storyEngine(t, "tarn.md", "---\ntitle: Tarn talks\n---\n"+
@@ -177,9 +178,11 @@ func TestPartakeAsk(t *testing.T) {
 		"Traders in Osk have pushed for a seat at the table for the harbour towns.\n\n"+
 		"The talks will cover fishing quotas and the river tolls. "+
 		"Osk will not participate, a spokesman for Vell said. "+
-		"Brenn will participate as an observer.\n")
+		"Brenn will participate as an observer.\n\n"+
+		"Pia Holm will lead the delegation of Vell.\n")
 	checkRefusals(t, e, []refusalCase{
 		{"is osk even in the talks??", "Osk will not participate", ""},
 		{"is brenn at the table for this", "Brenn will participate", ""},
+		{"is holm in the talks?", "Pia Holm", ""},
 	})
 }

@@ -906,12 +906,13 @@ func stillToCome(q *question, terms []qterm, text string, story []string) string
 	if m == nil {
 		return ""
 	}
+	heads := outcomeHeads(q.text, m)
 	if !futureOf(terms, text) {
 		// Another sentence tells of what is asked about as to come, and
 		// none tells of it as done ("The mayors struck a deal", "Brekka
 		// beat Holt"): its head noun, not any word of the question
 		// ("Judge Lund will sentence Holm" is no jury to come).
-		if !slices.ContainsFunc(outcomeHeads(q.text, m), func(h string) bool {
+		if !slices.ContainsFunc(heads, func(h string) bool {
 			return slices.ContainsFunc(story, func(s string) bool { return laterFutureOf(h, s) }) &&
 				!slices.ContainsFunc(story, func(s string) bool { return toldDone(h, s) })
 		}) {
@@ -997,6 +998,8 @@ func toldDone(head, s string) bool {
 			continue
 		}
 		if slices.ContainsFunc(words[max(0, i-4):i], func(p string) bool { return during[strings.ToLower(strings.Trim(p, punct))] }) &&
+			(i+1 >= len(words) || strings.ContainsAny(w, ",;:") || !modifies(words[i+1])) && // not "at the summit briefing"
+			!slices.ContainsFunc(words[i+1:min(len(words), i+4)], func(n string) bool { return notDone[strings.ToLower(strings.Trim(n, punct))] }) && // "after the vote was postponed"
 			!slices.ContainsFunc(words, func(n string) bool { return futureRe.MatchString(n) }) &&
 			slices.ContainsFunc(words[i+1:], func(n string) bool {
 				return pastDeed(n) || speechWord(n) && strings.HasSuffix(strings.ToLower(strings.Trim(n, punct)), "d")
@@ -1026,6 +1029,15 @@ func toldDone(head, s string) bool {
 		}
 	}
 	return false
+}
+
+// modifies reports whether w, after a noun, is the noun it modifies
+// ("summit briefing"): a lower-case word that is no preposition,
+// conjunction, auxiliary or verb of the past.
+func modifies(w string) bool {
+	l := strings.ToLower(strings.Trim(w, punct))
+	return l != "" && !capitalized(strings.Trim(w, punct)) && !subjectPreps[l] && !clauseWords[l] && !auxiliaries[l] &&
+		l != "and" && l != "or" && !pastDeed(w) && !speechWord(w) && !futureRe.MatchString(l) && len(retrieval.Terms(l)) > 0
 }
 
 // during holds the words that set what follows in the time of an event:

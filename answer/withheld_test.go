@@ -489,6 +489,7 @@ func TestRoleOfAnotherCountry(t *testing.T) {
 		// The one asked about speaks too, or is the one the role is of.
 		{[]string{"aalto", "finnish", "presid"}, "Aalto, the Finnish president, said the quotas were too high, while the Estonian president said they were fair", false},
 		{[]string{"wrenn", "presid"}, "Wrenn, the Polish president, said the talks were a good first step", false},
+		{[]string{"lepp", "estonian", "presid"}, "Kivi, the Finnish president, said funding would rise", true},
 	} {
 		if got := roleOfOther(c.voices, c.text); got != c.want {
 			t.Errorf("roleOfOther(%v, %q) = %v, want %v", c.voices, c.text, got, c.want)
