@@ -273,21 +273,19 @@ func (e *Engine) ask(ctx context.Context, req Request, onDelta func(string)) (An
 		// embedded once (about 9 ms with the encoder).
 		pq, parsed = e.parse(ctx, q, true), true
 	}
+	words := pq.text
+	if parsed && pq.partake {
+		// "is ukraine even in the talks": the story's word for it is
+		// likely "participate" (partakeAsked).
+		words += " " + partakeWord
+		query += " " + partakeWord
+	}
 	if parsed && pq.vec != nil && len(history) == 0 && e.sameEmbedder() {
 		// The words searched are the question as read (parseQuestion):
 		// links and mentions gone, chat spelled out, "who is russia
 		// sending" asked as "who will represent Russia?".
-		words := pq.text
-		if pq.partake {
-			// "is ukraine even in the talks": the story's word for
-			// it is likely "participate" (partakeAsked).
-			words += " participate"
-		}
 		hits, err = st.ix.SearchVector(ctx, pq.vec, words, depth)
 	} else {
-		if parsed && pq.partake {
-			query += " participate"
-		}
 		hits, err = st.ix.Search(ctx, query, depth)
 	}
 	if err != nil {

@@ -136,8 +136,6 @@ var (
 	// pronoun: a sentence that speaks of people by pronoun, which for
 	// "who" needs the sentence before that names them.
 	pronoun = regexp.MustCompile(`(?i)\b(he|she|they|they're|they’re|him|her|them)\b`)
-	// negation is what makes a plain statement a "no".
-	negation = regexp.MustCompile(`(?i)\b(not|never|no|nobody|no one|none|nothing|neither|nowhere)\b|n't\b|n’t\b`)
 )
 
 // echoShare is the share of a sentence's content words that are the

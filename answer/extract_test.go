@@ -508,3 +508,15 @@ func TestYesNoSubjectsAndNegation(t *testing.T) {
 		}
 	}
 }
+
+// A pronoun subject ("are they participating") is whoever they are: the
+// lift for "They will not participate" stays.
+func TestPronounSubjectDoing(t *testing.T) {
+	q := parseQuestion("are they participating")
+	if subjectStems(&q) != nil {
+		t.Errorf("subjectStems(%q) = %v, want nil for a pronoun", q.text, subjectStems(&q))
+	}
+	if !rule(q.kind).near(&q, flatTerms(q.text), "They will not participate.") {
+		t.Error("\"They will not participate.\" is no near answer of \"are they participating\"")
+	}
+}

@@ -284,7 +284,7 @@ func (a *analyzer) judgeStory(ctx context.Context, q *question, history []Turn, 
 		// who is asked about ("is holm in the talks" is not answered by
 		// "Osk will not participate"), and not in the coverage the gate
 		// reads (hint).
-		for _, t := range a.questionTerms("participate", nil, doc) {
+		for _, t := range a.questionTerms(partakeWord, nil, doc) {
 			if !slices.ContainsFunc(v.terms, func(x qterm) bool { return x.stem == t.stem }) {
 				v.terms = append(v.terms, qterm{stem: t.stem, weight: t.weight * partakeWeight, hint: true})
 			}
@@ -417,12 +417,11 @@ func partakeSaid(q *question, text string) bool {
 	if stems == nil {
 		return false
 	}
-	for _, aux := range []string{"will", q.aux} {
-		if said, _ := auxPhraseBy(text, aux, partakeTerms, headedBy(stems)); said {
-			return true
-		}
+	said, _ := auxPhraseBy(text, "will", partakeTerms, headedBy(stems))
+	if !said && q.aux != "will" {
+		said, _ = auxPhraseBy(text, q.aux, partakeTerms, headedBy(stems))
 	}
-	return false
+	return said
 }
 
 // partakeWeight scales the weight of "participate" added to a question
@@ -1137,39 +1136,48 @@ func (a *analyzer) toldWithAgent(v, doc string) bool {
 	return a.toldExactly(v, doc) || slices.ContainsFunc(retrieval.Synonyms(v), func(s string) bool { return a.toldExactly(s, doc) })
 }
 
-// doneBy reports whether a sentence of the story doc has the verb stem v,
-// or a synonym, within agentWindow words of a word of doer: the story
-// tells of the one asked about doing it ("Varga, who is flying from
-// Arlen").
+// doneBy reports whether the story doc tells of the one whose stems are
+// doer doing the verb stem v or a synonym: a word of theirs, or a bare
+// role of theirs ("the minister will fly"), within agentWindow words of
+// the verb, after "by" ("signed by the regional governor, Tomas Bery"),
+// in the subject before it back to the clause's start ("Lavrov and
+// foreign affairs adviser Yuri Ushakov will fly"), or as the one "he",
+// "she" or "they" there stands for (namedLast: "Zelenskyy said he would
+// travel", "Varga, who is flying from Arlen").
 func (a *analyzer) doneBy(doc, v string, doer []string) bool {
 	verbs := append([]string{v}, retrieval.Synonyms(v)...)
 	// By name or by the role the story gives it, bare ("the minister
 	// will fly on to Tarn"; not "Finance Minister Ola Dahl", another).
 	roles := rolesIn(a.rolesOf(doc), doer)
-	var cur []string // the words of the sentence read
-	isDoer := func(w string) bool {
-		ts := retrieval.Terms(w)
+	isDoer := func(ws []string, j int) bool {
+		ts := retrieval.Terms(ws[j])
 		if slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(doer, t) }) {
 			return true
 		}
 		if !slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(roles, t) }) {
 			return false
 		}
-		j := slices.Index(cur, w)
-		return j >= 0 && (j+1 >= len(cur) || !capitalized(strings.Trim(cur[j+1], punct))) && (j == 0 || !capitalized(strings.Trim(cur[j-1], punct)) || j == 1)
+		return (j+1 >= len(ws) || !capitalized(strings.Trim(ws[j+1], punct))) && (j <= 1 || !capitalized(strings.Trim(ws[j-1], punct)))
+	}
+	anyDoer := func(ws []string, from, to int) bool {
+		for j := max(0, from); j < min(len(ws), to); j++ {
+			if isDoer(ws, j) {
+				return true
+			}
+		}
+		return false
 	}
 	sents := a.sentenceTexts(doc)
 	for k, sent := range sents {
 		words := strings.Fields(sent)
-		cur = words
 		for i, w := range words {
 			if ts := retrieval.Terms(w); len(ts) != 1 || !slices.Contains(verbs, ts[0]) {
 				continue
 			}
-			if slices.ContainsFunc(words[max(0, i-agentWindow):min(len(words), i+agentWindow+1)], isDoer) {
+			if anyDoer(words, i-agentWindow, i+agentWindow+1) {
 				return true
 			}
-			if i+1 < len(words) && strings.EqualFold(words[i+1], "by") && slices.ContainsFunc(words[i+1:min(len(words), i+2+doerReach)], isDoer) {
+			if i+1 < len(words) && strings.EqualFold(words[i+1], "by") && anyDoer(words, i+1, i+2+doerReach) {
 				return true // "signed by the regional governor, Tomas Bery"
 			}
 			// The subject before the verb, back to the clause's start:
@@ -1180,7 +1188,7 @@ func (a *analyzer) doneBy(doc, v string, doer []string) bool {
 				if clauseWords[strings.ToLower(strings.Trim(n, punct))] {
 					break
 				}
-				if isDoer(n) || subjectPronoun[strings.ToLower(strings.Trim(n, punct))] && namedLast(words[:j], sents[max(0, k-pronounReach):k], isDoer) {
+				if isDoer(words, j) || subjectPronoun[strings.ToLower(strings.Trim(n, punct))] && namedLast(words[:j], sents[max(0, k-pronounReach):k], anyDoer) {
 					// "Zelenskyy said he would travel"; "… between
 					// Trump and Putin in which the American president
 					// said they agreed".
@@ -1198,17 +1206,17 @@ func (a *analyzer) doneBy(doc, v string, doer []string) bool {
 // namedLast reports whether the one a pronoun stands for is who: the
 // nearest text before it that names anyone (a capitalized word after the
 // first), in its own sentence (before) or in the sentences before it,
-// nearest last (earlier), names who.
-func namedLast(before []string, earlier []string, who func(string) bool) bool {
+// nearest last (earlier), has a word who finds (who(words, from, to)).
+func namedLast(before []string, earlier []string, who func(ws []string, from, to int) bool) bool {
 	names := func(ws []string) bool {
 		return len(ws) > 1 && slices.ContainsFunc(ws[1:], func(w string) bool { return capitalized(strings.Trim(w, punct)) })
 	}
 	if names(before) {
-		return slices.ContainsFunc(before, who)
+		return who(before, 0, len(before))
 	}
 	for k := len(earlier) - 1; k >= 0; k-- {
 		if ws := strings.Fields(earlier[k]); names(ws) {
-			return slices.ContainsFunc(ws, who)
+			return who(ws, 0, len(ws))
 		}
 	}
 	return false

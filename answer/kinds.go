@@ -543,7 +543,10 @@ func whenTyped(q *question, text string) bool {
 
 // partakeTerms are the stems of taking part, as a story says it: "will
 // not participate".
-var partakeTerms = []qterm{{stem: retrieval.Terms("participate")[0], weight: 1}}
+var partakeTerms = []qterm{{stem: retrieval.Terms(partakeWord)[0], weight: 1}}
+
+// partakeWord is taking part as a story says it.
+const partakeWord = "participate"
 
 // doingTerms returns the stems of the -ing verbs of q: "is ukraine
 // participating" asks what "Ukraine will not participate" says, the
@@ -594,29 +597,17 @@ var nounFollower = wordSet("in at on off still today tomorrow tonight this next 
 // -ing verb may stand: "is the ukrainian government participating".
 const doingReach = 4
 
-// auxPhrase reports whether text uses the auxiliary verb aux (or its
-// contracted negative, "won't" for "will") followed within three words by
-// one of the question's terms: "Will Ukraine participate?" is answered by
-// "Ukraine will not participate."
 // predicateTerms returns terms without the stem of the yes/no question's
 // subject, its first content word after the auxiliary: "will the strike
-// end" is not said by "workers will strike" (auxPhrase also needs the
+// end" is not said by "workers will strike" (auxPhraseBy also needs the
 // verb after the passage's auxiliary to be a word of the question: "will
 // hold talks" does not say "will friday's talks end").
 func predicateTerms(q *question, terms []qterm) []qterm {
-	words := strings.Fields(q.text)
-	for _, w := range words[min(1, len(words)):] {
-		w = strings.ToLower(strings.Trim(w, punct))
-		if subjectSkip[w] {
-			continue
-		}
-		subject := retrieval.Terms(w)
-		if len(subject) == 0 {
-			return terms // a pronoun: "will they meet" (pronounSubject)
-		}
-		return slices.DeleteFunc(slices.Clone(terms), func(t qterm) bool { return slices.Contains(subject, t.stem) })
+	subject := subjectStems(q)
+	if subject == nil {
+		return terms // a pronoun: "will they meet"
 	}
-	return terms
+	return slices.DeleteFunc(slices.Clone(terms), func(t qterm) bool { return slices.Contains(subject, t.stem) })
 }
 
 // subjectSkip holds the words before a yes/no question's subject:
@@ -628,7 +619,7 @@ var subjectSkip = wordSet(`the a an this that these those his her their its our 
 var verbSkip = wordSet(`not no never also still now soon then probably likely again finally just be been being`)
 
 // saysPlainly reports whether text says what the yes/no question q asks
-// with its auxiliary (auxPhrase), and whether it says it negated: the verb
+// with its auxiliary (auxPhraseBy), and whether it says it negated: the verb
 // after the auxiliary one the question asks of, "not", "never" or "no"
 // between them, and, when the question's subject is a name, that name in
 // the subject before it ("Oland and Hald will sign"). "The first ferry
@@ -689,14 +680,26 @@ func headedBy(stems []string) func(before []string) bool {
 // subjectStems returns the stems of the yes/no question q's subject, its
 // first content word after the auxiliary, or nil for a pronoun.
 func subjectStems(q *question) []string {
+	_, stems := questionSubject(q)
+	if len(stems) == 0 {
+		return nil
+	}
+	return stems
+}
+
+// questionSubject returns the yes/no question q's subject word, its first
+// word after the auxiliary that is not a determiner or filler
+// (subjectSkip), as written, and its stems (none for a pronoun); "", nil
+// when there is none.
+func questionSubject(q *question) (string, []string) {
 	words := strings.Fields(q.text)
 	for _, w := range words[min(1, len(words)):] {
-		w = strings.ToLower(strings.Trim(w, punct))
-		if !subjectSkip[w] {
-			return retrieval.Terms(w)
+		w = strings.Trim(w, punct)
+		if !subjectSkip[strings.ToLower(w)] {
+			return w, retrieval.Terms(w)
 		}
 	}
-	return nil
+	return "", nil
 }
 
 // negSubject are words of a subject that make a no of what follows:
@@ -736,34 +739,27 @@ var subjectPreps = wordSet(`for of by to with from in at on about behind`)
 // it is a name ("will Jon Eide leave", "will holm appeal": a name the
 // question types in lower case is one of q.names), or nil.
 func nameSubject(q *question) []string {
-	words := strings.Fields(q.text)
-	for _, w := range words[min(1, len(words)):] {
-		w = strings.Trim(w, punct)
-		if subjectSkip[strings.ToLower(w)] {
-			continue
-		}
-		ts := retrieval.Terms(w)
-		if len(ts) == 0 {
-			return nil
-		}
-		for _, n := range q.names {
-			if ns := retrieval.Terms(n); slices.Contains(ns, ts[0]) {
-				return ns
-			}
-		}
+	ts := subjectStems(q)
+	if ts == nil {
 		return nil
+	}
+	for _, n := range q.names {
+		if ns := retrieval.Terms(n); slices.Contains(ns, ts[0]) {
+			return ns
+		}
 	}
 	return nil
 }
 
-func auxPhrase(text, aux string, terms []qterm) bool {
-	said, _ := auxPhraseBy(text, aux, terms, nil)
-	return said
-}
-
-// auxPhraseBy is auxPhrase with the words before the auxiliary, when
-// subject is not nil, ones it accepts; negated when the auxiliary is
-// ("won't") or "not", "never" or "no" stands before the verb.
+// auxPhraseBy reports whether text uses the auxiliary verb aux (or its
+// contracted negative, "won't" for "will") with one of terms as the verb
+// after it, past "not", "also", "be", adverbs in -ly and light verbs
+// ("Will Ukraine participate?" is said by "Ukraine will not
+// participate."), and, when subject is not nil, the words before the
+// auxiliary ones it accepts. negated: the auxiliary is ("won't"), "not",
+// "never" or "no" stands before the verb, the subject is (negSubject:
+// "No councillors will attend"), or the verb's clause ends in negObject
+// ("will pay the workers nothing").
 func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) bool) (said, negated bool) {
 	forms := map[string][]string{
 		"will": {"will", "won't"}, "would": {"would", "wouldn't"}, "is": {"is", "isn't"}, "are": {"are", "aren't"},
@@ -781,7 +777,7 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) 
 		ws[i] = strings.ToLower(w)
 	}
 	for i, w := range ws {
-		w = strings.Trim(w, ".,;:!?\"()")
+		w = strings.Trim(w, punct)
 		if !slices.Contains(forms, w) || subject != nil && !subject(orig[:i]) {
 			continue
 		}
@@ -789,7 +785,7 @@ func auxPhraseBy(text, aux string, terms []qterm, subject func(before []string) 
 		// The verb after the auxiliary must be one the question asks
 		// of: "will hold talks" does not say "will the talks end".
 		for j := i + 1; j < min(len(ws), i+4); j++ {
-			next := strings.Trim(ws[j], ".,;:!?\"()")
+			next := strings.Trim(ws[j], punct)
 			if next == "not" || next == "never" || next == "no" {
 				if j+1 < len(ws) && notOnly[strings.Trim(ws[j+1], punct)] {
 					continue // "will not only run on time"

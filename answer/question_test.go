@@ -164,7 +164,7 @@ func TestPartakeAsk(t *testing.T) {
 		"is ukraine even in the talks?":                    true,
 		"is ukraine actually at the table for this or nah": true,
 		"are the europeans part of this":                   true,
-		"was ukraine always included in peace talks":       false,
+		"is ukraine always in the talks":                   false,
 		"is ukraine ever in the talks":                     false,
 		"is the meeting in riyadh":                         false,
 		"is kellogg in kyiv":                               false,

@@ -906,8 +906,8 @@ func stillToCome(q *question, terms []qterm, text string, story []string) string
 	if m == nil {
 		return ""
 	}
-	heads := outcomeHeads(q.text, m)
 	if !futureOf(terms, text) {
+		heads := outcomeHeads(q.text, m)
 		// Another sentence tells of what is asked about as to come, and
 		// none tells of it as done ("The mayors struck a deal", "Brekka
 		// beat Holt"): its head noun, not any word of the question
@@ -988,16 +988,19 @@ inquiry match final game race tournament session round ballot poll`)
 var auxBefore = regexp.MustCompile(`(?i)\b(?:did|have|has|had)\b`)
 
 // toldDone reports whether sentence s tells of the stem head as done: a
-// verb in the past within three words of it ("The talks broke up", "the
-// mayors struck a deal", "Brekka beat Holt"), not one of speech ("the
-// talks, the Kremlin said") nor one of plans ("scheduled", "invited").
+// verb in the past in its clause, up to doneReach words before or after
+// it ("The talks broke up", "the mayors struck a deal", "Leaders of Brenn
+// and Holt met"), not one of speech ("the talks, the Kremlin said") nor
+// one of plans ("scheduled", "invited"), nor in a clause told as to come;
+// or after an event word ("During two days of talks in Lisk, negotiators
+// argued": eventTime).
 func toldDone(head, s string) bool {
 	words := strings.Fields(s)
 	for i, w := range words {
 		if !slices.Contains(retrieval.Terms(w), head) {
 			continue
 		}
-		if slices.ContainsFunc(words[max(0, i-4):i], func(p string) bool { return during[strings.ToLower(strings.Trim(p, punct))] }) &&
+		if slices.ContainsFunc(words[max(0, i-4):i], func(p string) bool { return eventTime[strings.ToLower(strings.Trim(p, punct))] }) &&
 			(i+1 >= len(words) || strings.ContainsAny(w, ",;:") || !modifies(words[i+1])) && // not "at the summit briefing"
 			!slices.ContainsFunc(words[i+1:min(len(words), i+4)], func(n string) bool { return notDone[strings.ToLower(strings.Trim(n, punct))] }) && // "after the vote was postponed"
 			!slices.ContainsFunc(words, func(n string) bool { return futureRe.MatchString(n) }) &&
@@ -1040,9 +1043,9 @@ func modifies(w string) bool {
 		l != "and" && l != "or" && !pastDeed(w) && !speechWord(w) && !futureRe.MatchString(l) && len(retrieval.Terms(l)) > 0
 }
 
-// during holds the words that set what follows in the time of an event:
-// "during the talks", "at the talks", "after the talks".
-var during = wordSet(`during at after following throughout`)
+// eventTime holds the words that set what follows in the time of an
+// event: "during the talks", "at the talks", "after the talks".
+var eventTime = wordSet(`during at after following throughout`)
 
 // doneReach is how many words from what is asked about its verb may
 // stand, within the clause.
@@ -1067,10 +1070,8 @@ func laterFutureOf(head, s string) bool {
 		if other || i+1 < len(words) && !strings.ContainsAny(w, ",;:.") && nounAfter(words[i+1]) {
 			continue
 		}
-		for _, n := range words[max(0, i-3):min(len(words), i+4)] {
-			if futureRe.MatchString(n) {
-				return true
-			}
+		if futureRe.MatchString(strings.Join(words[max(0, i-3):min(len(words), i+4)], " ")) {
+			return true // "will hold talks", "the talks are set to resume"
 		}
 	}
 	return false
@@ -1103,6 +1104,9 @@ func pastDeed(w string) bool {
 		return false
 	}
 	w = strings.ToLower(strings.Trim(w, punct))
+	if w == "" {
+		return false // "…"
+	}
 	if irregularPast[w] && w != "meant" || outcomeDone.FindString(w) == w {
 		// The whole word: "won’t" is no "won".
 		return true

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/newsbot/newsbot/retrieval"
 )
 
 // withheldStory says, of several things, that they were not given.
@@ -520,24 +522,44 @@ func TestDoneByAcrossSubjects(t *testing.T) {
 // run-off election is scheduled") does not tell of the thing asked about
 // as still to come.
 func TestDoneWithANextStep(t *testing.T) {
-	for _, c := range []struct{ story, q string }{
+	for _, c := range []struct {
+		story, q string
+		answered bool // else refused, for another reason than what is to come
+	}{
 		{"Leaders of Brenn and Holt met in Lisk on Friday for talks on the valley. The talks broke up late on Friday without an agreement. " +
-			"The two leaders will hold another round of talks in October.", "did the leaders reach a deal on the valley"},
+			"The two leaders will hold another round of talks in October.", "did the leaders reach a deal on the valley", false},
 		{"Leaders of Brenn and Holt met in Lisk on Friday for talks on the valley. The talks broke up late on Friday without an agreement. " +
-			"The two leaders will hold another round of talks in October.", "how did the lisk talks go"},
+			"The two leaders will hold another round of talks in October.", "how did the lisk talks go", true},
 		{"The Green Party took 41 percent of the vote in Sunday's municipal election in Lissvik. The election commission will publish the final results on Monday. " +
-			"A run-off election in the northern district is scheduled for 12 May.", "how did the election go"},
-		{"A jury in Tarn found the developer Leif Holm guilty of fraud on Wednesday. Judge Eva Lund will sentence Holm on 3 June.", "did the jury decide holm was guilty"},
-		{"The mayors of Orvik and Kesh struck a deal on Thursday to reopen the border crossing. The two mayors will meet again next month to sign the accord.", "did the mayors reach a deal on the crossing?"},
-		{"During two days of talks in Lisk, negotiators from Brenn and Holt argued over grazing rights. Talks will resume in Tarn in September.", "how did the talks go"},
+			"A run-off election in the northern district is scheduled for 12 May.", "how did the election go", true},
+		{"A jury in Tarn found the developer Leif Holm guilty of fraud on Wednesday. Judge Eva Lund will sentence Holm on 3 June.", "did the jury decide holm was guilty", true},
+		{"The mayors of Orvik and Kesh struck a deal on Thursday to reopen the border crossing. The two mayors will meet again next month to sign the accord.", "did the mayors reach a deal on the crossing?", true},
+		{"During two days of talks in Lisk, negotiators from Brenn and Holt argued over grazing rights. Talks will resume in Tarn in September.", "how did the talks go", true},
 	} {
 		e := storyEngine(t, "done.md", "---\ntitle: Done\n---\n"+c.story+"\n")
 		a, err := e.Ask(context.Background(), Request{Question: c.q})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(a.Reason, "still to come") {
-			t.Errorf("%q refused as still to come on %q", c.q, c.story)
+		if a.Answered != c.answered || strings.Contains(a.Reason, "still to come") {
+			t.Errorf("%q on %q: answered %v %q (reason %q), want answered %v and not as still to come", c.q, c.story, a.Answered, a.Text, a.Reason, c.answered)
 		}
 	}
+}
+
+// An ellipsis is no verb of the past ("The talks … will resume"), and a
+// role reached through a pronoun is the one it is of ("The minister met
+// traders. He will fly to Tarn" after "Trade Minister Jonas Brisk").
+func TestDoneByEllipsisAndRolePronoun(t *testing.T) {
+	if toldDone(retrieval.Terms("talks")[0], "The talks … will resume in May.") {
+		t.Error("an ellipsis read as a verb of the past")
+	}
+	e := storyEngine(t, "osk.md", "---\ntitle: Trade talks in Osk\n---\n"+
+		"Trade Minister Jonas Brisk arrived in Osk on Saturday. "+
+		"The minister met traders in the harbour. "+
+		"He will fly to Tarn on Wednesday.\n\n"+
+		"The envoy Marta Vell will stay in Osk.\n")
+	checkRefusals(t, e, []refusalCase{
+		{"what day is brisk flying to tarn", "Wednesday", ""},
+	})
 }
