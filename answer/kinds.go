@@ -372,7 +372,7 @@ var (
 	whyQ     = regexp.MustCompile(`(?i)^\s*(why|how come)\b|\bfor what (reason|purpose)\b|\bwhat (was|is|were|are) the (reasons?|causes?|motives?)\b|\bwhat (led to|caused|prompted|triggered|precipitated|sparked)\b`)
 	causalRe = regexp.MustCompile(`(?i)\b(because|due to|as a result|in order to|so that|since|after|amid|following|over concerns?|in response to|in protest|led to|caused|prompted|triggered|reason|aimed at|to (protect|prevent|stop|ensure|avoid|keep|help|allow|curb|end|punish|pressure))\b`)
 	// afterQ asks what followed an event.
-	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+(?:(?:right|just|immediately|soon|shortly|straight)\s+)?(after|next|then)\b|\bwhat did .* do\s+(?:(?:right|just|immediately|soon|shortly|straight)\s+)?(after|next|then)\b`)
+	afterQ = regexp.MustCompile(`(?i)\bwhat (happened|happens|will happen|came|comes|followed)\s+` + rightAfter + `|\bwhat did .* do\s+` + rightAfter)
 	// opinionQ asks what someone thinks, feels or wants; viewRe marks a
 	// sentence that reports such a view.
 	opinionQ = regexp.MustCompile(`(?i)^\s*(what|how)\s+(do|does|did|will|would|might|may|could|is|are|was|were)\s+(?:[^\s?,]+\s+){1,5}(think|thinks|thought|thinking|feel|feels|felt|feeling|believe|believes|prefer|prefers|like|likes|enjoy|enjoys|love|loves|hate|hates|make\s+of)\b|\b(opinion|view|favou?rite|feelings?)\s+(of|on|about)\b|\bprobably\b|^\s*(was|is|were|are|did|does|do)\b[^?]*\b(?:(feel|feels|felt)\b|(` + feelingWords + `)` + feelingEnd + `)`)
@@ -592,6 +592,10 @@ var ingNouns = wordSet(`meeting meetings hearing hearings building buildings mor
 // nounFollower are words after a noun in -ing that show it is one: "the
 // meeting in Vigo", "the meeting still on", "the meeting off".
 var nounFollower = wordSet("in at on off still today tomorrow tonight this next of with between for is was has been")
+
+// rightAfter ends a what-happened-after question, an adverb allowed
+// before "after": "what did trump do right after the call".
+const rightAfter = `(?:(?:right|just|immediately|soon|shortly|straight)\s+)?(after|next|then)\b`
 
 // doingReach is how many words after "is" or "are" a yes/no question's
 // -ing verb may stand: "is the ukrainian government participating".

@@ -519,8 +519,9 @@ var endUp = regexp.MustCompile(`(?i)\s+(?:actually\s+)?(?:end|ends|ended|ending|
 // partakeYesNo asks whether someone takes part, in other words than
 // "participate": "is ukraine even in the talks", "is ukraine actually at
 // the table for this or nah", "are the europeans part of this"; group 1
-// or 3 the one asked about, 2 what they take part in.
-var partakeYesNo = regexp.MustCompile(`(?i)^\s*(?:is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*(?:in\s+(?:on\s+)?|(?:a\s+)?part\s+of\s+)((?:the\s+)?(?:[\p{L}.-]+\s+)?(?:talks|negotiations|meeting|summit|conference)|this|it|that)\b|^\s*(?:is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*at\s+the\s+(?:negotiating\s+)?table\b`)
+// the one asked about.
+var partakeYesNo = regexp.MustCompile(`(?i)^\s*(?:is|are|will)\s+((?:the\s+)?[\p{L}'’.-]+(?:\s+[\p{L}'’.-]+)??)\s+(?:(?:even|actually|really|still|gonna|going\s+to|be|being)\s+)*` +
+	`(?:(?:in\s+(?:on\s+)?|(?:a\s+)?part\s+of\s+)(?:(?:the\s+)?(?:[\p{L}.-]+\s+)?(?:talks|negotiations|meeting|summit|conference)|this|it|that)|at\s+the\s+(?:negotiating\s+)?table)\b`)
 
 // partakeAsked reports whether q asks whether someone takes part, in
 // other words than "participate" (partakeYesNo), of now or what is to
@@ -535,7 +536,7 @@ func partakeAsked(q string) bool {
 	}
 	// "was ukraine always included …", "is ukraine ever in the talks"
 	// ask of another time.
-	return !slices.ContainsFunc(strings.Fields(strings.ToLower(m[1]+" "+m[3])), func(w string) bool { return notNow[w] })
+	return !slices.ContainsFunc(strings.Fields(strings.ToLower(m[1])), func(w string) bool { return notNow[w] })
 }
 
 // notNow are words that set a yes/no question in another time than the

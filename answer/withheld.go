@@ -1035,12 +1035,10 @@ func toldDone(head, s string) bool {
 }
 
 // modifies reports whether w, after a noun, is the noun it modifies
-// ("summit briefing"): a lower-case word that is no preposition,
-// conjunction, auxiliary or verb of the past.
+// ("summit briefing"): a plain lower-case word (nounLike) that is no
+// preposition.
 func modifies(w string) bool {
-	l := strings.ToLower(strings.Trim(w, punct))
-	return l != "" && !capitalized(strings.Trim(w, punct)) && !subjectPreps[l] && !clauseWords[l] && !auxiliaries[l] &&
-		l != "and" && l != "or" && !pastDeed(w) && !speechWord(w) && !futureRe.MatchString(l) && len(retrieval.Terms(l)) > 0
+	return nounLike(w) && !subjectPreps[strings.ToLower(strings.Trim(w, punct))]
 }
 
 // eventTime holds the words that set what follows in the time of an
@@ -1082,18 +1080,21 @@ func laterFutureOf(head, s string) bool {
 var otherEvent = wordSet(`another second third new next further fresh run-off runoff follow-up`)
 
 // nounAfter reports whether w, after a noun, makes a compound with it
-// ("election commission"): a lower-case word that is no verb form, no
-// preposition, no conjunction, no auxiliary.
+// ("election commission"): a plain lower-case word (nounLike) that is no
+// verb form in -ed or -ing.
 func nounAfter(w string) bool {
-	w = strings.Trim(w, punct)
-	if w == "" || capitalized(w) || futureRe.MatchString(w) {
-		return false
-	}
-	l := strings.ToLower(w)
-	if clauseWords[l] || auxiliaries[l] || strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "ing") || len(retrieval.Terms(l)) == 0 {
-		return false
-	}
-	return !pastDeed(w) && !speechWord(w)
+	l := strings.ToLower(strings.Trim(w, punct))
+	return nounLike(w) && !strings.HasSuffix(l, "ed") && !strings.HasSuffix(l, "ing")
+}
+
+// nounLike reports whether w may be a noun after another: a lower-case
+// content word that opens no clause and is no auxiliary, future marker,
+// verb of the past or verb of speech.
+func nounLike(w string) bool {
+	t := strings.Trim(w, punct)
+	l := strings.ToLower(t)
+	return l != "" && !capitalized(t) && !clauseWords[l] && !auxiliaries[l] && !futureRe.MatchString(l) &&
+		len(retrieval.Terms(l)) > 0 && !pastDeed(w) && !speechWord(w)
 }
 
 // pastDeed reports whether w is a verb in the past that tells of something
